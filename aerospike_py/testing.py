@@ -1,0 +1,1 @@
+"""Test helpers: the embedded server and the pytest plugin (entry point pytest11)."""

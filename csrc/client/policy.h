@@ -1,0 +1,62 @@
+// Client configuration and per-command policies as plain structs. The
+// bridge fills them from Python dicts (validating every key); the core only
+// reads them. Defaults follow aerospike-py's documented defaults.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aerospike_py::client {
+
+enum class Replica : uint8_t {
+  kMaster = 0,      // always the partition's master
+  kSequence = 1,    // master first, then the replicas in order on retry
+  kPreferRack = 2,  // a replica on the client's rack first, then sequence
+  kAny = 3,         // rotate over master and replicas
+};
+
+enum class ReadModeAp : uint8_t { kOne = 0, kAll = 1 };
+
+struct Seed {
+  std::string host;
+  uint16_t port = 3000;
+  std::string tls_name;
+};
+
+struct ClientConfig {
+  std::vector<Seed> seeds;
+  std::string cluster_name;            // checked against `cluster-name` when set
+  std::string user;                    // empty: no authentication
+  std::string password;
+  uint32_t connect_timeout_ms = 1000;  // per connection attempt, and connect()
+  uint32_t login_timeout_ms = 5000;
+  uint32_t tend_interval_ms = 1000;
+  uint32_t max_conns_per_node = 256;
+  uint32_t min_conns_per_node = 0;
+  uint32_t idle_timeout_ms = 55000;    // pooled sockets idle longer are closed
+  uint32_t max_error_rate = 0;         // 0: no circuit breaker
+  uint32_t error_rate_window = 1;      // tend intervals
+  bool use_services_alternate = false;
+  bool rack_aware = false;
+  std::vector<int32_t> rack_ids;
+  // Admission control: at most this many commands in flight (0: no limit);
+  // the rest wait in FIFO order up to operation_queue_timeout_ms (0: forever)
+  // and then fail with a backpressure error.
+  uint32_t max_concurrent_operations = 0;
+  uint32_t operation_queue_timeout_ms = 0;
+  std::string app_id;
+};
+
+struct CommandPolicy {
+  uint32_t socket_timeout_ms = 30000;  // per attempt; 0: none
+  uint32_t total_timeout_ms = 1000;    // whole command; 0: none
+  uint32_t max_retries = 2;
+  uint32_t sleep_between_retries_ms = 0;
+  uint32_t timeout_delay_ms = 0;       // keep reading a timed-out socket this long before closing it
+  Replica replica = Replica::kSequence;
+  ReadModeAp read_mode_ap = ReadModeAp::kOne;
+  bool compress = false;               // compress requests above 128 bytes
+};
+
+}  // namespace aerospike_py::client

@@ -1,0 +1,101 @@
+#include "common/result_code.h"
+
+namespace aerospike_py {
+
+std::string_view ResultCodeName(ResultCode code) {
+  switch (code) {
+    case ResultCode::kMaxErrorRate: return "MAX_ERROR_RATE";
+    case ResultCode::kCluster: return "CLUSTER";
+    case ResultCode::kConnection: return "CONNECTION";
+    case ResultCode::kTls: return "TLS";
+    case ResultCode::kInvalidNode: return "INVALID_NODE";
+    case ResultCode::kNoMoreConnections: return "NO_MORE_CONNECTIONS";
+    case ResultCode::kAsyncConnection: return "ASYNC_CONNECTION";
+    case ResultCode::kClientAbort: return "CLIENT_ABORT";
+    case ResultCode::kInvalidHost: return "INVALID_HOST";
+    case ResultCode::kNoMoreRecords: return "NO_MORE_RECORDS";
+    case ResultCode::kClientParam: return "PARAM";
+    case ResultCode::kClientError: return "CLIENT";
+    case ResultCode::kOk: return "OK";
+    case ResultCode::kServerError: return "SERVER_ERROR";
+    case ResultCode::kRecordNotFound: return "RECORD_NOT_FOUND";
+    case ResultCode::kGeneration: return "GENERATION";
+    case ResultCode::kParameter: return "PARAMETER";
+    case ResultCode::kRecordExists: return "RECORD_EXISTS";
+    case ResultCode::kBinExists: return "BIN_EXISTS";
+    case ResultCode::kClusterKeyMismatch: return "CLUSTER_KEY_MISMATCH";
+    case ResultCode::kServerMemory: return "SERVER_MEMORY";
+    case ResultCode::kTimeout: return "TIMEOUT";
+    case ResultCode::kAlwaysForbidden: return "ALWAYS_FORBIDDEN";
+    case ResultCode::kPartitionUnavailable: return "PARTITION_UNAVAILABLE";
+    case ResultCode::kBinIncompatibleType: return "BIN_INCOMPATIBLE_TYPE";
+    case ResultCode::kRecordTooBig: return "RECORD_TOO_BIG";
+    case ResultCode::kKeyBusy: return "KEY_BUSY";
+    case ResultCode::kScanAbort: return "SCAN_ABORT";
+    case ResultCode::kUnsupportedFeature: return "UNSUPPORTED_FEATURE";
+    case ResultCode::kBinNotFound: return "BIN_NOT_FOUND";
+    case ResultCode::kDeviceOverload: return "DEVICE_OVERLOAD";
+    case ResultCode::kKeyMismatch: return "KEY_MISMATCH";
+    case ResultCode::kInvalidNamespace: return "INVALID_NAMESPACE";
+    case ResultCode::kBinName: return "BIN_NAME";
+    case ResultCode::kForbidden: return "FORBIDDEN";
+    case ResultCode::kElementNotFound: return "ELEMENT_NOT_FOUND";
+    case ResultCode::kElementExists: return "ELEMENT_EXISTS";
+    case ResultCode::kEnterpriseOnly: return "ENTERPRISE_ONLY";
+    case ResultCode::kOpNotApplicable: return "OP_NOT_APPLICABLE";
+    case ResultCode::kFilteredOut: return "FILTERED_OUT";
+    case ResultCode::kLostConflict: return "LOST_CONFLICT";
+    case ResultCode::kXdrKeyBusy: return "XDR_KEY_BUSY";
+    case ResultCode::kQueryEnd: return "QUERY_END";
+    case ResultCode::kSecurityNotSupported: return "SECURITY_NOT_SUPPORTED";
+    case ResultCode::kSecurityNotEnabled: return "SECURITY_NOT_ENABLED";
+    case ResultCode::kSecuritySchemeNotSupported: return "SECURITY_SCHEME_NOT_SUPPORTED";
+    case ResultCode::kInvalidCommand: return "INVALID_COMMAND";
+    case ResultCode::kInvalidField: return "INVALID_FIELD";
+    case ResultCode::kIllegalState: return "ILLEGAL_STATE";
+    case ResultCode::kInvalidUser: return "INVALID_USER";
+    case ResultCode::kUserAlreadyExists: return "USER_ALREADY_EXISTS";
+    case ResultCode::kInvalidPassword: return "INVALID_PASSWORD";
+    case ResultCode::kExpiredPassword: return "EXPIRED_PASSWORD";
+    case ResultCode::kForbiddenPassword: return "FORBIDDEN_PASSWORD";
+    case ResultCode::kInvalidCredential: return "INVALID_CREDENTIAL";
+    case ResultCode::kExpiredSession: return "EXPIRED_SESSION";
+    case ResultCode::kInvalidRole: return "INVALID_ROLE";
+    case ResultCode::kRoleAlreadyExists: return "ROLE_ALREADY_EXISTS";
+    case ResultCode::kInvalidPrivilege: return "INVALID_PRIVILEGE";
+    case ResultCode::kInvalidWhitelist: return "INVALID_WHITELIST";
+    case ResultCode::kQuotasNotEnabled: return "QUOTAS_NOT_ENABLED";
+    case ResultCode::kInvalidQuota: return "INVALID_QUOTA";
+    case ResultCode::kNotAuthenticated: return "NOT_AUTHENTICATED";
+    case ResultCode::kRoleViolation: return "ROLE_VIOLATION";
+    case ResultCode::kNotWhitelisted: return "NOT_WHITELISTED";
+    case ResultCode::kQuotaExceeded: return "QUOTA_EXCEEDED";
+    case ResultCode::kUdf: return "UDF";
+    case ResultCode::kMrtBlocked: return "MRT_BLOCKED";
+    case ResultCode::kMrtVersionMismatch: return "MRT_VERSION_MISMATCH";
+    case ResultCode::kMrtExpired: return "MRT_EXPIRED";
+    case ResultCode::kMrtTooManyWrites: return "MRT_TOO_MANY_WRITES";
+    case ResultCode::kMrtCommitted: return "MRT_COMMITTED";
+    case ResultCode::kMrtAborted: return "MRT_ABORTED";
+    case ResultCode::kMrtAlreadyLocked: return "MRT_ALREADY_LOCKED";
+    case ResultCode::kMrtMonitorExists: return "MRT_MONITOR_EXISTS";
+    case ResultCode::kBatchDisabled: return "BATCH_DISABLED";
+    case ResultCode::kBatchMaxRequests: return "BATCH_MAX_REQUESTS";
+    case ResultCode::kBatchQueuesFull: return "BATCH_QUEUES_FULL";
+    case ResultCode::kGeoInvalidGeoJson: return "GEO_INVALID_GEOJSON";
+    case ResultCode::kIndexFound: return "INDEX_FOUND";
+    case ResultCode::kIndexNotFound: return "INDEX_NOT_FOUND";
+    case ResultCode::kIndexOom: return "INDEX_OOM";
+    case ResultCode::kIndexNotReadable: return "INDEX_NOT_READABLE";
+    case ResultCode::kIndexGeneric: return "INDEX_GENERIC";
+    case ResultCode::kIndexNameMaxLen: return "INDEX_NAME_MAXLEN";
+    case ResultCode::kIndexMaxCount: return "INDEX_MAXCOUNT";
+    case ResultCode::kQueryAborted: return "QUERY_ABORTED";
+    case ResultCode::kQueryQueueFull: return "QUERY_QUEUE_FULL";
+    case ResultCode::kQueryTimeout: return "QUERY_TIMEOUT";
+    case ResultCode::kQueryGeneric: return "QUERY_GENERIC";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace aerospike_py

@@ -1,0 +1,116 @@
+// Aerospike's MessagePack dialect, both directions.
+// - Strings and blobs are msgpack str items whose payload starts with a
+//   particle-type byte (3 string, 4 blob, 23 GeoJSON, 7..12 language blobs).
+// - Ordered lists/maps carry a leading zero-length ext whose type byte holds
+//   the order flags (maps: followed by a nil value).
+// MsgpackReader is a bounds-checked pull parser used by both the Value
+// decoder below and the Python bridge (which builds objects from items
+// without an intermediate Value). Nothing here allocates per item.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/byte_buffer.h"
+#include "common/status.h"
+#include "proto/value.h"
+
+namespace aerospike_py::proto {
+
+// Deeper nesting is rejected by decoders, so hostile input cannot exhaust
+// the stack of a recursive consumer.
+inline constexpr int kMaxMsgpackDepth = 256;
+
+struct MsgpackItem {
+  enum class Kind : uint8_t {
+    kNil,
+    kBool,
+    kInt,     // signed or small unsigned; value in `i`
+    kUInt,    // unsigned above INT64_MAX; value in `u`
+    kDouble,  // float32 items are widened
+    kStr,     // payload in `data` (prefix byte included)
+    kBin,     // msgpack bin (c4..c6): same payload convention as kStr
+    kArray,   // `count` elements follow
+    kMap,     // `count` key/value pairs follow
+    kExt,     // `ext_type`, payload in `data`
+  };
+  Kind kind = Kind::kNil;
+  bool b = false;
+  int8_t ext_type = 0;
+  uint32_t count = 0;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+  std::string_view data;
+};
+
+class MsgpackReader {
+ public:
+  explicit MsgpackReader(ByteSpan data) : data_(data) {}
+
+  bool AtEnd() const { return pos_ >= data_.size(); }
+  size_t offset() const { return pos_; }
+  size_t remaining() const { return data_.size() - pos_; }
+
+  // Reads one item. For arrays and maps only the header is consumed.
+  Status Next(MsgpackItem* item);
+  // Skips one complete value, nested contents included.
+  Status Skip();
+
+ private:
+  Status Need(size_t n) const;
+  ByteSpan data_;
+  size_t pos_ = 0;
+};
+
+// How a str/bin payload is read in Aerospike's dialect.
+struct TaggedPayload {
+  Value::Type type;      // kString, kGeoJson or kBytes
+  uint8_t subtype;       // particle type for kBytes
+  std::string_view body; // payload without the prefix byte
+};
+TaggedPayload ClassifyPayload(std::string_view payload);
+
+// True when `item` is the zero-length ext that marks an ordered collection.
+inline bool IsOrderFlagExt(const MsgpackItem& item) {
+  return item.kind == MsgpackItem::Kind::kExt && item.data.empty();
+}
+
+// Decodes one value at the reader's position.
+StatusOr<Value> ReadMsgpackValue(MsgpackReader& reader,
+                                 int max_depth = kMaxMsgpackDepth);
+// Decodes a buffer that holds exactly one value.
+StatusOr<Value> DecodeMsgpack(ByteSpan bytes);
+
+class MsgpackWriter {
+ public:
+  explicit MsgpackWriter(ByteBuffer* out) : out_(out) {}
+
+  void Nil() { out_->PushBack(0xc0); }
+  void Bool(bool b) { out_->PushBack(b ? 0xc3 : 0xc2); }
+  void Int(int64_t v);
+  void UInt(uint64_t v);
+  void Double(double v);
+  void String(std::string_view s) { Tagged(3, s); }
+  void Blob(std::string_view b, uint8_t subtype = 4) { Tagged(subtype, b); }
+  void GeoJson(std::string_view json) { Tagged(23, json); }
+  // A str without the particle prefix (bin and variable names inside
+  // expressions).
+  void RawString(std::string_view s);
+  void ArrayHeader(uint32_t n);
+  void MapHeader(uint32_t n);
+  void Ext(uint8_t type, std::string_view data);
+  // `c7 00 <flags>`: the marker of an ordered list or map.
+  void OrderFlagExt(uint8_t flags);
+  void Pack(const Value& value);
+
+ private:
+  void Tagged(uint8_t prefix, std::string_view body);
+  void StrHeader(uint32_t n);
+  ByteBuffer* out_;
+};
+
+// Encodes one value into a fresh buffer.
+ByteBuffer EncodeMsgpack(const Value& value);
+
+}  // namespace aerospike_py::proto

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian/Ubuntu machine (idempotent): system packages, a
+# virtualenv in .venv with the test and demo dependencies, and the
+# extensions built in place. Sourced by scripts/demo.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(build-essential cmake ninja-build pkg-config python3-venv python3-dev
+              libuv1-dev libabsl-dev libssl-dev zlib1g-dev libgtest-dev)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# python3-venv/python3-dev may be provided by a non-Debian Python (pyenv);
+# only install what the build really lacks.
+if ((${#missing[@]})); then
+  if python3 -c 'import venv, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null; then
+    filtered=()
+    for p in "${missing[@]}"; do [[ $p == python3-* ]] || filtered+=("$p"); done
+    missing=("${filtered[@]}")
+  fi
+fi
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "bootstrap: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+stamp=.venv/.deps-installed-v1
+if [ ! -f "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip setuptools wheel
+  .venv/bin/pip install -q pytest pytest-asyncio uvloop aerospike numpy mypy
+  touch "$stamp"
+fi
+
+# Build the extensions in place (incremental: setuptools skips up-to-date
+# objects only per extension, so this is quick after the first build) and
+# register the package (with its pytest plugin entry point) in the venv.
+.venv/bin/python setup.py -q build_ext --inplace >/dev/null
+if ! .venv/bin/python -c 'import importlib.metadata as m; m.distribution("aerospike-py")' 2>/dev/null; then
+  .venv/bin/pip install -q --no-build-isolation --no-deps -e .
+fi

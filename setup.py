@@ -1,0 +1,129 @@
+"""Build of the aerospike_py extensions.
+
+Two extensions are built from csrc/:
+  aerospike_py._core    the client: common, proto, cluster, tls, io, client + python bridge
+  aerospike_py._server  the embedded test server: common, proto, server + its binding
+
+Switches (environment variables):
+  ASPY_DEBUG=1     -O0 -g, assertions on
+  ASPY_SANITIZE=1  AddressSanitizer + UndefinedBehaviorSanitizer (load with
+                   LD_PRELOAD=$(gcc -print-file-name=libasan.so))
+  ASPY_STATIC=1    link libuv and abseil statically (wheels)
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shlex
+import subprocess
+import sys
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+ABSL_PACKAGES = [
+    "absl_status",
+    "absl_statusor",
+    "absl_strings",
+    "absl_str_format",
+    "absl_flat_hash_map",
+    "absl_synchronization",
+    "absl_time",
+]
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false", "no")
+
+
+def _pkg_config(*args: str) -> list[str]:
+    try:
+        out = subprocess.check_output(["pkg-config", *args], text=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        sys.exit(
+            f"pkg-config {' '.join(args)} failed ({exc}); install the build "
+            "dependencies: apt-get install libuv1-dev libabsl-dev libssl-dev zlib1g-dev"
+        )
+    return shlex.split(out)
+
+
+def _sources(*rooms: str) -> list[str]:
+    files: list[str] = []
+    for room in rooms:
+        files += sorted(glob.glob(os.path.join("csrc", room, "*.cc")))
+    return files
+
+
+def _link_args(static: bool) -> list[str]:
+    """Link arguments for libuv, abseil, OpenSSL and zlib."""
+    absl = _pkg_config("--libs", *(["--static"] if static else []), *ABSL_PACKAGES)
+    uv = ["-luv"]
+    if static:
+        # Debian's static archives are position independent, so they can go
+        # into a shared object; OpenSSL and zlib stay dynamic for auditwheel.
+        uv = ["-l:libuv_a.a"]
+        absl = ["-Wl,--start-group"] + [
+            a.replace("-labsl_", "-l:libabsl_") + ".a" if a.startswith("-labsl_") else a
+            for a in absl
+        ] + ["-Wl,--end-group"]
+    return uv + absl + ["-lssl", "-lcrypto", "-lz", "-lpthread"]
+
+
+DEBUG = _flag("ASPY_DEBUG")
+SANITIZE = _flag("ASPY_SANITIZE")
+STATIC = _flag("ASPY_STATIC")
+
+compile_args = ["-std=c++20", "-fvisibility=hidden", "-Wall", "-Wextra",
+                "-Wno-missing-field-initializers", "-Wno-unused-parameter"]
+compile_args += _pkg_config("--cflags", "libuv", *ABSL_PACKAGES)
+if DEBUG or SANITIZE:
+    compile_args += ["-O0", "-g3", "-UNDEBUG", "-DASPY_DEBUG=1"]
+else:
+    compile_args += ["-O2", "-DNDEBUG"]
+link_args = _link_args(STATIC)
+if SANITIZE:
+    san = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer",
+           "-fno-sanitize-recover=undefined"]
+    compile_args += san
+    link_args = san + link_args
+
+COMMON = dict(
+    include_dirs=[os.path.join(HERE, "csrc")],
+    extra_compile_args=compile_args,
+    extra_link_args=link_args,
+    language="c++",
+)
+
+server_binding = sorted(glob.glob("csrc/python/server_*.cc"))
+client_binding = [f for f in sorted(glob.glob("csrc/python/*.cc")) if f not in server_binding]
+
+extensions = [
+    Extension(
+        "aerospike_py._core",
+        sources=_sources("common", "proto", "cluster", "tls", "io", "client") + client_binding,
+        **COMMON,
+    ),
+]
+if server_binding:
+    extensions.append(
+        Extension(
+            "aerospike_py._server",
+            sources=_sources("common", "proto", "server") + server_binding,
+            **COMMON,
+        )
+    )
+
+
+class BuildExt(build_ext):
+    """Compiles in parallel by default (the machine's cores)."""
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        if self.parallel is None:
+            self.parallel = os.cpu_count() or 1
+
+
+setup(ext_modules=extensions, cmdclass={"build_ext": BuildExt})
