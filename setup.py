@@ -126,4 +126,10 @@ class BuildExt(build_ext):
             self.parallel = os.cpu_count() or 1
 
 
+# ASPY_ONLY=core|server builds one extension (parallel developers each
+# rebuild only what they work on).
+_only = os.environ.get("ASPY_ONLY", "")
+if _only:
+    extensions = [e for e in extensions if e.name == f"aerospike_py._{_only}"]
+
 setup(ext_modules=extensions, cmdclass={"build_ext": BuildExt})
