@@ -55,14 +55,15 @@ void EncodeBatchRequest(const BatchEnvelope& envelope,
     }
     if (s.row_flags & batch_row_flags::kHasTtl) StoreBE32(out->Extend(4), s.ttl);
     const uint16_t n_fields = static_cast<uint16_t>(
-        2 + s.n_extra_fields + (row.key_field.empty() ? 0 : 1));
+        2 + s.n_extra_fields + (row.key_field.empty() ? 0 : 1) + s.n_trailing_fields);
     uint8_t* counts = out->Extend(4);
     StoreBE16(counts, n_fields);
     StoreBE16(counts + 2, s.n_ops);
     AppendStringField(out, FieldType::kNamespace, s.ns);
     AppendStringField(out, FieldType::kSet, s.set);
-    out->Append(row.key_field);
     out->Append(s.extra_fields);
+    out->Append(row.key_field);
+    out->Append(s.trailing_fields);
     out->Append(s.ops);
     // A row that sent its key cannot be repeated: the server would reuse it.
     previous = row.key_field.empty() ? row.shape : nullptr;

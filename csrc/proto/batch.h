@@ -25,10 +25,15 @@ struct BatchRowShape {
   uint32_t ttl = 0;
   std::string_view ns;
   std::string_view set;
-  // Further complete fields (size, type, data) after namespace and set,
-  // e.g. a filter expression, and their count.
+  // Further complete fields (size, type, data) and their counts, in the
+  // official C client's order: `extra_fields` follow namespace and set
+  // (transaction id, record version, deadline, filter expression), then the
+  // row's key field if it sends one, then `trailing_fields` (UDF module,
+  // function and arguments). The server accepts any order.
   ByteSpan extra_fields;
   uint16_t n_extra_fields = 0;
+  ByteSpan trailing_fields;
+  uint16_t n_trailing_fields = 0;
   // Complete encoded ops and their count.
   ByteSpan ops;
   uint16_t n_ops = 0;

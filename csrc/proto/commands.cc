@@ -48,6 +48,11 @@ void EncodeRecordRequest(const RecordRequest& request, ByteBuffer* out) {
   if (!request.filter_expression.empty()) {
     w.AddField(FieldType::kFilterExpression, request.filter_expression);
   }
+  if (!request.udf.empty()) {
+    w.AddField(FieldType::kUdfPackageName, request.udf.module);
+    w.AddField(FieldType::kUdfFunction, request.udf.function);
+    w.AddField(FieldType::kUdfArgList, request.udf.args);
+  }
   for (const OpSpec& op : request.ops) w.AddValueOp(op.op, op.bin, op.value);
   w.Finish();
 }
@@ -61,26 +66,53 @@ void EncodeScanRequest(const ScanRequest& request, ByteBuffer* out) {
   }
   w.AddU32Field(FieldType::kSocketTimeout, request.socket_timeout);
   w.AddU64Field(FieldType::kTaskId, request.task_id);
+  if (request.index_type) {
+    const uint8_t t = *request.index_type;
+    w.AddField(FieldType::kIndexType, ByteSpan(&t, 1));
+  }
+  if (request.index_range) {
+    w.BeginField(FieldType::kIndexRange);
+    AppendIndexRange(*request.index_range, out);
+    w.EndField();
+  }
+  if (!request.index_context.empty()) {
+    w.AddField(FieldType::kIndexContext, request.index_context);
+  }
+  if (!request.index_name.empty()) w.AddField(FieldType::kIndexName, request.index_name);
+  if (!request.index_expression.empty()) {
+    w.AddField(FieldType::kIndexExpression, request.index_expression);
+  }
+  if (!request.udf.empty()) {
+    w.AddField(FieldType::kUdfOp, ByteSpan(&request.udf_op, 1));
+    w.AddField(FieldType::kUdfPackageName, request.udf.module);
+    w.AddField(FieldType::kUdfFunction, request.udf.function);
+    w.AddField(FieldType::kUdfArgList, request.udf.args);
+  }
   if (!request.filter_expression.empty()) {
     w.AddField(FieldType::kFilterExpression, request.filter_expression);
   }
   if (!request.partition_ids.empty()) {
     w.BeginField(FieldType::kPidArray);
-    uint8_t* p = out->Extend(request.partition_ids.size() * 2);
-    for (uint16_t pid : request.partition_ids) {
-      StoreLE16(p, pid);
-      p += 2;
-    }
+    AppendPartitionIds(request.partition_ids, out);
     w.EndField();
   }
   if (!request.resume_digests.empty()) {
     w.BeginField(FieldType::kDigestArray);
-    for (const Digest& d : request.resume_digests) out->Append(d.data(), d.size());
+    AppendDigests(request.resume_digests, out);
+    w.EndField();
+  }
+  if (!request.resume_bvals.empty()) {
+    w.BeginField(FieldType::kBvalArray);
+    AppendBvals(request.resume_bvals, out);
     w.EndField();
   }
   if (request.max_records) w.AddU64Field(FieldType::kMaxRecords, request.max_records);
-  for (const std::string& bin : request.bins) {
-    w.AddOp(OpType::kRead, ParticleType::kNull, bin, ByteSpan());
+  if (!request.ops.empty()) {
+    for (const OpSpec& op : request.ops) w.AddValueOp(op.op, op.bin, op.value);
+  } else {
+    for (const std::string& bin : request.bins) {
+      w.AddOp(OpType::kRead, ParticleType::kNull, bin, ByteSpan());
+    }
   }
   w.Finish();
 }

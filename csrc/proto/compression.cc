@@ -9,6 +9,12 @@
 
 namespace aerospike_py::proto {
 
+namespace {
+// The largest expansion a deflate stream can encode (258-byte matches coded
+// in about two bits each) is a little over 1032:1.
+constexpr uint64_t kMaxDeflateRatio = 1040;
+}  // namespace
+
 StatusOr<ByteBuffer> CompressFrame(ByteSpan frame) {
   uLongf bound = compressBound(frame.size());
   ByteBuffer out(kProtoHeaderSize + 8 + bound);
@@ -27,6 +33,13 @@ StatusOr<ByteBuffer> DecompressBody(ByteSpan body) {
   const uint64_t original = LoadBE64(body.data());
   if (original < kProtoHeaderSize || original > kProtoHeaderSize + kMaxBodySize) {
     return MalformedError(absl::StrCat("compressed frame announces ", original, " bytes"));
+  }
+  // Deflate expands at most ~1032:1, so a larger claim is malformed; checking
+  // it first keeps a tiny hostile frame from making us allocate 128 MiB.
+  const uint64_t compressed = body.size() - 8;
+  if (original > compressed * kMaxDeflateRatio + 64) {
+    return MalformedError(absl::StrCat("compressed frame of ", compressed,
+                                       " bytes cannot inflate to ", original));
   }
   ByteBuffer out(original);
   out.Resize(original);

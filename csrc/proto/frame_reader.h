@@ -3,9 +3,13 @@
 // same reader serves client connections (replies) and server connections
 // (requests). Two ways in:
 //  - Feed(): copies bytes from a scratch buffer (small replies, TLS output);
-//  - ReadSpan()/CommitRead(): lets the socket read straight into the body of
-//    a large frame, so batch replies are never copied.
+//  - BodyReadSpan()/CommitBodyRead(): lets the socket read straight into the
+//    body of a large frame, so batch replies are not copied through a
+//    scratch buffer.
 // Completed frames own their bytes; views handed out later point into them.
+// The body buffer grows with the bytes that actually arrive (beyond the
+// first kEagerBodyBytes), so a hostile 8-byte header announcing 128 MiB does
+// not commit 128 MiB of memory.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +31,10 @@ struct Frame {
 
 class FrameReader {
  public:
+  // Bodies up to this size are allocated in full when their header
+  // arrives; larger ones grow geometrically as their bytes arrive.
+  static constexpr size_t kEagerBodyBytes = 1 << 20;
+
   // `allowed_types` is a bit set (1 << type) of proto types this side
   // accepts; anything else is a protocol error.
   explicit FrameReader(uint32_t allowed_types = (1u << 1) | (1u << 2) |
@@ -34,31 +42,43 @@ class FrameReader {
       : allowed_types_(allowed_types) {}
 
   // Consumes all of `bytes`, appending each completed frame to `out`.
-  // After an error the reader is unusable (the connection must close).
+  // After an error the reader is unusable (the connection must close): every
+  // later call returns the same error.
   Status Feed(ByteSpan bytes, std::vector<Frame>* out);
 
-  // Where the next bytes may be read to directly; empty when in the header.
+  // Where the next body bytes may be read to directly; empty when no body
+  // is being read (between frames or inside a proto header). The span may
+  // be shorter than the rest of the body; read into it, commit, ask again.
   // Only worth using when the body remainder is large.
   absl::Span<uint8_t> BodyReadSpan();
-  // Records that `n` bytes were read into BodyReadSpan().
+  // Records that `n` bytes (at most BodyReadSpan().size()) were read into
+  // the span returned last.
   Status CommitBodyRead(size_t n, std::vector<Frame>* out);
 
   bool in_body() const { return state_ == State::kBody; }
   // True between frames: no partial frame is buffered.
   bool idle() const { return state_ == State::kHeader && header_have_ == 0; }
+  // Body bytes still missing from the frame being read (0 outside a body).
+  uint64_t body_remaining() const {
+    return state_ == State::kBody ? body_size_ - body_.size() : 0;
+  }
 
  private:
-  enum class State { kHeader, kBody };
+  enum class State { kHeader, kBody, kFailed };
   Status StartBody();
   Status FinishFrame(std::vector<Frame>* out);
+  Status Fail(Status status);
+  // Makes room for at least one more body byte (and usually many).
+  void GrowBody();
 
   uint32_t allowed_types_;
   State state_ = State::kHeader;
+  Status failure_;
   uint8_t header_[kProtoHeaderSize];
   size_t header_have_ = 0;
   uint8_t type_ = 0;
-  ByteBuffer body_;
-  size_t body_have_ = 0;
+  uint64_t body_size_ = 0;  // announced by the header
+  ByteBuffer body_;         // size() = body bytes received so far
 };
 
 }  // namespace aerospike_py::proto

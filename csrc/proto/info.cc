@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
+#include "proto/headers.h"
 
 namespace aerospike_py::proto {
 
@@ -20,6 +21,20 @@ std::vector<InfoPair> ParseInfoResponse(std::string_view body) {
     } else {
       out.push_back({line.substr(0, tab), line.substr(tab + 1)});
     }
+  }
+  return out;
+}
+
+ByteBuffer EncodeInfoResponse(const std::vector<InfoPair>& pairs) {
+  size_t body = 0;
+  for (const InfoPair& p : pairs) body += p.name.size() + p.value.size() + 2;
+  ByteBuffer out(kProtoHeaderSize + body);
+  EncodeProtoHeader(out.Extend(kProtoHeaderSize), ProtoType::kInfo, body);
+  for (const InfoPair& p : pairs) {
+    out.Append(p.name);
+    out.PushBack('\t');
+    out.Append(p.value);
+    out.PushBack('\n');
   }
   return out;
 }
@@ -48,6 +63,7 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view text, uint16_t default_port) {
   Endpoint ep;
   ep.port = default_port;
   std::string_view port_text;
+  bool has_port = false;
   if (!text.empty() && text[0] == '[') {
     size_t close = text.find(']');
     if (close == std::string_view::npos) return MalformedError("endpoint: unclosed [");
@@ -56,18 +72,29 @@ StatusOr<Endpoint> ParseEndpoint(std::string_view text, uint16_t default_port) {
     if (!rest.empty()) {
       if (rest[0] != ':') return MalformedError("endpoint: junk after ]");
       port_text = rest.substr(1);
+      has_port = true;
     }
+  } else if (text.find(':') != text.rfind(':')) {
+    // Several colons and no brackets: a bare IPv6 address, no port (the
+    // server brackets IPv6 endpoints that carry a port).
+    ep.host = std::string(text);
   } else {
     size_t colon = text.rfind(':');
     if (colon != std::string_view::npos) {
       ep.host = std::string(text.substr(0, colon));
       port_text = text.substr(colon + 1);
+      has_port = true;
     } else {
       ep.host = std::string(text);
     }
   }
   if (ep.host.empty()) return MalformedError("endpoint: empty host");
-  if (!port_text.empty()) {
+  // Brackets and commas delimit endpoints and peers; inside a host they
+  // mean the text was not one endpoint.
+  if (ep.host.find_first_of("[],") != std::string::npos) {
+    return MalformedError("endpoint: bad character in host");
+  }
+  if (has_port) {
     uint32_t port = 0;
     if (!ParseInt(port_text, &port) || port == 0 || port > 65535) {
       return MalformedError(absl::StrCat("endpoint: bad port '", AbslView(port_text), "'"));

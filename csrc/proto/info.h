@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/byte_buffer.h"
 #include "common/status.h"
 #include "proto/constants.h"
 
@@ -26,6 +27,10 @@ struct InfoPair {
 // yields an empty name and the line as value (a server answering
 // "ERROR:80:not authenticated" without echoing the name does this).
 std::vector<InfoPair> ParseInfoResponse(std::string_view body);
+
+// Frames an info answer: "name\tvalue\n" per pair, in order (the server
+// echoes each request line verbatim as the name).
+ByteBuffer EncodeInfoResponse(const std::vector<InfoPair>& pairs);
 
 // If `value` is an error answer ("ERROR:<code>:<msg>" or "FAIL:..."), returns
 // true and fills the code (1 when absent or 0) and message.
@@ -54,7 +59,7 @@ StatusOr<PeersValue> ParsePeers(std::string_view value);
 // the default port).
 std::string FormatPeers(const PeersValue& peers);
 
-// Parses "host", "host:port", "[v6]" or "[v6]:port".
+// Parses "host", "host:port", "[v6]", "[v6]:port" or a bare "v6" address.
 StatusOr<Endpoint> ParseEndpoint(std::string_view text, uint16_t default_port);
 
 inline constexpr size_t kReplicaBitmapBytes = kPartitions / 8;

@@ -64,6 +64,12 @@ StatusOr<MessageView> ParseMessage(ByteSpan bytes) {
 bool FieldIterator::Next(FieldView* field) {
   if (rest_.size() < 5) return false;
   const uint32_t size = LoadBE32(rest_.data());
+  // Validated input never fails this; it keeps the iterator in bounds when
+  // a caller walks bytes nobody validated.
+  if (size < 1 || size > rest_.size() - 4) {
+    rest_ = {};
+    return false;
+  }
   field->type = rest_[4];
   field->data = rest_.subspan(5, size - 1);
   rest_ = rest_.subspan(4 + size);
@@ -73,9 +79,14 @@ bool FieldIterator::Next(FieldView* field) {
 bool OpIterator::Next(OpView* op) {
   if (rest_.size() < 8) return false;
   const uint32_t size = LoadBE32(rest_.data());
+  const uint8_t name_len = rest_[7];
+  if (size < 4u + name_len || size > rest_.size() - 4) {
+    rest_ = {};
+    return false;
+  }
   op->op = rest_[4];
   op->particle_type = rest_[5];
-  const uint8_t name_len = rest_[7];
+  op->flags = rest_[6];
   op->name = AsChars(rest_.subspan(8, name_len));
   op->value = rest_.subspan(8 + name_len, size - 4 - name_len);
   rest_ = rest_.subspan(4 + size);

@@ -1,7 +1,8 @@
 // Parsing of AS_MSG messages into views over the caller's buffer: no copies
 // and no allocation. ParseMessage validates the whole structure up front
 // (every field and op size lies inside the message), so the iterators that
-// walk a parsed view cannot fail or overrun.
+// walk a parsed view see every item. Given bytes nobody validated, the
+// iterators stop at the first item that does not fit instead of overrunning.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,9 @@ struct FieldView {
 struct OpView {
   uint8_t op = 0;
   uint8_t particle_type = 0;
+  // The byte after the particle type: 0 from clients and servers (S uses
+  // bit 0 internally for XDR's last-update time). Kept so nothing is lost.
+  uint8_t flags = 0;
   std::string_view name;
   ByteSpan value;
 };

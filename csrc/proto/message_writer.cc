@@ -5,10 +5,13 @@
 
 namespace aerospike_py::proto {
 
-MessageWriter::MessageWriter(ByteBuffer* out, const MsgHeader& header)
-    : out_(out), frame_start_(out->size()) {
-  uint8_t* p = out_->Extend(kProtoHeaderSize + kMsgHeaderSize);
-  EncodeMsgHeader(p + kProtoHeaderSize, header);
+MessageWriter::MessageWriter(ByteBuffer* out, const MsgHeader& header,
+                             Framing framing)
+    : out_(out),
+      frame_start_(out->size()),
+      header_size_(framing == Framing::kOwnFrame ? kProtoHeaderSize : 0) {
+  uint8_t* p = out_->Extend(header_size_ + kMsgHeaderSize);
+  EncodeMsgHeader(p + header_size_, header);
 }
 
 void MessageWriter::AddField(FieldType type, ByteSpan data) {
@@ -77,9 +80,22 @@ void MessageWriter::AddValueOp(OpType op, std::string_view bin_name,
 size_t MessageWriter::Finish() {
   uint8_t* frame = out_->data() + frame_start_;
   const size_t total = out_->size() - frame_start_;
-  EncodeProtoHeader(frame, ProtoType::kMessage, total - kProtoHeaderSize);
-  StoreBE16(frame + kProtoHeaderSize + 18, n_fields_);
-  StoreBE16(frame + kProtoHeaderSize + 20, n_ops_);
+  if (header_size_ != 0) {
+    EncodeProtoHeader(frame, ProtoType::kMessage, total - kProtoHeaderSize);
+  }
+  StoreBE16(frame + header_size_ + 18, n_fields_);
+  StoreBE16(frame + header_size_ + 20, n_ops_);
+  return total;
+}
+
+FrameWriter::FrameWriter(ByteBuffer* out, ProtoType type)
+    : out_(out), frame_start_(out->size()), type_(type) {
+  out_->Extend(kProtoHeaderSize);
+}
+
+size_t FrameWriter::Finish() {
+  const size_t total = out_->size() - frame_start_;
+  EncodeProtoHeader(out_->data() + frame_start_, type_, total - kProtoHeaderSize);
   return total;
 }
 

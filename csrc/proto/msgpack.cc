@@ -1,5 +1,6 @@
 #include "proto/msgpack.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -177,6 +178,29 @@ TaggedPayload ClassifyPayload(std::string_view payload) {
   return {Value::Type::kBytes, prefix, body};
 }
 
+namespace {
+
+// Collections reserve at most this many elements up front. A count is only
+// bounded by the bytes left, and nested headers share those bytes, so
+// reserving the full count at every level would let a few KiB of input
+// reserve tens of MiB; past this, vectors grow with what actually decodes.
+constexpr uint32_t kMaxReserve = 64;
+
+// Consumes the order marker if the next item is one (a zero-length ext: only
+// the ext8/16/32 tags can encode that) and returns its flags.
+bool TakeOrderMarker(MsgpackReader& reader, uint8_t* flags) {
+  const int tag = reader.PeekByte();
+  if (tag != 0xc7 && tag != 0xc8 && tag != 0xc9) return false;
+  MsgpackReader peek = reader;
+  MsgpackItem first;
+  if (!peek.Next(&first).ok() || !IsOrderFlagExt(first)) return false;
+  *flags = static_cast<uint8_t>(first.ext_type);
+  reader = peek;
+  return true;
+}
+
+}  // namespace
+
 StatusOr<Value> ReadMsgpackValue(MsgpackReader& reader, int max_depth) {
   using Kind = MsgpackItem::Kind;
   if (max_depth <= 0) return MalformedError("msgpack: nesting too deep");
@@ -199,8 +223,12 @@ StatusOr<Value> ReadMsgpackValue(MsgpackReader& reader, int max_depth) {
       return Value::Bytes(std::string(t.body), t.subtype);
     }
     case Kind::kExt:
+      // Only the two reserved fixext1 values (type 0xff, 0 wildcard, 1
+      // infinity) are values; order markers are consumed by their
+      // collection, and anything else has no meaning as a value.
       if (item.ext_type == -1 && item.data.size() == 1) {
-        return item.data[0] == 1 ? Value::Infinity() : Value::Wildcard();
+        if (item.data[0] == 0) return Value::Wildcard();
+        if (item.data[0] == 1) return Value::Infinity();
       }
       return MalformedError("msgpack: unexpected ext value");
     case Kind::kArray: {
@@ -208,18 +236,10 @@ StatusOr<Value> ReadMsgpackValue(MsgpackReader& reader, int max_depth) {
         return MalformedError("msgpack: array larger than its buffer");
       }
       std::vector<Value> items;
-      items.reserve(item.count);
+      items.reserve(std::min<uint32_t>(item.count, kMaxReserve));
       uint8_t flags = 0;
       for (uint32_t i = 0; i < item.count; ++i) {
-        if (i == 0) {
-          MsgpackReader peek = reader;
-          MsgpackItem first;
-          if (peek.Next(&first).ok() && IsOrderFlagExt(first)) {
-            flags = static_cast<uint8_t>(first.ext_type);
-            reader = peek;
-            continue;
-          }
-        }
+        if (i == 0 && TakeOrderMarker(reader, &flags)) continue;
         ASPY_ASSIGN_OR_RETURN(Value v, ReadMsgpackValue(reader, max_depth - 1));
         items.push_back(std::move(v));
       }
@@ -230,18 +250,12 @@ StatusOr<Value> ReadMsgpackValue(MsgpackReader& reader, int max_depth) {
         return MalformedError("msgpack: map larger than its buffer");
       }
       std::vector<Value> flat;
-      flat.reserve(size_t{item.count} * 2);
+      flat.reserve(size_t{std::min<uint32_t>(item.count, kMaxReserve)} * 2);
       uint8_t flags = 0;
       for (uint32_t i = 0; i < item.count; ++i) {
-        if (i == 0) {
-          MsgpackReader peek = reader;
-          MsgpackItem first;
-          if (peek.Next(&first).ok() && IsOrderFlagExt(first)) {
-            flags = static_cast<uint8_t>(first.ext_type);
-            reader = peek;
-            ASPY_RETURN_IF_ERROR(reader.Skip());  // the nil paired with the marker
-            continue;
-          }
+        if (i == 0 && TakeOrderMarker(reader, &flags)) {
+          ASPY_RETURN_IF_ERROR(reader.Skip());  // the nil paired with the marker
+          continue;
         }
         ASPY_ASSIGN_OR_RETURN(Value k, ReadMsgpackValue(reader, max_depth - 1));
         ASPY_ASSIGN_OR_RETURN(Value v, ReadMsgpackValue(reader, max_depth - 1));

@@ -49,6 +49,8 @@ class MsgpackReader {
   explicit MsgpackReader(ByteSpan data) : data_(data) {}
 
   bool AtEnd() const { return pos_ >= data_.size(); }
+  // The next type byte without consuming it; -1 at the end.
+  int PeekByte() const { return AtEnd() ? -1 : data_[pos_]; }
   size_t offset() const { return pos_; }
   size_t remaining() const { return data_.size() - pos_; }
 
@@ -76,7 +78,9 @@ inline bool IsOrderFlagExt(const MsgpackItem& item) {
   return item.kind == MsgpackItem::Kind::kExt && item.data.empty();
 }
 
-// Decodes one value at the reader's position.
+// Decodes one value at the reader's position. Value has no unsigned
+// integer: a msgpack uint64 above INT64_MAX becomes the int64 with the same
+// bits (Aerospike integers are int64; MsgpackReader still reports kUInt).
 StatusOr<Value> ReadMsgpackValue(MsgpackReader& reader,
                                  int max_depth = kMaxMsgpackDepth);
 // Decodes a buffer that holds exactly one value.

@@ -68,6 +68,7 @@ StatusOr<std::string_view> GeoJsonText(ByteSpan bytes) {
 StatusOr<Value> DecodeParticle(uint8_t particle_type, ByteSpan bytes) {
   switch (static_cast<ParticleType>(particle_type)) {
     case ParticleType::kNull:
+      if (!bytes.empty()) return MalformedError("null particle with a value");
       return Value::Nil();
     case ParticleType::kInteger: {
       const uint8_t* p = bytes.data();

@@ -19,7 +19,8 @@ ParticleType ParticleTypeOf(const Value& value);
 void AppendParticle(const Value& value, ByteBuffer* out);
 
 // Decodes particle bytes of the given type. Malformed sizes (an int that is
-// not 1/2/4/8 bytes, a bool that is not one byte, bad msgpack) are errors.
+// not 1/2/4/8 bytes, a bool that is not one byte, a null with bytes, bad
+// msgpack) are errors.
 StatusOr<Value> DecodeParticle(uint8_t particle_type, ByteSpan bytes);
 
 // GeoJSON particles start with flags u8, ncells u16 and ncells cell ids

@@ -1,0 +1,26 @@
+// The bodies of the libFuzzer targets, kept out of the targets themselves so
+// that the GoogleTest suite can replay every regression input (and the seed
+// corpus) through exactly the same code. Each returns an empty string when
+// every invariant held, or a description of the first one that did not;
+// memory errors are left to the sanitizers.
+#pragma once
+
+#include <string>
+
+#include "common/byte_buffer.h"
+
+namespace aerospike_py::fuzz {
+
+// The response path: FrameReader (whole, split, and BodyReadSpan feeds must
+// agree), MessageIterator/ParseMessage (a parsed message re-encodes to its
+// own bytes), particle decoding of every op, field payloads, BatchRowParser,
+// info replies with peers/replicas parsing (format/parse round trips), and
+// admin messages. The raw input is also given to each parser directly.
+std::string CheckResponseBytes(ByteSpan data);
+
+// The msgpack decoder: ReadMsgpackValue and Skip agree on where a value
+// ends, and whatever decodes re-encodes to bytes that decode to an equal
+// value and re-encode identically.
+std::string CheckMsgpackBytes(ByteSpan data);
+
+}  // namespace aerospike_py::fuzz
