@@ -5,6 +5,7 @@ namespace aerospike_py {
 std::string_view ResultCodeName(ResultCode code) {
   switch (code) {
     case ResultCode::kMaxErrorRate: return "MAX_ERROR_RATE";
+    case ResultCode::kMaxRetriesExceeded: return "MAX_RETRIES_EXCEEDED";
     case ResultCode::kCluster: return "CLUSTER";
     case ResultCode::kConnection: return "CONNECTION";
     case ResultCode::kTls: return "TLS";

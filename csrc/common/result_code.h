@@ -13,7 +13,8 @@ namespace aerospike_py {
 
 enum class ResultCode : int32_t {
   // Client-side (never on the wire).
-  kMaxErrorRate = -12,
+  kMaxErrorRate = -14,
+  kMaxRetriesExceeded = -12,
   kCluster = -11,
   kConnection = -10,
   kTls = -9,
