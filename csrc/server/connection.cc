@@ -1,0 +1,299 @@
+#include "server/connection.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace aerospike_py::server {
+
+namespace {
+
+// What a "garbage" fault sends: a header with version 0xFF, which every
+// client rejects as a protocol error.
+constexpr uint8_t kGarbage[24] = {0xFF, 0xEE, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+                                  0xDE, 0xAD, 0xBE, 0xEF, 0xDE, 0xAD, 0xBE, 0xEF,
+                                  0xDE, 0xAD, 0xBE, 0xEF, 0xDE, 0xAD, 0xBE, 0xEF};
+
+Status UvError(const char* what, int rc) {
+  return absl::UnavailableError(absl::StrCat(what, ": ", uv_strerror(rc)));
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------------------
+// Connection
+
+Connection::Connection(NodeListener* node) : node_(node) {}
+
+Status Connection::Accept(uv_stream_t* server) {
+  uv_tcp_init(node_->loop(), &tcp_);
+  tcp_.data = this;
+  ++open_handles_;
+  uv_timer_init(node_->loop(), &timer_);
+  timer_.data = this;
+  ++open_handles_;
+  int rc = uv_accept(server, reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (rc != 0) return UvError("accept", rc);
+  uv_tcp_nodelay(&tcp_, 1);
+  rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), OnAlloc, OnRead);
+  if (rc != 0) return UvError("read_start", rc);
+  ++node_->state()->stats.connections_opened;
+  return absl::OkStatus();
+}
+
+void Connection::Close() {
+  if (closing_) return;
+  closing_ = true;
+  ++node_->state()->stats.connections_closed;
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnClose);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), OnClose);
+}
+
+void Connection::OnClose(uv_handle_t* h) {
+  auto* c = static_cast<Connection*>(h->data);
+  if (--c->open_handles_ == 0) c->node_->Release(c);
+}
+
+void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+  auto* c = static_cast<Connection*>(h->data);
+  *buf = uv_buf_init(c->read_buf_, sizeof(c->read_buf_));
+}
+
+void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
+  auto* c = static_cast<Connection*>(s->data);
+  if (c->closing_) return;
+  if (nread < 0) {
+    c->Close();
+    return;
+  }
+  if (nread == 0 || c->stop_reading_) return;
+  Status st = c->reader_.Feed(
+      ByteSpan(reinterpret_cast<const uint8_t*>(c->read_buf_), static_cast<size_t>(nread)),
+      &c->frames_);
+  // Frames completed before a bad byte are still answered; then the
+  // connection closes (a bad byte from the network closes that connection).
+  c->HandleFrames();
+  if (!st.ok()) {
+    ++c->node_->state()->stats.demarshal_error;
+    c->close_after_write_ = true;
+    c->stop_reading_ = true;
+    c->Flush();
+  }
+}
+
+void Connection::HandleFrames() {
+  Processor* processor = node_->processor();
+  for (proto::Frame& frame : frames_) {
+    if (closing_ || stop_reading_) break;
+    const Fault fault = node_->TakeFault(frame.type);
+    if (fault.kind == FaultKind::kStopAnswering) continue;
+    if (fault.kind == FaultKind::kNone && delayed_.empty()) {
+      if (processor->Handle(node_->index(), frame, &pending_) == FrameOutcome::kClose) {
+        close_after_write_ = true;
+        stop_reading_ = true;
+        break;
+      }
+      continue;
+    }
+    ByteBuffer reply;
+    if (processor->Handle(node_->index(), frame, &reply) == FrameOutcome::kClose) {
+      close_after_write_ = true;
+      stop_reading_ = true;
+      break;
+    }
+    switch (fault.kind) {
+      case FaultKind::kDelay:
+        QueueDelayed(std::move(reply), uv_now(node_->loop()) + fault.delay_ms);
+        break;
+      case FaultKind::kDropMidReply:
+        pending_.Append(reply.data(), reply.size() / 2);
+        close_after_write_ = true;
+        stop_reading_ = true;
+        break;
+      case FaultKind::kGarbage:
+        pending_.Append(kGarbage, sizeof(kGarbage));
+        break;
+      default:  // no fault, but earlier replies are held: keep the order
+        QueueDelayed(std::move(reply), 0);
+        break;
+    }
+  }
+  frames_.clear();
+  Flush();
+}
+
+void Connection::QueueDelayed(ByteBuffer reply, uint64_t due_ms) {
+  if (!delayed_.empty() && delayed_.back().due_ms > due_ms) due_ms = delayed_.back().due_ms;
+  delayed_.push_back(Delayed{due_ms, std::move(reply)});
+  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&timer_))) {
+    const uint64_t now = uv_now(node_->loop());
+    const uint64_t due = delayed_.front().due_ms;
+    uv_timer_start(&timer_, OnTimer, due > now ? due - now : 0, 0);
+  }
+}
+
+void Connection::OnTimer(uv_timer_t* t) {
+  auto* c = static_cast<Connection*>(t->data);
+  if (c->closing_) return;
+  const uint64_t now = uv_now(c->node_->loop());
+  while (!c->delayed_.empty() && c->delayed_.front().due_ms <= now) {
+    c->pending_.Append(c->delayed_.front().bytes.span());
+    c->delayed_.pop_front();
+  }
+  if (!c->delayed_.empty()) {
+    uv_timer_start(&c->timer_, OnTimer, c->delayed_.front().due_ms - now, 0);
+  }
+  c->Flush();
+}
+
+void Connection::Flush() {
+  if (closing_) return;
+  if (writing_) {
+    if (!read_paused_ && inflight_.size() + pending_.size() > kMaxQueuedReplyBytes) {
+      read_paused_ = true;
+      uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    }
+    return;
+  }
+  if (pending_.empty()) {
+    if (close_after_write_ && delayed_.empty()) Close();
+    return;
+  }
+  std::swap(inflight_, pending_);
+  pending_.Clear();
+  StartWrite();
+}
+
+void Connection::StartWrite() {
+  uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(inflight_.data()),
+                             static_cast<unsigned>(inflight_.size()));
+  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  // Most replies fit the socket buffer: try the write at once and only
+  // fall back to an asynchronous write for the rest.
+  const int n = uv_try_write(stream, &buf, 1);
+  if (n == static_cast<int>(inflight_.size())) {
+    inflight_.Clear();
+    if (!pending_.empty() || close_after_write_) Flush();
+    return;
+  }
+  if (n < 0 && n != UV_EAGAIN) {
+    Close();
+    return;
+  }
+  const size_t off = n > 0 ? static_cast<size_t>(n) : 0;
+  buf = uv_buf_init(reinterpret_cast<char*>(inflight_.data() + off),
+                    static_cast<unsigned>(inflight_.size() - off));
+  writing_ = true;
+  write_req_.data = this;
+  if (uv_write(&write_req_, stream, &buf, 1, OnWrite) != 0) {
+    writing_ = false;
+    Close();
+    return;
+  }
+  // A client that pipelines requests but does not read its replies must
+  // not make the server buffer without bound: stop reading until the
+  // socket drains.
+  if (!read_paused_ && inflight_.size() + pending_.size() > kMaxQueuedReplyBytes) {
+    read_paused_ = true;
+    uv_read_stop(stream);
+  }
+}
+
+void Connection::OnWrite(uv_write_t* req, int status) {
+  auto* c = static_cast<Connection*>(req->data);
+  c->writing_ = false;
+  if (status < 0 || c->closing_) {
+    c->Close();
+    return;
+  }
+  c->inflight_.Clear();
+  if (c->read_paused_ && !c->stop_reading_) {
+    c->read_paused_ = false;
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&c->tcp_), OnAlloc, OnRead);
+  }
+  c->Flush();
+}
+
+// ----------------------------------------------------------------------------
+// NodeListener
+
+NodeListener::NodeListener(int index, uv_loop_t* loop, Processor* processor,
+                           ServerState* state)
+    : index_(index), loop_(loop), processor_(processor), state_(state) {}
+
+Status NodeListener::Listen(const std::string& host_name, uint16_t port) {
+  if (listen_ != nullptr) return absl::FailedPreconditionError("node already listening");
+  // Numeric addresses only (no resolver on the event thread), but the one
+  // name everybody uses for loopback is accepted.
+  const std::string host = host_name == "localhost" ? "127.0.0.1" : host_name;
+  sockaddr_storage addr;
+  int rc;
+  if (host.find(':') != std::string::npos) {
+    rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr));
+  } else {
+    rc = uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr));
+  }
+  if (rc != 0) return absl::InvalidArgumentError(absl::StrCat("bad host '", host, "'"));
+  auto* h = new ListenHandle;
+  h->owner = this;
+  uv_tcp_init(loop_, &h->tcp);
+  h->tcp.data = h;
+  listen_ = h;
+  rc = uv_tcp_bind(&h->tcp, reinterpret_cast<const sockaddr*>(&addr), 0);
+  if (rc == 0) {
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&h->tcp), 1024, OnConnection);
+  }
+  if (rc != 0) {
+    Close();
+    return UvError(absl::StrCat("listen on ", host, ":", port).c_str(), rc);
+  }
+  sockaddr_storage bound;
+  int len = sizeof(bound);
+  uv_tcp_getsockname(&h->tcp, reinterpret_cast<sockaddr*>(&bound), &len);
+  port_ = ntohs(bound.ss_family == AF_INET6
+                    ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                    : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  listening_ = true;
+  return absl::OkStatus();
+}
+
+void NodeListener::Close() {
+  if (listen_ != nullptr) {
+    ++closing_listeners_;
+    uv_close(reinterpret_cast<uv_handle_t*>(&listen_->tcp), OnClose);
+    listen_ = nullptr;
+  }
+  listening_ = false;
+  for (auto& c : connections_) c->Close();
+}
+
+void NodeListener::OnClose(uv_handle_t* h) {
+  auto* lh = static_cast<ListenHandle*>(h->data);
+  --lh->owner->closing_listeners_;
+  delete lh;
+}
+
+void NodeListener::OnConnection(uv_stream_t* server, int status) {
+  auto* self = static_cast<ListenHandle*>(server->data)->owner;
+  if (status < 0) return;
+  self->connections_.push_back(std::make_unique<Connection>(self));
+  Connection* c = self->connections_.back().get();
+  c->self = std::prev(self->connections_.end());
+  if (!c->Accept(server).ok()) c->Close();
+}
+
+void NodeListener::Release(Connection* c) { connections_.erase(c->self); }
+
+Fault NodeListener::TakeFault(uint8_t proto_type) {
+  if (fault_.kind == FaultKind::kNone) return Fault{};
+  const bool is_info = proto_type == 1 || proto_type == 2;
+  if ((fault_.scope == FaultScope::kData && is_info) ||
+      (fault_.scope == FaultScope::kInfo && !is_info)) {
+    return Fault{};
+  }
+  Fault f = fault_;
+  if (fault_.count > 0 && --fault_.count == 0) fault_ = Fault{};
+  return f;
+}
+
+}  // namespace aerospike_py::server

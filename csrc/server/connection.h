@@ -1,0 +1,133 @@
+// NodeListener and Connection: the sockets of the embedded server. A
+// NodeListener owns one node's listening uv_tcp_t and the connections it
+// accepted; a Connection reads frames, hands each to the Processor, and
+// writes the replies in order (pipelined requests are answered in order;
+// replies produced by one read are written with one write). Faults
+// configured on the node (delay, drop mid-reply, garbage, stop answering)
+// are applied here. Every uv handle lives in a non-movable owner and is
+// freed only in its close callback. Event thread only.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/byte_buffer.h"
+#include "common/status.h"
+#include "proto/frame_reader.h"
+#include "server/processor.h"
+#include "server/server.h"
+
+namespace aerospike_py::server {
+
+class NodeListener;
+
+class Connection {
+ public:
+  explicit Connection(NodeListener* node);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Initializes the handles and starts reading an accepted socket.
+  Status Accept(uv_stream_t* server);
+  // Closes the socket (pending replies are dropped); the connection frees
+  // itself through its NodeListener once both handles are closed.
+  void Close();
+  bool closing() const { return closing_; }
+
+  std::list<std::unique_ptr<Connection>>::iterator self;
+
+ private:
+  static void OnAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
+  static void OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+  static void OnWrite(uv_write_t* req, int status);
+  static void OnTimer(uv_timer_t* t);
+  static void OnClose(uv_handle_t* h);
+
+  void HandleFrames();
+  void Flush();
+  void QueueDelayed(ByteBuffer reply, uint64_t due_ms);
+  void StartWrite();
+  // Reading pauses while this many reply bytes wait for a slow reader.
+  static constexpr size_t kMaxQueuedReplyBytes = 32u << 20;
+
+  NodeListener* node_;
+  uv_tcp_t tcp_;
+  uv_timer_t timer_;
+  uv_write_t write_req_;
+  int open_handles_ = 0;
+  bool closing_ = false;
+  bool writing_ = false;
+  bool close_after_write_ = false;
+  bool stop_reading_ = false;
+  bool read_paused_ = false;  // backpressure, see kMaxQueuedReplyBytes
+  proto::FrameReader reader_;
+  std::vector<proto::Frame> frames_;
+  ByteBuffer pending_;   // replies not yet handed to the socket
+  ByteBuffer inflight_;  // the bytes of the write in progress
+  struct Delayed {
+    uint64_t due_ms;
+    ByteBuffer bytes;
+  };
+  std::deque<Delayed> delayed_;
+  char read_buf_[64 * 1024];
+};
+
+class NodeListener {
+ public:
+  NodeListener(int index, uv_loop_t* loop, Processor* processor, ServerState* state);
+  NodeListener(const NodeListener&) = delete;
+  NodeListener& operator=(const NodeListener&) = delete;
+
+  // Binds and listens; `port` 0 picks an ephemeral one (read it back with
+  // port()).
+  Status Listen(const std::string& host, uint16_t port);
+  // Closes the listener and every connection. Safe to call when closed.
+  void Close();
+  bool listening() const { return listening_; }
+  uint16_t port() const { return port_; }
+  // True once every handle (listener and connections) has been closed.
+  bool drained() const {
+    return listen_ == nullptr && closing_listeners_ == 0 && connections_.empty();
+  }
+
+  int index() const { return index_; }
+  uv_loop_t* loop() const { return loop_; }
+  Processor* processor() const { return processor_; }
+  ServerState* state() const { return state_; }
+
+  // The fault to apply to the next reply of the given proto type, or
+  // kNone; consumes one use of a counted fault.
+  Fault TakeFault(uint8_t proto_type);
+  void SetFault(const Fault& f) { fault_ = f; }
+
+  void Release(Connection* c);
+
+ private:
+  // One listening socket; heap-allocated per Listen() so a node can listen
+  // again while its previous handle is still closing.
+  struct ListenHandle {
+    uv_tcp_t tcp;
+    NodeListener* owner;
+  };
+  static void OnConnection(uv_stream_t* server, int status);
+  static void OnClose(uv_handle_t* h);
+
+  int index_;
+  uv_loop_t* loop_;
+  Processor* processor_;
+  ServerState* state_;
+  ListenHandle* listen_ = nullptr;  // owned; freed in OnClose
+  int closing_listeners_ = 0;
+  bool listening_ = false;
+  uint16_t port_ = 0;
+  Fault fault_;
+  std::list<std::unique_ptr<Connection>> connections_;
+};
+
+}  // namespace aerospike_py::server

@@ -1,0 +1,26 @@
+// GeoJSON bins as the server stores them: flags, cell count, S2 cell ids,
+// then the JSON text. For a Point the real server stores the point's leaf
+// (level-30) S2 cell id, and returns it on reads; clients skip the cells.
+// Regions (Polygon, AeroCircle, ...) would need a covering, which the
+// embedded server does not compute: they are stored without cells.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aerospike_py::server {
+
+// The level-30 S2 cell id of a point given in degrees.
+uint64_t S2LeafCellId(double lat_degrees, double lng_degrees);
+
+// If `json` is a GeoJSON Point, its [longitude, latitude].
+std::optional<std::pair<double, double>> GeoJsonPoint(std::string_view json);
+
+// The particle to store for a GeoJSON particle received from a client
+// (whose cells, if any, are ignored as the server ignores them). Returns
+// nullopt when the particle is too short to hold its own header.
+std::optional<std::string> NormalizeGeoJsonParticle(std::string_view particle);
+
+}  // namespace aerospike_py::server

@@ -1,0 +1,126 @@
+// Processor: turns one request frame received by a node into reply bytes.
+// Pure request/response logic over the shared ServerState (store, cluster,
+// options); no sockets, so GoogleTest drives it directly. Runs on the
+// server's event thread only.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/byte_buffer.h"
+#include "common/result_code.h"
+#include "proto/frame_reader.h"
+#include "proto/message_view.h"
+#include "server/cluster.h"
+#include "server/request.h"
+#include "server/server.h"
+#include "server/store.h"
+
+namespace aerospike_py::server {
+
+struct ServerStats {
+  uint64_t start_ns = 0;
+  uint64_t connections_opened = 0;
+  uint64_t connections_closed = 0;
+  uint64_t info_complete = 0;
+  uint64_t batch_index_initiate = 0;
+  uint64_t batch_index_complete = 0;
+  uint64_t batch_index_error = 0;
+  uint64_t demarshal_error = 0;
+};
+
+// A finished background query (query-show answers from these).
+struct BackgroundJob {
+  std::string ns;
+  std::string set;
+  uint64_t succeeded = 0;
+  uint64_t failed = 0;
+  uint64_t filtered = 0;
+  uint64_t finished_ns = 0;
+};
+
+struct ServerState {
+  ServerState(ServerOptions opts, std::vector<std::string> node_ids,
+              std::vector<uint16_t> ports)
+      : options(std::move(opts)),
+        store(options.namespaces, options.default_ttl),
+        cluster(std::move(node_ids), std::move(ports), options.replication_factor) {}
+
+  ServerOptions options;
+  Store store;
+  Cluster cluster;
+  ServerStats stats;
+  // Background queries by (node, task id): each node reports its own part
+  // of a job, as each server does. The most recent kMaxJobs are kept.
+  static constexpr size_t kMaxJobs = 1000;
+  std::map<std::pair<int, uint64_t>, BackgroundJob> jobs;
+  std::deque<std::pair<int, uint64_t>> job_order;
+};
+
+// What the caller must do with the connection after a frame.
+enum class FrameOutcome : uint8_t { kReply, kClose };
+
+// Time of the request being processed, read once per frame.
+struct Clock {
+  uint64_t now_ns = 0;
+  uint32_t now = 0;  // server-epoch seconds
+};
+
+class Processor {
+ public:
+  explicit Processor(ServerState* state) : state_(state) {}
+
+  // Handles one complete frame received by `node` and appends its reply
+  // (possibly several frames, e.g. a batch) to `out`.
+  FrameOutcome Handle(int node, const proto::Frame& frame, ByteBuffer* out);
+
+  // Answers one info request body (lines ending in '\n') into `out` (a
+  // whole type-1 frame).
+  void HandleInfo(int node, std::string_view body, ByteBuffer* out);
+  // The value of a single info command (no echo, no newline).
+  std::string InfoValue(int node, std::string_view command);
+
+ private:
+  FrameOutcome HandleMessage(int node, ByteSpan body, ByteBuffer* out);
+  void HandleAdmin(ByteSpan body, ByteBuffer* out);
+  void HandleBatch(int node, const proto::MessageView& m, const RequestFields& f,
+                   ByteBuffer* out);
+  void HandleScan(int node, const proto::MessageView& m, const RequestFields& f,
+                  ByteBuffer* out);
+  void HandleBackground(int node, const proto::MessageView& m, const RequestFields& f,
+                        Namespace* ns, ByteBuffer* out);
+  std::string QueryShowInfo(int node, std::string_view params);
+  // Executes one single-record command (or batch row) and appends its
+  // reply AS_MSG (no proto header) to `out`; returns the result code.
+  uint8_t ExecuteRecord(int node, const proto::MsgHeader& h, Namespace* ns,
+                        const RequestFields& f, ByteSpan ops, uint16_t n_ops,
+                        const RequestFields* batch_filter, uint32_t index,
+                        ByteBuffer* out);
+  uint8_t ExecuteRead(const proto::MsgHeader& h, Namespace* ns, const RequestFields& f,
+                      ByteSpan ops, uint16_t n_ops, ByteSpan filter, uint32_t index,
+                      ByteBuffer* out);
+  uint8_t ExecuteWrite(const proto::MsgHeader& h, Namespace* ns, const RequestFields& f,
+                       ByteSpan ops, uint16_t n_ops, ByteSpan filter, uint32_t index,
+                       ByteBuffer* out);
+  uint8_t ExecuteDelete(const proto::MsgHeader& h, Namespace* ns, const RequestFields& f,
+                        ByteSpan filter, uint32_t index, ByteBuffer* out);
+  void CountMisrouted(int node, const uint8_t* digest, bool write);
+
+  std::string InfoCommand(int node, std::string_view line);
+  std::string NamespaceInfo(std::string_view ns);
+  std::string SetsInfo(std::string_view args);
+  std::string StatisticsInfo();
+  std::string ReplicasInfo(int node, bool with_regime, bool master_only, int max_columns = 0);
+  std::string PeersInfo(int node);
+  std::string ServiceInfo(int node);
+  std::string TruncateInfo(std::string_view params, bool whole_namespace);
+
+  ServerState* state_;
+  Clock clock_;
+};
+
+}  // namespace aerospike_py::server

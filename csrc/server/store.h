@@ -1,0 +1,122 @@
+// The in-memory store of the embedded server: per namespace, 4096
+// partitions, each a flat hash map from digest to Record. A record keeps its
+// bins already encoded as reply ops (size, op READ, particle type, flags,
+// name, value), so a read of all bins is one memcpy into the reply. Only the
+// server's event thread touches a Store; nothing here locks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "proto/constants.h"
+#include "proto/digest.h"
+
+namespace aerospike_py::server {
+
+using proto::Digest;
+
+struct Record {
+  uint32_t generation = 0;
+  // Server epoch seconds (2010-01-01); 0: never expires.
+  uint32_t void_time = 0;
+  uint64_t last_update_ns = 0;  // Unix epoch nanoseconds
+  uint16_t set_id = 0;          // 0: no set
+  uint16_t n_bins = 0;
+  // The stored user key: particle type byte + key bytes; empty when none.
+  std::string key;
+  // n_bins reply ops, back to back (see the file comment).
+  std::string bins;
+
+  bool expired(uint32_t now) const { return void_time != 0 && void_time <= now; }
+};
+
+// The digest is uniformly random except that bytes 0-1 carry the partition
+// id, which is constant inside a partition; hash on bytes 8..15.
+struct DigestHash {
+  size_t operator()(const Digest& d) const {
+    uint64_t v;
+    std::memcpy(&v, d.data() + 8, 8);
+    return static_cast<size_t>(v);
+  }
+};
+
+using PartitionMap = absl::flat_hash_map<Digest, Record, DigestHash>;
+
+struct SetStats {
+  std::string name;
+  uint64_t objects = 0;
+  uint64_t truncate_lut_ms = 0;  // last truncate, Unix ms (0: never)
+};
+
+class Namespace {
+ public:
+  Namespace(std::string name, uint32_t default_ttl);
+
+  const std::string& name() const { return name_; }
+  uint32_t default_ttl() const { return default_ttl_; }
+  uint64_t objects() const { return objects_; }
+
+  // The live record of a digest, or nullptr. An expired record is erased
+  // here (reads never see it).
+  Record* Find(const Digest& digest, uint32_t now);
+  // Inserts an empty record (generation 0) for a digest that Find() did
+  // not return; the caller fills it.
+  Record* Insert(const Digest& digest, uint16_t set_id);
+  void Erase(const Digest& digest);
+
+  PartitionMap& partition(uint32_t pid) { return partitions_[pid]; }
+
+  // Set ids are stable for the namespace's life; 0 is "no set".
+  uint16_t SetId(std::string_view set_name);         // creates
+  int FindSetId(std::string_view set_name) const;    // -1 when unknown
+  const std::string& SetName(uint16_t id) const { return sets_[id].name; }
+  const std::vector<SetStats>& sets() const { return sets_; }
+
+  // Removes records of a set (or of every set when set_id < 0) whose last
+  // update is before `before_ns`. Returns how many went.
+  uint64_t Truncate(int set_id, uint64_t before_ns, uint64_t now_ms);
+  // Erases the expired records of the next `partitions_per_call`
+  // partitions (round robin across calls); returns how many went.
+  uint64_t SweepSome(uint32_t now, uint32_t partitions_per_call);
+  void Clear();
+
+ private:
+  void Unlink(const Record& r);
+
+  std::string name_;
+  uint32_t default_ttl_;
+  uint64_t objects_ = 0;
+  uint32_t sweep_cursor_ = 0;
+  std::vector<SetStats> sets_;  // [0] = no set
+  absl::flat_hash_map<std::string, uint16_t> set_ids_;
+  std::unique_ptr<std::array<PartitionMap, proto::kPartitions>> partitions_storage_;
+  std::array<PartitionMap, proto::kPartitions>& partitions_;
+};
+
+class Store {
+ public:
+  Store(const std::vector<std::string>& namespaces, uint32_t default_ttl);
+
+  Namespace* Find(std::string_view ns);
+  std::vector<std::unique_ptr<Namespace>>& namespaces() { return namespaces_; }
+  void Clear();
+
+ private:
+  std::vector<std::unique_ptr<Namespace>> namespaces_;
+};
+
+// Time helpers shared by the command handlers.
+uint64_t NowUnixNanos();
+// Seconds since 2010-01-01 (what void times count).
+inline uint32_t ServerEpochSeconds(uint64_t unix_ns) {
+  return static_cast<uint32_t>(unix_ns / 1000000000ull -
+                               static_cast<uint64_t>(proto::kCitrusleafEpoch));
+}
+
+}  // namespace aerospike_py::server
