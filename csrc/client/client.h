@@ -14,7 +14,7 @@
 
 namespace aerospike_py::client {
 
-class EventLoop;  // csrc/io: the event thread and everything it owns
+class Engine;  // client/engine.h: the event thread and everything it owns
 
 class Client {
  public:
@@ -39,8 +39,8 @@ class Client {
   const ClientConfig& config() const;
 
  private:
-  explicit Client(std::unique_ptr<EventLoop> loop);
-  std::unique_ptr<EventLoop> loop_;
+  explicit Client(std::unique_ptr<Engine> engine);
+  std::unique_ptr<Engine> engine_;
 };
 
 }  // namespace aerospike_py::client

@@ -86,6 +86,10 @@ class InfoCommand : public Command {
   std::string request;    // command lines, '\n'-separated
   uint32_t timeout_ms = 1000;
 
+  // Outcome: kAllNodes completes OK with one NodeAnswer per node (each with
+  // its own status); the single-target kinds fail the command when their
+  // one request fails. An unknown kNamedNode: InvalidArgument with result
+  // kInvalidNode.
   struct NodeAnswer {
     std::string node;
     Status status;
@@ -122,6 +126,8 @@ class RecordCommand : public Command {
   uint16_t n_ops = 0;
 
   // --- outputs ---
+  // A namespace no node serves: status InvalidArgument and result
+  // kInvalidNamespace (nothing was sent).
   proto::Frame response;        // owns the answer's bytes
   proto::MessageView message;   // header (result, generation, void time) and ops
 };
@@ -156,8 +162,13 @@ struct NamespaceSet {
 };
 
 struct BatchRecordResult {
-  // kNoResponse-like state is expressed by `answered == false`: the key's
-  // node failed (see BatchCommand::status and node_status).
+  // `answered == false`: no record message came back for this key. Then
+  // `result` says why: a client-side code for a failed node request
+  // (kTimeout for timeouts, kConnection for network errors, kClientError for
+  // a malformed answer, kClientAbort when the client closed), the batch's
+  // LAST code when the server ended that request early (e.g. 151), or
+  // kInvalidNamespace for a namespace no node serves; `in_doubt` is set for
+  // writes whose request may have been sent.
   bool answered = false;
   ResultCode result = ResultCode::kOk;
   bool in_doubt = false;
@@ -179,7 +190,12 @@ class BatchCommand : public Command {
   ByteBuffer key_bytes;
 
   // --- outputs ---
-  std::vector<proto::Frame> frames;         // every answer frame of every node
+  // `status`: OK when every node request ended with a well-formed answer
+  // (per-key outcomes are in `results`); otherwise the first node failure
+  // that survived the retries (other keys still carry their results), or
+  // DataLoss when a server ended a batch without answering some keys.
+  // `result`: the first non-zero LAST code of any node request.
+  std::vector<proto::Frame> frames;         // answer frames holding records (views point here)
   std::vector<BatchRecordResult> results;   // one per key, caller's order
 };
 

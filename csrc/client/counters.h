@@ -15,6 +15,8 @@ struct DebugCounters {
   std::atomic<int64_t> live_clients{0};      // event threads running
   std::atomic<int64_t> commands_retried{0};  // cumulative
   std::atomic<int64_t> connections_opened{0};  // cumulative
+  // Event loops that ended with uv_loop_close() != 0 (a leaked handle).
+  std::atomic<int64_t> unclean_loop_exits{0};  // cumulative; must stay 0
 };
 
 DebugCounters& GlobalCounters();

@@ -46,6 +46,9 @@ struct ClientConfig {
   uint32_t max_concurrent_operations = 0;
   uint32_t operation_queue_timeout_ms = 0;
   std::string app_id;
+  // Batch requests carry at most this many keys each (the server's
+  // batch-max-requests, 5000 by default); larger batches are split.
+  uint32_t max_keys_per_batch_request = 5000;
 };
 
 struct CommandPolicy {
@@ -53,7 +56,9 @@ struct CommandPolicy {
   uint32_t total_timeout_ms = 1000;    // whole command; 0: none
   uint32_t max_retries = 2;
   uint32_t sleep_between_retries_ms = 0;
-  uint32_t timeout_delay_ms = 0;       // keep reading a timed-out socket this long before closing it
+  // Keep reading a timed-out socket this long before closing it. Not
+  // implemented yet: a timed-out socket is closed at once.
+  uint32_t timeout_delay_ms = 0;
   Replica replica = Replica::kSequence;
   ReadModeAp read_mode_ap = ReadModeAp::kOne;
   bool compress = false;               // compress requests above 128 bytes

@@ -1,0 +1,83 @@
+// BatchExecution: the hot path. On the event thread (never the caller's):
+//  1. digests for keys that came without one;
+//  2. each key's row shape: its (namespace/set, spec) pair, so rows that
+//     share one go out as REPEAT rows (~25 bytes a key);
+//  3. routing: key -> partition -> node (per key replica policy and
+//     attempt), then a counting sort by (node, shape) so each node's rows
+//     are contiguous and grouped by shape; no per-key allocation;
+//  4. one request per node (split above max_keys_per_batch_request rows),
+//     encoded with proto::EncodeBatchRequest and sent in parallel;
+//  5. answers are walked in place: each record message lands in
+//     results[row index] as views into the frame, and the frame moves into
+//     command->frames (zero copies; moving a Frame keeps its buffer);
+//  6. a node request that fails with a network error or socket timeout is
+//     retried for its unanswered keys only, each routed again with the next
+//     attempt number (so reads move to the next replica), inside the total
+//     timeout; other failures mark those keys with a client result code.
+// Every key gets a result slot; keys never answered keep answered == false
+// with the reason in `result` (and in_doubt for writes that were sent).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "client/execution.h"
+#include "cluster/node.h"
+#include "cluster/partition_table.h"
+#include "common/byte_buffer.h"
+#include "io/attempt.h"
+#include "io/timer_queue.h"
+#include "proto/batch.h"
+
+namespace aerospike_py::client {
+
+class BatchExecution final : public Execution {
+ public:
+  BatchExecution(Engine* engine, std::unique_ptr<Command> command);
+  ~BatchExecution() override;
+  void Start() override;
+  void Abort(const Status& why) override;
+
+ private:
+  struct Chunk;
+  static constexpr uint32_t kNoChunk = 0;
+
+  Status Prepare();
+  void Route(absl::Span<const uint32_t> keys, uint32_t attempt_no);
+  void Send(cluster::Node* node, absl::Span<const uint32_t> keys, uint32_t attempt_no);
+  StatusOr<bool> OnChunkFrame(Chunk* c, proto::Frame frame);
+  void OnChunkDone(Chunk* c, const Status& status);
+  void RetryLater(std::vector<uint32_t> keys, uint32_t attempt_no, const Status& why);
+  bool CanRetry(uint32_t attempt_no) const;
+  void FailKeys(absl::Span<const uint32_t> keys, const Status& why);
+  void Retire(Chunk* c);
+  void MaybeFinish();
+  void OnTotalTimeout();
+  void Stop(const Status& why);
+  void Done(const Status& status);
+
+  BatchCommand* cmd_;
+  size_t n_ = 0;
+  std::vector<uint32_t> owner_;     // per key: id of the chunk awaiting it
+  std::vector<uint16_t> shape_of_;  // per key: index into shapes_
+  std::vector<uint16_t> node_of_;   // per key, scratch of Route()
+  std::vector<uint32_t> order_;     // scratch of Route()
+  std::vector<proto::BatchRowShape> shapes_;
+  std::vector<ByteBuffer> spec_fields_;  // per spec: its filter field
+  ByteBuffer key_fields_;                // send-key fields, back to back
+  std::vector<uint32_t> key_field_at_;   // per key: offset+1 in key_fields_, 0: none
+  std::vector<uint32_t> key_field_len_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;
+  uint32_t live_ = 0;   // chunks in flight or waiting to retry
+  int hold_ = 0;        // > 0 while routing: do not finish yet
+  uint32_t next_chunk_id_ = 1;
+  uint32_t max_attempt_ = 0;
+  uint32_t missing_ = 0;  // keys a node skipped without an error
+  int64_t deadline_ms_ = 0;
+  Status first_error_;
+  io::Timer total_timer_;
+};
+
+}  // namespace aerospike_py::client

@@ -1,0 +1,133 @@
+// Engine: everything a Client runs on its event thread, and the thread-safe
+// doors into it. It owns the EventLoop (the thread), the Cluster (tending
+// and routing) with its ClusterTransport, and every Execution.
+//
+//   caller threads:  Submit() -> submit queue (mutex) -> EventLoop::Wakeup()
+//                               (only on empty -> non-empty; sends coalesce)
+//   event thread:    OnWakeup(): take the whole queue, create an Execution
+//                    per command; admission control (max_concurrent_
+//                    operations, FIFO wait up to operation_queue_timeout_ms,
+//                    then ResourceExhausted); executions route with the
+//                    partition table and run io::Attempts; completions go to
+//                    each command's sink; tend timer every tend_interval_ms.
+//   Close():         marks the queue closed (later Submits complete with
+//                    Cancelled on the caller's thread), stops the loop:
+//                    queued and in-flight commands complete with Cancelled,
+//                    pools close, the thread is joined.
+//
+// No lock is taken on the event thread except the submit queue's (once
+// per wakeup) and the sinks' (once per completion).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "client/command.h"
+#include "client/policy.h"
+#include "cluster/cluster.h"
+#include "cluster/router.h"
+#include "common/status.h"
+#include "io/cluster_transport.h"
+#include "io/event_loop.h"
+#include "io/timer_queue.h"
+#include "proto/batch.h"
+
+namespace aerospike_py::client {
+
+class Execution;
+
+class Engine final : public io::EventLoop::Owner, public cluster::ClusterListener {
+ public:
+  // Validates `config` and starts the event thread, which starts tending.
+  static StatusOr<std::unique_ptr<Engine>> Start(ClientConfig config);
+  ~Engine() override;  // Close()
+
+  // --- any thread ---
+  void Submit(std::unique_ptr<Command> command);
+  void Close();
+  bool IsConnected() const;
+  std::vector<std::string> NodeNames() const;
+  const ClientConfig& config() const { return config_; }
+
+  // --- event thread (executions) ---
+  io::EventLoop& loop() { return *loop_; }
+  cluster::Cluster& cluster() { return *cluster_; }
+  io::ClusterTransport& transport() { return *transport_; }
+  cluster::RouteOptions RouteFor(const CommandPolicy& policy, bool write, uint32_t attempt);
+  // The loop's clock after refreshing it (executions stamp deadlines).
+  int64_t NowMs();
+  // Reused between batches (encoding is synchronous).
+  std::vector<proto::BatchRow>& batch_rows() { return batch_rows_; }
+  // Called by Execution::Finish.
+  void Complete(Execution* execution, std::unique_ptr<Command> command);
+  void Log(cluster::LogLevel level, std::string message);
+  // A command could not reach a node: tend now (at most every 100 ms)
+  // rather than at the next interval, so the map follows a dead node fast.
+  void OnNodeTrouble();
+
+ private:
+  explicit Engine(ClientConfig config);
+
+  // EventLoop::Owner
+  void OnLoopStart() override;
+  void OnWakeup() override;
+  void OnLoopIteration() override;
+  void OnStop() override;
+  // ClusterListener
+  void OnNodeAdded(cluster::Node& node) override;
+  void OnNodeRemoved(cluster::Node& node) override;
+  void OnPartitionsChanged() override;
+  void OnTendComplete() override;
+  void OnLog(cluster::LogLevel level, std::string message) override;
+
+  void Dispatch(std::unique_ptr<Command> command);
+  void Admit(Execution* e);
+  void Pump();
+  void OnQueueTimeout(Execution* e);
+  void OnTendTimer();
+  void ArmTend(uint32_t delay_ms);
+  void PublishNodes();
+  void ListPush(Execution** head, Execution** tail, Execution* e);
+  void ListRemove(Execution** head, Execution** tail, Execution* e);
+
+  ClientConfig config_;
+  std::vector<int32_t> rack_ids_;
+
+  // Submit queue.
+  mutable absl::Mutex submit_mu_;
+  std::vector<std::unique_ptr<Command>> submitted_ ABSL_GUARDED_BY(submit_mu_);
+  bool closed_ ABSL_GUARDED_BY(submit_mu_) = false;
+  std::vector<std::unique_ptr<Command>> draining_;  // event thread
+
+  // Node names for other threads.
+  mutable absl::Mutex names_mu_;
+  std::vector<std::string> node_names_ ABSL_GUARDED_BY(names_mu_);
+
+  // Event-thread state. `loop_` is declared first so that it is destroyed
+  // last: everything below may hold pointers into it.
+  std::unique_ptr<io::EventLoop> loop_;
+  std::unique_ptr<io::ClusterTransport> transport_;
+  std::unique_ptr<cluster::Cluster> cluster_;
+  io::Timer tend_timer_;
+  Execution* live_head_ = nullptr;
+  Execution* live_tail_ = nullptr;
+  Execution* queued_head_ = nullptr;
+  Execution* queued_tail_ = nullptr;
+  uint32_t in_flight_ = 0;   // admitted work not finished
+  size_t queued_ = 0;
+  bool pumping_ = false;
+  bool stopping_ = false;
+  std::vector<std::unique_ptr<Execution>> finished_;
+  std::vector<Execution*> connect_waiters_;
+  std::vector<proto::BatchRow> batch_rows_;
+  uint32_t rotation_ = 0;
+  int64_t last_tend_ms_ = 0;
+  std::atomic<bool> joined_{false};
+};
+
+}  // namespace aerospike_py::client

@@ -1,0 +1,107 @@
+// Connection: one TCP socket to a node, with its frame reader. A
+// Connection is the non-movable owner of its uv_tcp_t (and the connect and
+// write requests that use it); it is heap-allocated and deletes itself in
+// the handle's close callback, so nobody frees it while libuv may still
+// call back. States: kConnecting -> kReady -> kClosing -> (freed).
+//
+// At most one user (a command attempt) holds a ready connection at a time:
+// it sends one request and receives frames until it says the answer is
+// complete. The connection keeps reading while idle in a pool, so a peer
+// that closes or sends anything unexpected is noticed at once and the
+// socket closed; a bad byte closes that connection and fails only its
+// current user. io-internal (includes uv.h).
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "common/byte_buffer.h"
+#include "common/status.h"
+#include "io/address.h"
+#include "io/connection_roles.h"
+#include "io/event_loop.h"
+#include "io/timer_queue.h"
+#include "proto/frame_reader.h"
+
+namespace aerospike_py::io {
+
+struct SendResult {
+  Status status;
+  bool any_written = false;  // some bytes may have reached the peer
+};
+
+class Connection {
+ public:
+  enum class State : uint8_t { kConnecting, kReady, kClosing };
+
+  // Starts a non-blocking connect. An error means nothing was started (the
+  // owner hears nothing); otherwise the owner later gets OnConnected or
+  // OnConnectionClosed.
+  static StatusOr<Connection*> Open(EventLoop* loop, const SocketAddress& address,
+                          uint32_t connect_timeout_ms, ConnectionOwner* owner);
+
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  State state() const { return state_; }
+  bool ready() const { return state_ == State::kReady; }
+  const std::string& peer() const { return peer_; }
+  int64_t last_used_ms() const { return last_used_ms_; }
+  void set_last_used_ms(int64_t t) { last_used_ms_ = t; }
+  ConnectionOwner* owner() const { return owner_; }
+  void set_owner(ConnectionOwner* owner) { owner_ = owner; }
+
+  void Attach(ConnectionUser* user) { user_ = user; }
+  // The user gives up the connection without closing it (it must then be
+  // closed or released by the caller).
+  void Detach() { user_ = nullptr; }
+  bool has_user() const { return user_ != nullptr; }
+
+  // Writes the request (uv_try_write, then one uv_write for any rest). The
+  // buffers must stay valid until the answer completes or the connection
+  // closes.
+  SendResult Send(absl::Span<const ByteSpan> buffers);
+
+  // Starts closing: owner and (if any) user are told, the socket is closed,
+  // the object is freed in the close callback. Idempotent.
+  void Close(const Status& why);
+
+ private:
+  Connection(EventLoop* loop, ConnectionOwner* owner, std::string peer);
+  ~Connection();
+
+  static void OnConnect(uv_connect_t* req, int status);
+  static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void OnWrite(uv_write_t* req, int status);
+  static void OnClose(uv_handle_t* handle);
+  void OnConnectTimeout();
+  void HandleRead(ssize_t nread);
+  void Dispatch();
+
+  // Bodies with at least this many bytes to go are read in place.
+  static constexpr uint64_t kDirectReadMin = 16 * 1024;
+  static constexpr size_t kMaxBuffers = 4;
+
+  EventLoop* loop_;
+  ConnectionOwner* owner_;
+  ConnectionUser* user_ = nullptr;
+  State state_ = State::kConnecting;
+  bool write_pending_ = false;
+  bool direct_read_ = false;
+  std::string peer_;
+  int64_t last_used_ms_ = 0;
+  uv_tcp_t tcp_;
+  uv_connect_t connect_req_;
+  uv_write_t write_req_;
+  uv_buf_t pending_[kMaxBuffers];
+  Timer connect_timer_;
+  proto::FrameReader reader_;
+  std::vector<proto::Frame> frames_;
+};
+
+}  // namespace aerospike_py::io
