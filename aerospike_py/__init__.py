@@ -1,7 +1,131 @@
-"""aerospike_py: an asyncio-first Aerospike client with a C++ core."""
+"""aerospike_py: an asyncio-first Aerospike client with a C++ core.
 
-from aerospike_py import _core
+A libuv event thread owns every socket and all protocol work; results reach
+asyncio through one completion mailbox per event loop, drained in a single
+GIL hold. The API follows aerospike-py (PyPI ``aerospike-py``): the same
+factory functions, methods, NamedTuple results, exceptions, constants and
+policy dicts, so code written for it runs unchanged::
+
+    import aerospike_py
+
+    async with aerospike_py.async_client({"hosts": [("127.0.0.1", 3000)]}) as client:
+        await client.put(("test", "demo", "k1"), {"name": "Alice"})
+        record = await client.get(("test", "demo", "k1"))
+
+Additions: every exception carries ``code``, ``msg``, ``in_doubt``, ``key``
+and ``node``; policy dicts are validated; reads never fail because of one
+undecodable bin (it comes back as :class:`TypedBlob`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from aerospike_py import _core, constants, exception, policy, types
+from aerospike_py._batch import LazyBatchRecords, NumpyBatchRecords
+from aerospike_py._observability import (
+    dropped_log_count,
+    get_metrics,
+    init_tracing,
+    internal_stage_profiling,
+    is_internal_stage_metrics_enabled,
+    is_metrics_enabled,
+    set_internal_stage_metrics_enabled,
+    set_log_level,
+    set_metrics_enabled,
+    shutdown_tracing,
+    start_metrics_server,
+    stop_metrics_server,
+)
+from aerospike_py.client import AsyncClient, Client, async_client, client
+from aerospike_py.constants import *  # noqa: F403
+from aerospike_py.exception import *  # noqa: F403
+from aerospike_py.policy import *  # noqa: F403
+from aerospike_py.types import (
+    AerospikeKey,
+    AerospikeRecord,
+    BatchRecord,
+    BatchRecords,
+    BatchRetryInfo,
+    BatchWriteResult,
+    Bins,
+    BinTuple,
+    ExistsResult,
+    GeoJSON,
+    HyperLogLog,
+    InfoNodeResult,
+    Key,
+    KeyOrderedDict,
+    OperateOrderedResult,
+    Record,
+    RecordMetadata,
+    TypedBlob,
+    UserKey,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "_core"]
+__all__ = [
+    "__version__",
+    "AerospikeKey",
+    "AerospikeRecord",
+    "AsyncClient",
+    "BatchRecord",
+    "BatchRecords",
+    "BatchRetryInfo",
+    "BatchWriteResult",
+    "BinTuple",
+    "Bins",
+    "Client",
+    "ExistsResult",
+    "GeoJSON",
+    "HyperLogLog",
+    "InfoNodeResult",
+    "Key",
+    "KeyOrderedDict",
+    "LazyBatchRecords",
+    "NumpyBatchRecords",
+    "OperateOrderedResult",
+    "Record",
+    "RecordMetadata",
+    "TypedBlob",
+    "UserKey",
+    "async_client",
+    "client",
+    "dropped_log_count",
+    "get_metrics",
+    "init_tracing",
+    "internal_stage_profiling",
+    "is_internal_stage_metrics_enabled",
+    "is_metrics_enabled",
+    "set_internal_stage_metrics_enabled",
+    "set_log_level",
+    "set_metrics_enabled",
+    "shutdown_tracing",
+    "start_metrics_server",
+    "stop_metrics_server",
+    "constants",
+    "exception",
+    "policy",
+    "types",
+]
+__all__ += constants.__all__
+__all__ += exception.__all__
+__all__ += policy.__all__
+
+
+def __getattr__(name: str) -> Any:
+    # aerospike-py's deprecated spellings (exception.TimeoutError/IndexError)
+    # are importable from the package too, with their DeprecationWarning.
+    if name in ("TimeoutError", "IndexError"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            value = getattr(exception, name)
+        warnings.warn(
+            f"aerospike_py.{name} is deprecated; use aerospike_py.{value.__name__}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return value
+    raise AttributeError(f"module 'aerospike_py' has no attribute {name!r}")

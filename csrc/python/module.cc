@@ -1,52 +1,196 @@
 // aerospike_py._core: PEP 489 multi-phase module of the client bridge.
-// This file owns the module definition and its state; the client types,
-// conversions and the asyncio bridge live in sibling files.
+// This file owns the module definition, its lifecycle slots and the
+// module-level functions (debug counters, stage timers, the fork hook);
+// the client types, conversions and the asyncio bridge live in sibling
+// files.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <vector>
+
 #include "client/counters.h"
+#include "client/log_queue.h"
+#include "python/bin_names.h"
+#include "python/debug_codec.h"
+#include "python/loop_bridge.h"
+#include "python/module_state.h"
+#include "python/stage_stats.h"
 
 namespace aerospike_py::python {
 namespace {
 
-// debug_counters() -> dict: the core's live object counts, which tests assert
-// return to zero after each test.
-PyObject* DebugCountersImpl(PyObject*, PyObject*) {
+// debug_counters() -> dict: live object counts of the core and the bridge,
+// which tests assert return to zero after each test. Bridges of loops that
+// were closed since the last look are dropped first, so a closed loop does
+// not count as a live mailbox.
+PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
+  SweepClosedLoops(StateOf(module));
   const client::DebugCounters& c = client::GlobalCounters();
+  const BridgeCounters& b = GlobalBridgeCounters();
   return Py_BuildValue(
-      "{s:L,s:L,s:L,s:L,s:L,s:L}",
+      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
       "live_commands", static_cast<long long>(c.live_commands.load()),
       "queued_commands", static_cast<long long>(c.queued_commands.load()),
       "open_connections", static_cast<long long>(c.open_connections.load()),
       "live_clients", static_cast<long long>(c.live_clients.load()),
       "commands_retried", static_cast<long long>(c.commands_retried.load()),
-      "connections_opened", static_cast<long long>(c.connections_opened.load()));
+      "connections_opened", static_cast<long long>(c.connections_opened.load()),
+      "unclean_loop_exits", static_cast<long long>(c.unclean_loop_exits.load()),
+      "futures_held", static_cast<long long>(b.futures),
+      "mailboxes_alive", static_cast<long long>(b.mailboxes),
+      "sync_waiting", static_cast<long long>(b.sync_waiting));
+}
+
+PyObject* StageStatsImpl(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  bool reset = false;
+  if (nargs > 1 || (kwnames != nullptr && PyTuple_GET_SIZE(kwnames) > 1)) {
+    PyErr_SetString(PyExc_TypeError, "stage_stats(reset=False)");
+    return nullptr;
+  }
+  PyObject* arg = nargs == 1 ? args[0] : nullptr;
+  if (kwnames != nullptr && PyTuple_GET_SIZE(kwnames) == 1) {
+    if (arg != nullptr ||
+        PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "reset") != 0) {
+      PyErr_SetString(PyExc_TypeError, "stage_stats(reset=False)");
+      return nullptr;
+    }
+    arg = args[0];
+  }
+  if (arg != nullptr) {
+    int r = PyObject_IsTrue(arg);
+    if (r < 0) return nullptr;
+    reset = r == 1;
+  }
+  return StageStats::Get().ToDict(reset);
+}
+
+PyObject* SetStageTimingImpl(PyObject*, PyObject* arg) {
+  int r = PyObject_IsTrue(arg);
+  if (r < 0) return nullptr;
+  StageStats::Get().set_enabled(r == 1);
+  Py_RETURN_NONE;
+}
+
+// _set_log_level(level): records of the core at or below `level`
+// (0 error, 1 warning, 2 info, 3 debug; -1 none) are queued for Python.
+PyObject* SetLogLevelImpl(PyObject*, PyObject* arg) {
+  const long level = PyLong_AsLong(arg);
+  if (level == -1 && PyErr_Occurred()) return nullptr;
+  if (level < -1 || level > 3) {
+    PyErr_SetString(PyExc_ValueError, "core log level must be -1..3");
+    return nullptr;
+  }
+  client::LogQueue::Global().SetLevel(static_cast<int>(level));
+  Py_RETURN_NONE;
+}
+
+// _drain_logs() -> [(level, message, steady_ns)]: queued core log records.
+PyObject* DrainLogsImpl(PyObject*, PyObject*) {
+  std::vector<client::LogRecord> records;
+  client::LogQueue::Global().Drain(&records, 10000);
+  Ref list = Ref::Steal(PyList_New(static_cast<Py_ssize_t>(records.size())));
+  if (!list) return nullptr;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const client::LogRecord& r = records[i];
+    PyObject* t = Py_BuildValue("(is#L)", static_cast<int>(r.level), r.message.data(),
+                                static_cast<Py_ssize_t>(r.message.size()),
+                                static_cast<long long>(r.time_ns));
+    if (t == nullptr) return nullptr;
+    PyList_SET_ITEM(list.get(), static_cast<Py_ssize_t>(i), t);
+  }
+  return list.release();
+}
+
+PyObject* DroppedLogsImpl(PyObject*, PyObject*) {
+  return PyLong_FromUnsignedLongLong(client::LogQueue::Global().dropped());
+}
+
+// Registered with os.register_at_fork(after_in_child=...): from now on the
+// parent's clients and loop bridges are off limits in this process.
+PyObject* AfterForkChildImpl(PyObject* module, PyObject*) {
+  ModuleState* st = StateOf(module);
+  ++st->fork_generation;
+  AbandonBridgesAfterFork(st);
+  Py_RETURN_NONE;
 }
 
 PyMethodDef kModuleMethods[] = {
     {"debug_counters", DebugCountersImpl, METH_NOARGS,
-     "debug_counters() -> dict\n--\n\nLive counts of the native core "
-     "(commands, connections, clients), for leak checks."},
+     "debug_counters() -> dict\n--\n\nLive counts of the native core (commands, connections, "
+     "clients) and the bridge (futures held, mailboxes, sync waits), for leak checks."},
+    {"stage_stats", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(StageStatsImpl)),
+     METH_FASTCALL | METH_KEYWORDS,
+     "stage_stats(reset=False) -> dict\n--\n\nPer operation: calls, completed and nanoseconds "
+     "spent parsing arguments, submitting, queued, on the event thread, waking up and "
+     "converting results; gil_held_ns = parse + submit + convert."},
+    {"set_stage_timing", SetStageTimingImpl, METH_O,
+     "set_stage_timing(enabled)\n--\n\nTurns the stage timers on or off (on by default)."},
+    {"_set_log_level", SetLogLevelImpl, METH_O,
+     "_set_log_level(level)\n--\n\nQueue core log records up to level (0 error..3 debug, -1 none)."},
+    {"_drain_logs", DrainLogsImpl, METH_NOARGS,
+     "_drain_logs() -> list[(level, message, steady_ns)]: queued core log records."},
+    {"_dropped_logs", DroppedLogsImpl, METH_NOARGS,
+     "_dropped_logs() -> int: core log records dropped because the queue was full."},
+    {"_after_fork_child", AfterForkChildImpl, METH_NOARGS,
+     "Fork hook: marks the parent's clients and loop bridges unusable in the child."},
     {nullptr, nullptr, 0, nullptr},
 };
 
+int ModuleExec(PyObject* module) {
+  ModuleState* st = StateOf(module);
+  if (InitState(module, st) < 0) return -1;
+  if (PyModule_AddFunctions(module, kDebugCodecMethods) < 0) return -1;
+  Ref os = Ref::Steal(PyImport_ImportModule("os"));
+  if (!os) return -1;
+  Ref hook = Ref::Steal(PyObject_GetAttrString(module, "_after_fork_child"));
+  Ref register_at_fork = Ref::Steal(PyObject_GetAttrString(os.get(), "register_at_fork"));
+  if (!hook || !register_at_fork) return -1;
+  Ref kwargs = Ref::Steal(Py_BuildValue("{s:O}", "after_in_child", hook.get()));
+  if (!kwargs) return -1;
+  Ref empty = Ref::Steal(PyTuple_New(0));
+  if (!empty) return -1;
+  Ref r = Ref::Steal(PyObject_Call(register_at_fork.get(), empty.get(), kwargs.get()));
+  return r ? 0 : -1;
+}
+
+int ModuleTraverse(PyObject* module, visitproc visit, void* arg) {
+  ModuleState* st = StateOf(module);
+  return st == nullptr ? 0 : TraverseState(st, visit, arg);
+}
+
+int ModuleClear(PyObject* module) {
+  ModuleState* st = StateOf(module);
+  if (st != nullptr) ClearState(st);
+  return 0;
+}
+
+void ModuleFree(void* module) {
+  ModuleState* st = StateOf(static_cast<PyObject*>(module));
+  if (st == nullptr) return;
+  ClearState(st);
+  delete st->bin_names;
+  st->bin_names = nullptr;
+}
+
 PyModuleDef_Slot kModuleSlots[] = {
+    {Py_mod_exec, reinterpret_cast<void*>(ModuleExec)},
     {0, nullptr},
 };
+
+}  // namespace
 
 PyModuleDef kModuleDef = {
     PyModuleDef_HEAD_INIT,
     "aerospike_py._core",
     "Native core of aerospike_py (C++ with a libuv event thread).",
-    0,
+    sizeof(ModuleState),
     kModuleMethods,
     kModuleSlots,
-    nullptr,
-    nullptr,
-    nullptr,
+    ModuleTraverse,
+    ModuleClear,
+    ModuleFree,
 };
 
-}  // namespace
 }  // namespace aerospike_py::python
 
 PyMODINIT_FUNC PyInit__core(void) {

@@ -1,0 +1,454 @@
+#include "python/loop_bridge.h"
+
+#include <cstring>
+#include <vector>
+
+#include "client/completion.h"
+#include "python/errors.h"
+
+namespace aerospike_py::python {
+namespace {
+
+struct Slot {
+  PyObject* future = nullptr;  // strong; null when the slot is free
+  PyObject* ctx = nullptr;     // strong
+  uint32_t gen = 0;            // bumped on release: stale tokens never match
+  ResultKind kind = ResultKind::kNone;
+  OpKind op = OpKind::kGet;
+};
+
+struct BridgeData {
+  std::shared_ptr<client::Mailbox> mailbox;
+  std::vector<Slot> slots;
+  std::vector<uint32_t> free_slots;
+  size_t live = 0;
+  std::vector<std::unique_ptr<client::Command>> drained;  // reused by every drain
+  int fd = -1;
+  bool reader_added = false;
+  bool closed = false;
+};
+
+struct LoopBridgeObject {
+  PyObject_HEAD
+  ModuleState* st;
+  PyObject* loop_ref;       // weakref to the loop; its callback drops the bridge
+  PyObject* drain_cb;       // self._drain, registered with add_reader/call_soon
+  PyObject* create_future;  // loop.create_future for loops with their own futures
+  BridgeData* d;
+};
+
+LoopBridgeObject* AsBridge(PyObject* o) { return reinterpret_cast<LoopBridgeObject*>(o); }
+
+PyObject* LoopOf(LoopBridgeObject* b) {
+  if (b->loop_ref == nullptr) return nullptr;
+  PyObject* loop = PyWeakref_GetObject(b->loop_ref);
+  return loop == Py_None ? nullptr : loop;  // borrowed
+}
+
+void RemoveFromRegistry(LoopBridgeObject* b) {
+  ModuleState* st = b->st;
+  if (st->last_bridge == reinterpret_cast<PyObject*>(b)) st->last_bridge = nullptr;
+  if (st->bridges == nullptr) return;
+  for (Py_ssize_t i = PyList_GET_SIZE(st->bridges) - 1; i >= 0; --i) {
+    if (PyList_GET_ITEM(st->bridges, i) == reinterpret_cast<PyObject*>(b)) {
+      // Deleting drops the registry's reference; the caller holds another.
+      if (PySequence_DelItem(st->bridges, i) < 0) PyErr_Clear();
+      break;
+    }
+  }
+}
+
+void ReleaseSlots(BridgeData* d) {
+  // Dropping a future may run arbitrary code (finalizers of what it holds):
+  // empty the table first so nothing can observe it half-released.
+  std::vector<Slot> slots;
+  slots.swap(d->slots);
+  d->free_slots.clear();
+  GlobalBridgeCounters().futures -= static_cast<int64_t>(d->live);
+  d->live = 0;
+  for (Slot& s : slots) {
+    Py_CLEAR(s.future);
+    Py_CLEAR(s.ctx);
+  }
+}
+
+// Stops the bridge: unregisters the reader when the loop can still be
+// used, closes the mailbox (queued and late completions are destroyed
+// without touching Python) and releases every future.
+// `in_dealloc`: the object is being destroyed (refcount 0), so it cannot be
+// in the registry and must not be touched through new references.
+void CloseBridge(LoopBridgeObject* b, bool loop_usable, bool in_dealloc = false) {
+  BridgeData* d = b->d;
+  if (d == nullptr || d->closed) return;
+  d->closed = true;
+  if (loop_usable && d->reader_added) {
+    PyObject* loop = LoopOf(b);
+    if (loop != nullptr) {
+      Ref fd = Ref::Steal(PyLong_FromLong(d->fd));
+      Ref r = fd ? Ref::Steal(PyObject_CallMethodObjArgs(loop, b->st->s_remove_reader, fd.get(),
+                                                         nullptr))
+                 : Ref();
+      if (!r) PyErr_Clear();
+    }
+  }
+  d->reader_added = false;
+  if (d->mailbox) d->mailbox->Close();
+  d->drained.clear();
+  ReleaseSlots(d);
+  GlobalBridgeCounters().mailboxes -= 1;
+  if (in_dealloc) {
+    if (b->st->last_bridge == reinterpret_cast<PyObject*>(b)) b->st->last_bridge = nullptr;
+    return;
+  }
+  Ref keep = Ref::New(reinterpret_cast<PyObject*>(b));
+  RemoveFromRegistry(b);
+}
+
+PyObject* NewFuture(LoopBridgeObject* b) {
+  if (b->create_future != nullptr) return PyObject_CallNoArgs(b->create_future);
+  PyObject* loop = LoopOf(b);
+  if (loop == nullptr) {
+    PyErr_SetString(PyExc_RuntimeError, "the event loop of this bridge is gone");
+    return nullptr;
+  }
+  PyObject* args[] = {loop};
+  return PyObject_Vectorcall(b->st->future_type, args, 0, b->st->kw_loop);
+}
+
+// Resolves the future of one finished command, or drops the reply when the
+// future is already done (its awaiting task was cancelled).
+void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd, int64_t picked_up) {
+  BridgeData* d = b->d;
+  ModuleState* st = b->st;
+  const uint32_t idx = static_cast<uint32_t>(cmd->token);
+  const uint32_t gen = static_cast<uint32_t>(cmd->token >> 32);
+  if (idx >= d->slots.size() || d->slots[idx].future == nullptr || d->slots[idx].gen != gen) {
+    return;  // not ours (cannot happen unless the bridge was reset)
+  }
+  Slot& slot = d->slots[idx];
+  Ref fut = Ref::Steal(slot.future);
+  Ref ctx = Ref::Steal(slot.ctx);
+  const ResultKind kind = slot.kind;
+  const OpKind op = slot.op;
+  slot.future = nullptr;
+  slot.ctx = nullptr;
+  ++slot.gen;
+  d->free_slots.push_back(idx);
+  --d->live;
+  GlobalBridgeCounters().futures -= 1;
+
+  PyObject* self_arg[] = {fut.get()};
+  Ref done = Ref::Steal(PyObject_VectorcallMethod(
+      st->s_done, self_arg, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
+  if (!done) {
+    PyErr_WriteUnraisable(fut.get());
+    return;
+  }
+  if (done.get() == Py_True) return;
+
+  const int64_t t0 = NowNs();
+  const client::CommandTimings timings = cmd->timings;
+  Ref result = Ref::Steal(ConvertResult(st, kind, cmd, ctx.get()));
+  Ref outcome;
+  if (!result) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value != nullptr && tb != nullptr) PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    PyObject* args[] = {fut.get(), value};
+    outcome = Ref::Steal(PyObject_VectorcallMethod(
+        st->s_set_exception, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
+    Py_XDECREF(value);
+  } else {
+    PyObject* args[] = {fut.get(), result.get()};
+    outcome = Ref::Steal(PyObject_VectorcallMethod(
+        st->s_set_result, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
+  }
+  if (!outcome) PyErr_WriteUnraisable(fut.get());
+  StageStats& stats = StageStats::Get();
+  if (stats.enabled()) stats.AddCompletion(op, timings, picked_up, NowNs() - t0);
+}
+
+PyObject* LoopBridge_drain(PyObject* self, PyObject*) {
+  LoopBridgeObject* b = AsBridge(self);
+  BridgeData* d = b->d;
+  if (d == nullptr || d->closed) Py_RETURN_NONE;
+  const int64_t picked_up = NowNs();
+  d->drained.clear();
+  const size_t remaining = d->mailbox->Drain(&d->drained, kMaxPerDrain);
+  // Conversion may run Python code (value types' constructors); keep the
+  // bridge alive even if that code drops the last other reference.
+  Ref keep = Ref::New(self);
+  std::vector<std::unique_ptr<client::Command>> batch;
+  batch.swap(d->drained);
+  for (std::unique_ptr<client::Command>& cmd : batch) {
+    if (d->closed) break;
+    ResolveOne(b, cmd, picked_up);
+  }
+  batch.clear();
+  if (!d->closed) batch.swap(d->drained);  // give the vector's capacity back
+  if (remaining > 0 && !d->closed) {
+    PyObject* loop = LoopOf(b);
+    if (loop != nullptr) {
+      Ref r = Ref::Steal(
+          PyObject_CallMethodObjArgs(loop, b->st->s_call_soon, b->drain_cb, nullptr));
+      if (!r) return nullptr;
+    }
+  }
+  Py_RETURN_NONE;
+}
+
+PyObject* LoopBridge_loop_gone(PyObject* self, PyObject* /*ref*/) {
+  CloseBridge(AsBridge(self), false);
+  Py_RETURN_NONE;
+}
+
+int LoopBridge_traverse(PyObject* self, visitproc visit, void* arg) {
+  LoopBridgeObject* b = AsBridge(self);
+  Py_VISIT(Py_TYPE(self));
+  Py_VISIT(b->loop_ref);
+  Py_VISIT(b->drain_cb);
+  Py_VISIT(b->create_future);
+  if (b->d != nullptr) {
+    for (const Slot& s : b->d->slots) {
+      Py_VISIT(s.future);
+      Py_VISIT(s.ctx);
+    }
+  }
+  return 0;
+}
+
+void ClearRefs(LoopBridgeObject* b) {
+  Py_CLEAR(b->loop_ref);
+  Py_CLEAR(b->drain_cb);
+  Py_CLEAR(b->create_future);
+}
+
+int LoopBridge_clear(PyObject* self) {
+  LoopBridgeObject* b = AsBridge(self);
+  if (b->d != nullptr) CloseBridge(b, false);
+  ClearRefs(b);
+  return 0;
+}
+
+void LoopBridge_dealloc(PyObject* self) {
+  PyTypeObject* tp = Py_TYPE(self);
+  PyObject_GC_UnTrack(self);
+  LoopBridgeObject* b = AsBridge(self);
+  if (b->d != nullptr) CloseBridge(b, false, /*in_dealloc=*/true);
+  ClearRefs(b);
+  delete b->d;
+  b->d = nullptr;
+  tp->tp_free(self);
+  Py_DECREF(tp);
+}
+
+PyMethodDef kLoopBridgeMethods[] = {
+    {"_drain", LoopBridge_drain, METH_NOARGS,
+     "Resolves the futures of finished commands (the loop's reader callback)."},
+    {"_loop_gone", LoopBridge_loop_gone, METH_O,
+     "Weakref callback: the loop was garbage-collected."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+PyType_Slot kLoopBridgeSlots[] = {
+    {Py_tp_doc, const_cast<char*>("Per-event-loop completion bridge (internal).")},
+    {Py_tp_methods, kLoopBridgeMethods},
+    {Py_tp_traverse, reinterpret_cast<void*>(LoopBridge_traverse)},
+    {Py_tp_clear, reinterpret_cast<void*>(LoopBridge_clear)},
+    {Py_tp_dealloc, reinterpret_cast<void*>(LoopBridge_dealloc)},
+    {0, nullptr},
+};
+
+// Loops whose futures are plain asyncio Futures: creating the future
+// directly skips a Python-level create_future() frame per call.
+bool HasStandardFutures(ModuleState* st, PyObject* loop) {
+  Ref meth = Ref::Steal(
+      PyObject_GetAttr(reinterpret_cast<PyObject*>(Py_TYPE(loop)), st->s_create_future));
+  if (!meth) {
+    PyErr_Clear();
+    return false;
+  }
+  if (meth.get() == st->base_create_future) return true;
+  // uvloop's create_future() is Cython code returning asyncio.Future(loop=self).
+  return std::strncmp(Py_TYPE(loop)->tp_name, "uvloop.", 7) == 0;
+}
+
+PyObject* CreateBridge(ModuleState* st, PyObject* loop) {
+  PyTypeObject* type = reinterpret_cast<PyTypeObject*>(st->loop_bridge_type);
+  Ref obj = Ref::Steal(type->tp_alloc(type, 0));
+  if (!obj) return nullptr;
+  LoopBridgeObject* b = AsBridge(obj.get());
+  b->st = st;
+  b->d = new BridgeData();
+  auto mailbox = client::Mailbox::Create();
+  if (!mailbox.ok()) {
+    PyErr_Format(PyExc_OSError, "cannot create the completion mailbox: %s",
+                 std::string(mailbox.status().message()).c_str());
+    return nullptr;
+  }
+  b->d->mailbox = std::move(mailbox).value();
+  b->d->fd = b->d->mailbox->fd();
+  GlobalBridgeCounters().mailboxes += 1;  // CloseBridge balances it from here on
+
+  b->drain_cb = PyObject_GetAttr(obj.get(), st->s_drain);
+  if (b->drain_cb == nullptr) return nullptr;
+  Ref gone = Ref::Steal(PyObject_GetAttr(obj.get(), st->s_loop_gone));
+  if (!gone) return nullptr;
+  b->loop_ref = PyWeakref_NewRef(loop, gone.get());
+  if (b->loop_ref == nullptr) return nullptr;
+  if (!HasStandardFutures(st, loop)) {
+    b->create_future = PyObject_GetAttr(loop, st->s_create_future);
+    if (b->create_future == nullptr) return nullptr;
+  }
+  Ref fd = Ref::Steal(PyLong_FromLong(b->d->fd));
+  if (!fd) return nullptr;
+  Ref r = Ref::Steal(PyObject_CallMethodObjArgs(loop, st->s_add_reader, fd.get(), b->drain_cb,
+                                                nullptr));
+  if (!r) return nullptr;
+  b->d->reader_added = true;
+  if (PyList_Append(st->bridges, obj.get()) < 0) {
+    CloseBridge(b, true);
+    return nullptr;
+  }
+  st->last_bridge = obj.get();
+  return obj.get();  // borrowed: the registry owns it
+}
+
+}  // namespace
+
+PyType_Spec kLoopBridgeSpec = {
+    "aerospike_py._core._LoopBridge",
+    sizeof(LoopBridgeObject),
+    0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    kLoopBridgeSlots,
+};
+
+BridgeCounters& GlobalBridgeCounters() {
+  static BridgeCounters counters;
+  return counters;
+}
+
+PyObject* BridgeForRunningLoop(ModuleState* st) {
+  Ref loop = Ref::Steal(PyObject_CallNoArgs(st->get_running_loop));
+  if (!loop) return nullptr;
+  PyObject* last = st->last_bridge;
+  if (last != nullptr && LoopOf(AsBridge(last)) == loop.get() && !AsBridge(last)->d->closed) {
+    return last;
+  }
+  const Py_ssize_t n = PyList_GET_SIZE(st->bridges);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* b = PyList_GET_ITEM(st->bridges, i);
+    if (LoopOf(AsBridge(b)) == loop.get() && !AsBridge(b)->d->closed) {
+      st->last_bridge = b;
+      return b;
+    }
+  }
+  // A loop we have not seen: a good moment to drop bridges of loops that
+  // were closed since (pytest runs one loop per test, for example).
+  SweepClosedLoops(st);
+  return CreateBridge(st, loop.get());
+}
+
+PyObject* BridgeRegister(PyObject* bridge, client::Command* cmd, ResultKind kind, OpKind op,
+                         PyObject* ctx) {
+  LoopBridgeObject* b = AsBridge(bridge);
+  BridgeData* d = b->d;
+  PyObject* fut = NewFuture(b);
+  if (fut == nullptr) return nullptr;
+  uint32_t idx;
+  if (!d->free_slots.empty()) {
+    idx = d->free_slots.back();
+    d->free_slots.pop_back();
+  } else {
+    idx = static_cast<uint32_t>(d->slots.size());
+    d->slots.emplace_back();
+  }
+  Slot& slot = d->slots[idx];
+  slot.future = Py_NewRef(fut);
+  slot.ctx = Py_XNewRef(ctx);
+  slot.kind = kind;
+  slot.op = op;
+  ++d->live;
+  GlobalBridgeCounters().futures += 1;
+  cmd->token = (static_cast<uint64_t>(slot.gen) << 32) | idx;
+  cmd->sink = d->mailbox;
+  return fut;
+}
+
+PyObject* NewDoneFuture(ModuleState* st, PyObject* value) {
+  PyObject* bridge = BridgeForRunningLoop(st);
+  if (bridge == nullptr) return nullptr;
+  Ref fut = Ref::Steal(NewFuture(AsBridge(bridge)));
+  if (!fut) return nullptr;
+  PyObject* args[] = {fut.get(), value};
+  Ref r = Ref::Steal(PyObject_VectorcallMethod(st->s_set_result, args,
+                                               2 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
+  if (!r) return nullptr;
+  return fut.release();
+}
+
+int SweepClosedLoops(ModuleState* st) {
+  if (st->bridges == nullptr || PyList_GET_SIZE(st->bridges) == 0) return 0;
+  Ref copy = Ref::Steal(PyList_GetSlice(st->bridges, 0, PyList_GET_SIZE(st->bridges)));
+  if (!copy) {
+    PyErr_Clear();
+    return 0;
+  }
+  int dropped = 0;
+  for (Py_ssize_t i = 0; i < PyList_GET_SIZE(copy.get()); ++i) {
+    LoopBridgeObject* b = AsBridge(PyList_GET_ITEM(copy.get(), i));
+    PyObject* loop = LoopOf(b);
+    bool gone = loop == nullptr;
+    if (!gone) {
+      Ref closed = Ref::Steal(PyObject_CallMethodNoArgs(loop, st->s_is_closed));
+      if (!closed) {
+        PyErr_Clear();
+      } else {
+        gone = closed.get() == Py_True;
+      }
+    }
+    if (gone) {
+      CloseBridge(b, false);
+      ++dropped;
+    }
+  }
+  return dropped;
+}
+
+void AbandonBridgesAfterFork(ModuleState* st) {
+  if (st->bridges != nullptr) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(st->bridges); ++i) {
+      LoopBridgeObject* b = AsBridge(PyList_GET_ITEM(st->bridges, i));
+      BridgeData* d = b->d;
+      if (d == nullptr || d->closed) continue;
+      d->closed = true;
+      d->reader_added = false;
+      // Leak on purpose: destroying the mailbox would take its mutex, which
+      // a parent thread may have held at the moment of fork().
+      new std::shared_ptr<client::Mailbox>(std::move(d->mailbox));
+      for (auto& cmd : d->drained) cmd.release();
+      d->drained.clear();
+      for (Slot& s : d->slots) {
+        Py_CLEAR(s.future);
+        Py_CLEAR(s.ctx);
+      }
+      d->slots.clear();
+      d->free_slots.clear();
+      d->live = 0;
+    }
+    if (PyList_SetSlice(st->bridges, 0, PyList_GET_SIZE(st->bridges), nullptr) < 0) {
+      PyErr_Clear();
+    }
+  }
+  st->last_bridge = nullptr;
+  BridgeCounters& c = GlobalBridgeCounters();
+  c.mailboxes = 0;
+  c.futures = 0;
+  c.sync_waiting = 0;
+}
+
+}  // namespace aerospike_py::python

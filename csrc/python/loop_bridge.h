@@ -1,0 +1,58 @@
+// The asyncio bridge: one LoopBridge per event loop, created on first use.
+// It owns a client::Mailbox whose eventfd is registered once with
+// loop.add_reader; commands carry only an opaque token, which the bridge
+// maps to its future in a slot table. The drain callback (one GIL hold)
+// pops up to kMaxPerDrain finished commands, converts each and resolves its
+// future, skipping futures that are already done (cancelled: the reply is
+// dropped); when more are queued it re-arms itself with loop.call_soon so
+// one drain never starves the loop.
+// A closed loop drops its bridge (checked when a new loop shows up and when
+// debug_counters() is read; a garbage-collected loop drops it through a
+// weakref callback); its futures are released. After fork() the child
+// abandons every bridge without touching the loops (their epoll instances
+// are shared with the parent).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "client/command.h"
+#include "python/module_state.h"
+#include "python/results.h"
+#include "python/stage_stats.h"
+
+namespace aerospike_py::python {
+
+inline constexpr size_t kMaxPerDrain = 1024;
+
+extern PyType_Spec kLoopBridgeSpec;
+
+// The bridge of the running loop, created on first use. Borrowed (owned by
+// the module state), or null with RuntimeError when no loop is running.
+PyObject* BridgeForRunningLoop(ModuleState* st);
+
+// Creates a future on the bridge's loop and registers it for `cmd` (sets
+// cmd->token and cmd->sink). New reference to the future.
+PyObject* BridgeRegister(PyObject* bridge, client::Command* cmd, ResultKind kind, OpKind op,
+                         PyObject* ctx);
+
+// A future of the running loop already resolved with `value` (for calls
+// that have nothing to wait for, e.g. ping() on a closed client).
+PyObject* NewDoneFuture(ModuleState* st, PyObject* value);
+
+// Drops bridges whose loop is gone or closed. Returns how many were dropped.
+int SweepClosedLoops(ModuleState* st);
+
+// In the child after fork(): forget every bridge without touching its loop
+// or its mailbox (their locks may have been held by the parent's threads).
+void AbandonBridgesAfterFork(ModuleState* st);
+
+// Process-wide bridge counters for debug_counters().
+struct BridgeCounters {
+  int64_t mailboxes = 0;     // live bridges (one eventfd each)
+  int64_t futures = 0;       // futures registered and not yet resolved
+  int64_t sync_waiting = 0;  // sync calls waiting for their command
+};
+BridgeCounters& GlobalBridgeCounters();
+
+}  // namespace aerospike_py::python

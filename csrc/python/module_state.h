@@ -1,0 +1,114 @@
+// ModuleState: everything the _core module keeps per interpreter, in one POD
+// struct (CPython's _asyncio/_sqlite pattern). Every PyObject* field is listed
+// once in ASPY_STATE_OBJECTS so that traverse and clear cannot forget one.
+// The exception classes and result NamedTuples are defined in Python
+// (aerospike_py.exception / aerospike_py.types) and cached here at exec time.
+// Used by every file of the bridge.
+#pragma once
+
+#include "python/py_ref.h"
+
+#include <cstdint>
+
+namespace aerospike_py::python {
+
+class BinNameCache;
+
+// X(field): strong references owned by the state.
+#define ASPY_STATE_OBJECTS(X)                                              \
+  /* our heap types */                                                     \
+  X(client_type)                                                           \
+  X(async_client_type)                                                     \
+  X(loop_bridge_type)                                                      \
+  X(batch_handle_type)                                                     \
+  /* aerospike_py._batch */                                                \
+  X(lazy_batch_type)                                                       \
+  X(s__handle)                                                             \
+  /* aerospike_py.exception */                                             \
+  X(exception_by_code)                                                     \
+  X(exception_for_code)                                                    \
+  X(exc_aerospike_error)                                                   \
+  X(exc_client_error)                                                      \
+  X(exc_invalid_arg)                                                       \
+  X(exc_timeout)                                                           \
+  X(exc_cluster)                                                           \
+  X(exc_backpressure)                                                      \
+  /* aerospike_py.types */                                                 \
+  X(key_type)                                                              \
+  X(meta_type)                                                             \
+  X(record_type)                                                           \
+  X(exists_type)                                                           \
+  X(info_node_type)                                                        \
+  X(bin_tuple_type)                                                        \
+  X(ordered_type)                                                          \
+  X(batch_record_type)                                                     \
+  X(batch_write_result_type)                                               \
+  X(default_retry_info) /* BatchWriteResult's default `retry` value */      \
+  X(geojson_type)                                                          \
+  X(typed_blob_type)                                                       \
+  X(hll_type)                                                              \
+  X(key_ordered_dict_type)                                                 \
+  /* asyncio */                                                            \
+  X(get_running_loop)                                                      \
+  X(future_type)                                                           \
+  X(base_create_future)                                                    \
+  X(kw_loop) /* ("loop",): kwnames of Future(loop=...) */                   \
+  X(kw_error) /* ("code", "in_doubt", "key", "node") */                     \
+  X(s__text)                                                               \
+  X(s__data)                                                               \
+  /* the loops' bridges: a list of LoopBridge objects, newest last */      \
+  X(bridges)                                                               \
+  /* interned attribute and method names */                                \
+  X(s_done)                                                                \
+  X(s_set_result)                                                          \
+  X(s_set_exception)                                                       \
+  X(s_add_reader)                                                          \
+  X(s_remove_reader)                                                       \
+  X(s_call_soon)                                                           \
+  X(s_is_closed)                                                           \
+  X(s_create_future)                                                       \
+  X(s_loop)                                                                \
+  X(s_text)                                                                \
+  X(s_particle_type)                                                       \
+  X(s_code)                                                                \
+  X(s_msg)                                                                 \
+  X(s_in_doubt)                                                            \
+  X(s_key)                                                                 \
+  X(s_node)                                                                \
+  X(s_op)                                                                  \
+  X(s_bin)                                                                 \
+  X(s_val)                                                                 \
+  X(s_drain)                                                               \
+  X(s_loop_gone)
+
+struct ModuleState {
+#define ASPY_DECLARE_FIELD(name) PyObject* name;
+  ASPY_STATE_OBJECTS(ASPY_DECLARE_FIELD)
+#undef ASPY_DECLARE_FIELD
+  // The bridge of the loop used last (borrowed from `bridges`): the hot path
+  // compares the running loop against it before searching the list.
+  PyObject* last_bridge;
+  // Bumped in the child after fork(): clients and bridges created under an
+  // older generation belong to the parent and must not be touched.
+  uint64_t fork_generation;
+  BinNameCache* bin_names;  // owned; freed in m_free
+};
+
+// The state of a module object of ours.
+inline ModuleState* StateOf(PyObject* module) {
+  return static_cast<ModuleState*>(PyModule_GetState(module));
+}
+
+// Finds the state of our module from a type that is, or derives from, one of
+// our heap types (Python subclasses have no module of their own). Sets an
+// exception and returns null when the type is foreign.
+ModuleState* StateFromType(PyTypeObject* type);
+
+// Filled in module exec (imports aerospike_py.exception/types, asyncio).
+int InitState(PyObject* module, ModuleState* st);
+int TraverseState(ModuleState* st, visitproc visit, void* arg);
+void ClearState(ModuleState* st);
+
+extern PyModuleDef kModuleDef;
+
+}  // namespace aerospike_py::python

@@ -1,0 +1,605 @@
+#include "python/policies.h"
+
+#include <cstring>
+#include <string_view>
+
+#include "common/strings.h"
+#include "proto/constants.h"
+#include "python/errors.h"
+
+namespace aerospike_py::python {
+namespace {
+
+enum Field : uint8_t {
+  kSocketTimeout, kTotalTimeout, kMaxRetries, kSleepBetweenRetries, kTimeoutDelay,
+  kFilterExpression, kReplica, kReadModeAp, kReadTouchTtlPercent, kCompress,
+  kDurableDelete, kKey, kExists, kGen, kCommitLevel, kTtl,
+  kAllowInline, kAllowInlineSsd, kRespondAllKeys, kConcurrency, kTimeout,
+  // Query/scan keys: validated now, used by the query API.
+  kIgnoredU32, kIgnoredBool, kIgnoredAny,
+};
+
+constexpr uint16_t Bit(PolicyKind k) { return static_cast<uint16_t>(1u << static_cast<int>(k)); }
+constexpr uint16_t R = Bit(PolicyKind::kRead);
+constexpr uint16_t W = Bit(PolicyKind::kWrite);
+constexpr uint16_t B = Bit(PolicyKind::kBatch);
+constexpr uint16_t I = Bit(PolicyKind::kInfo);
+constexpr uint16_t M = Bit(PolicyKind::kMeta);
+constexpr uint16_t BR = Bit(PolicyKind::kBatchRead);
+constexpr uint16_t BW = Bit(PolicyKind::kBatchWrite);
+constexpr uint16_t BD = Bit(PolicyKind::kBatchDelete);
+constexpr uint16_t BU = Bit(PolicyKind::kBatchUdf);
+constexpr uint16_t DM = Bit(PolicyKind::kDeleteMeta);
+constexpr uint16_t Q = Bit(PolicyKind::kQuery);
+constexpr uint16_t S = Bit(PolicyKind::kScan);
+
+struct KeyInfo {
+  std::string_view name;
+  Field field;
+  uint16_t kinds;
+};
+
+constexpr KeyInfo kKeys[] = {
+    {"socket_timeout", kSocketTimeout, R | W | B | Q | S},
+    {"total_timeout", kTotalTimeout, R | W | B | Q | S},
+    {"max_retries", kMaxRetries, R | W | B | Q | S},
+    {"sleep_between_retries", kSleepBetweenRetries, R | W | B | Q | S},
+    {"timeout_delay", kTimeoutDelay, R | W | B | Q | S},
+    {"filter_expression", kFilterExpression, R | W | B | BR | BW | BD | BU | Q | S},
+    {"replica", kReplica, R | B | Q | S},
+    {"read_mode_ap", kReadModeAp, R | W | B | BR | Q | S},
+    {"read_touch_ttl_percent", kReadTouchTtlPercent, R | W | B | BR | Q},
+    {"compress", kCompress, R | W | B | Q | S},
+    {"durable_delete", kDurableDelete, W | B | M | BW | BD | BU | DM | S},
+    {"key", kKey, W | B | M | BW | BD | BU | DM},
+    {"exists", kExists, W | B | M | BW},
+    {"gen", kGen, W | B | M | BW | BD | DM},
+    {"commit_level", kCommitLevel, W | B | M | BW | BD | BU | DM},
+    {"ttl", kTtl, W | B | M | BW | BU | S},
+    {"allow_inline", kAllowInline, B},
+    {"allow_inline_ssd", kAllowInlineSsd, B},
+    {"respond_all_keys", kRespondAllKeys, B},
+    {"concurrency", kConcurrency, B},
+    {"timeout", kTimeout, I},
+    {"max_records", kIgnoredU32, Q | S},
+    {"records_per_second", kIgnoredU32, Q | S},
+    {"max_concurrent_nodes", kIgnoredU32, Q},
+    {"record_queue_size", kIgnoredU32, Q},
+    {"expected_duration", kIgnoredU32, Q},
+    {"include_bin_data", kIgnoredBool, Q},
+    {"partition_filter", kIgnoredAny, Q | S},
+};
+
+const char* KindName(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kRead: return "read policy";
+    case PolicyKind::kWrite: return "write policy";
+    case PolicyKind::kBatch: return "batch policy";
+    case PolicyKind::kInfo: return "info policy";
+    case PolicyKind::kMeta: return "meta";
+    case PolicyKind::kBatchRead: return "batch read policy";
+    case PolicyKind::kBatchWrite: return "batch write policy";
+    case PolicyKind::kBatchDelete: return "batch delete policy";
+    case PolicyKind::kBatchUdf: return "batch apply policy";
+    case PolicyKind::kDeleteMeta: return "batch delete meta";
+    case PolicyKind::kQuery: return "query policy";
+    case PolicyKind::kScan: return "scan policy";
+  }
+  return "policy";
+}
+
+bool ReadInt(ModuleState* st, PyObject* v, const char* what, const char* key, int64_t lo,
+             int64_t hi, int64_t* out) {
+  if (!PyLong_Check(v) || PyBool_Check(v)) {
+    RaiseInvalidArg(st, "%s: '%s' must be int, not %.100s", what, key, Py_TYPE(v)->tp_name);
+    return false;
+  }
+  int overflow = 0;
+  long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+  if (x == -1 && PyErr_Occurred()) return false;
+  if (overflow != 0 || x < lo || x > hi) {
+    RaiseInvalidArg(st, "%s: '%s' is %R, expected %lld..%lld", what, key, v,
+                    static_cast<long long>(lo), static_cast<long long>(hi));
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+bool ReadU32(ModuleState* st, PyObject* v, const char* what, const char* key, uint32_t* out) {
+  int64_t x;
+  if (!ReadInt(st, v, what, key, 0, UINT32_MAX, &x)) return false;
+  *out = static_cast<uint32_t>(x);
+  return true;
+}
+
+bool ReadBool(ModuleState* st, PyObject* v, const char* what, const char* key, bool* out) {
+  if (PyBool_Check(v)) {
+    *out = v == Py_True;
+    return true;
+  }
+  if (PyLong_Check(v)) {
+    int overflow = 0;
+    long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (overflow == 0 && (x == 0 || x == 1)) {
+      *out = x == 1;
+      return true;
+    }
+    if (PyErr_Occurred()) return false;
+  }
+  RaiseInvalidArg(st, "%s: '%s' must be bool, not %R", what, key, v);
+  return false;
+}
+
+bool ReadString(ModuleState* st, PyObject* v, const char* what, const char* key,
+                std::string* out) {
+  if (!PyUnicode_Check(v)) {
+    RaiseInvalidArg(st, "%s: '%s' must be str, not %.100s", what, key, Py_TYPE(v)->tp_name);
+    return false;
+  }
+  Py_ssize_t len = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(v, &len);
+  if (data == nullptr) {
+    ConvertPendingToInvalidArg(st, what);
+    return false;
+  }
+  out->assign(data, static_cast<size_t>(len));
+  return true;
+}
+
+bool ReadExpression(ModuleState* st, PyObject* v, const char* what, std::string* out) {
+  if (v == Py_None) {
+    out->clear();
+    return true;
+  }
+  if (!PyObject_CheckBuffer(v) || PyUnicode_Check(v)) {
+    RaiseInvalidArg(st,
+                    "%s: 'filter_expression' must be a compiled expression (bytes), not %.100s",
+                    what, Py_TYPE(v)->tp_name);
+    return false;
+  }
+  Py_buffer view;
+  if (PyObject_GetBuffer(v, &view, PyBUF_SIMPLE) < 0) return false;
+  out->assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
+  PyBuffer_Release(&view);
+  return true;
+}
+
+bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, const char* what,
+                const char* key, OpPolicy* p) {
+  int64_t x = 0;
+  bool b = false;
+  switch (field) {
+    case kSocketTimeout: return ReadU32(st, v, what, key, &p->base.socket_timeout_ms);
+    case kTotalTimeout: return ReadU32(st, v, what, key, &p->base.total_timeout_ms);
+    case kMaxRetries: return ReadU32(st, v, what, key, &p->base.max_retries);
+    case kSleepBetweenRetries: return ReadU32(st, v, what, key, &p->base.sleep_between_retries_ms);
+    case kTimeoutDelay: return ReadU32(st, v, what, key, &p->base.timeout_delay_ms);
+    case kFilterExpression: return ReadExpression(st, v, what, &p->filter_expression);
+    case kReplica:
+      if (!ReadInt(st, v, what, key, 0, 3, &x)) return false;
+      p->base.replica = static_cast<client::Replica>(x);
+      return true;
+    case kReadModeAp:
+      if (!ReadInt(st, v, what, key, 0, 1, &x)) return false;
+      p->base.read_mode_ap = static_cast<client::ReadModeAp>(x);
+      return true;
+    case kReadTouchTtlPercent:
+      if (!ReadInt(st, v, what, key, -1, 100, &x)) return false;
+      p->read_touch_ttl_percent = static_cast<int32_t>(x);
+      return true;
+    case kCompress: return ReadBool(st, v, what, key, &p->base.compress);
+    case kDurableDelete: return ReadBool(st, v, what, key, &p->durable_delete);
+    case kKey:
+      if (!ReadInt(st, v, what, key, 0, 1, &x)) return false;
+      p->send_key = x == 1;
+      return true;
+    case kExists:
+      if (!ReadInt(st, v, what, key, 0, 4, &x)) return false;
+      p->exists = static_cast<uint8_t>(x);
+      return true;
+    case kGen:
+      if (kind == PolicyKind::kMeta || kind == PolicyKind::kDeleteMeta) {
+        // meta["gen"] is the expected generation: it implies POLICY_GEN_EQ.
+        if (!ReadInt(st, v, what, key, 0, UINT32_MAX, &x)) return false;
+        p->generation = static_cast<uint32_t>(x);
+        if (p->gen_policy == 0) p->gen_policy = 1;
+        return true;
+      }
+      if (!ReadInt(st, v, what, key, 0, 2, &x)) return false;
+      p->gen_policy = static_cast<uint8_t>(x);
+      return true;
+    case kCommitLevel:
+      if (!ReadInt(st, v, what, key, 0, 1, &x)) return false;
+      p->commit_master = x == 1;
+      return true;
+    case kTtl:
+      // 0 namespace default, -1 never expire, -2 keep, -3 client default.
+      if (!ReadInt(st, v, what, key, -3, int64_t{UINT32_MAX} - 2, &x)) return false;
+      p->ttl = x;
+      return true;
+    case kAllowInline: return ReadBool(st, v, what, key, &p->allow_inline);
+    case kAllowInlineSsd: return ReadBool(st, v, what, key, &p->allow_inline_ssd);
+    case kRespondAllKeys: return ReadBool(st, v, what, key, &p->respond_all_keys);
+    case kConcurrency:
+      if (!ReadInt(st, v, what, key, 0, 1, &x)) return false;
+      p->concurrent = x == 1;
+      return true;
+    case kTimeout: return ReadU32(st, v, what, key, &p->info_timeout_ms);
+    case kIgnoredU32: {
+      uint32_t ignored;
+      return ReadU32(st, v, what, key, &ignored);
+    }
+    case kIgnoredBool: return ReadBool(st, v, what, key, &b);
+    case kIgnoredAny: return true;
+  }
+  return true;
+}
+
+}  // namespace
+
+ClientPolicies::ClientPolicies() {
+  // aerospike-py: reads retry twice, writes never (a retried write may be
+  // applied twice).
+  read.base.max_retries = 2;
+  write.base.max_retries = 0;
+  operate.base.max_retries = 0;
+  remove.base.max_retries = 0;
+  apply.base.max_retries = 0;
+  batch.base.max_retries = 2;
+  info.info_timeout_ms = 1000;
+}
+
+bool ApplyPolicyDict(ModuleState* st, PyObject* dict, PolicyKind kind, const char* what,
+                     OpPolicy* p) {
+  if (dict == nullptr) return true;
+  if (!PyDict_Check(dict)) {
+    RaiseInvalidArg(st, "%s must be a dict, not %.100s", what, Py_TYPE(dict)->tp_name);
+    return false;
+  }
+  const uint16_t kind_bit = Bit(kind);
+  Py_ssize_t pos = 0;
+  PyObject *k, *v;
+  while (PyDict_Next(dict, &pos, &k, &v)) {
+    if (!PyUnicode_Check(k)) {
+      RaiseInvalidArg(st, "%s: keys must be str, got %R", what, k);
+      return false;
+    }
+    Py_ssize_t len = 0;
+    const char* name = PyUnicode_AsUTF8AndSize(k, &len);
+    if (name == nullptr) {
+      ConvertPendingToInvalidArg(st, what);
+      return false;
+    }
+    const std::string_view sv(name, static_cast<size_t>(len));
+    const KeyInfo* info = nullptr;
+    for (const KeyInfo& ki : kKeys) {
+      if (ki.name == sv) {
+        info = &ki;
+        break;
+      }
+    }
+    if (info == nullptr || (info->kinds & kind_bit) == 0) {
+      RaiseInvalidArg(st, "%s: unknown key '%U' for a %s", what, k, KindName(kind));
+      return false;
+    }
+    if (!ApplyField(st, info->field, v, kind, what, name, p)) return false;
+  }
+  return true;
+}
+
+uint32_t WriteTtl(const OpPolicy& p, const OpPolicy& client_default) {
+  int64_t ttl = p.ttl == -3 ? client_default.ttl : p.ttl;
+  switch (ttl) {
+    case -3:
+    case 0: return proto::kTtlNamespaceDefault;
+    case -1: return proto::kTtlNeverExpire;
+    case -2: return proto::kTtlDontUpdate;
+    default: return static_cast<uint32_t>(ttl);
+  }
+}
+
+void WriteFlags(const OpPolicy& p, uint8_t* info2, uint8_t* info3) {
+  switch (p.exists) {
+    case 1: *info3 |= proto::info3::kUpdateOnly; break;
+    case 2: *info3 |= proto::info3::kCreateOrReplace; break;
+    case 3: *info3 |= proto::info3::kReplaceOnly; break;
+    case 4: *info2 |= proto::info2::kCreateOnly; break;
+    default: break;
+  }
+  if (p.gen_policy == 1) *info2 |= proto::info2::kGeneration;
+  if (p.gen_policy == 2) *info2 |= proto::info2::kGenerationGt;
+  if (p.durable_delete) *info2 |= proto::info2::kDurableDelete;
+  if (p.commit_master) *info3 |= proto::info3::kCommitMaster;
+}
+
+// ---------------------------------------------------------------------------
+// Client config.
+
+namespace {
+
+bool ParseHost(ModuleState* st, PyObject* item, client::Seed* seed) {
+  if (PyUnicode_Check(item)) {
+    std::string text;
+    if (!ReadString(st, item, "config['hosts']", "host", &text)) return false;
+    // "host", "host:port", "[v6]", "[v6]:port"
+    std::string host = text;
+    uint16_t port = 3000;
+    size_t colon = std::string::npos;
+    if (!text.empty() && text[0] == '[') {
+      size_t close = text.find(']');
+      if (close == std::string::npos) {
+        RaiseInvalidArg(st, "config['hosts']: bad host '%s'", text.c_str());
+        return false;
+      }
+      host = text.substr(1, close - 1);
+      if (close + 1 < text.size()) {
+        if (text[close + 1] != ':') {
+          RaiseInvalidArg(st, "config['hosts']: bad host '%s'", text.c_str());
+          return false;
+        }
+        colon = close + 1;
+      }
+    } else {
+      colon = text.rfind(':');
+      if (colon != std::string::npos) host = text.substr(0, colon);
+    }
+    if (colon != std::string::npos) {
+      if (!ParseInt(std::string_view(text).substr(colon + 1), &port) || port == 0) {
+        RaiseInvalidArg(st, "config['hosts']: bad port in '%s'", text.c_str());
+        return false;
+      }
+    }
+    if (host.empty()) {
+      RaiseInvalidArg(st, "config['hosts']: empty host in '%s'", text.c_str());
+      return false;
+    }
+    seed->host = host;
+    seed->port = port;
+    return true;
+  }
+  if (!PyTuple_Check(item) && !PyList_Check(item)) {
+    RaiseInvalidArg(st,
+                    "config['hosts'] items must be (host, port) tuples or 'host:port' "
+                    "strings, not %.100s",
+                    Py_TYPE(item)->tp_name);
+    return false;
+  }
+  Ref seq = Ref::Steal(PySequence_Tuple(item));
+  if (!seq) return false;
+  const Py_ssize_t n = PyTuple_GET_SIZE(seq.get());
+  if (n < 1 || n > 3) {
+    RaiseInvalidArg(st, "config['hosts'] items must be (host, port[, tls_name]), got %R", item);
+    return false;
+  }
+  if (!ReadString(st, PyTuple_GET_ITEM(seq.get(), 0), "config['hosts']", "host", &seed->host)) {
+    return false;
+  }
+  if (seed->host.empty()) {
+    RaiseInvalidArg(st, "config['hosts']: empty host");
+    return false;
+  }
+  seed->port = 3000;
+  if (n >= 2) {
+    int64_t port;
+    if (!ReadInt(st, PyTuple_GET_ITEM(seq.get(), 1), "config['hosts']", "port", 1, 65535,
+                 &port)) {
+      return false;
+    }
+    seed->port = static_cast<uint16_t>(port);
+  }
+  if (n == 3 && PyTuple_GET_ITEM(seq.get(), 2) != Py_None) {
+    if (!ReadString(st, PyTuple_GET_ITEM(seq.get(), 2), "config['hosts']", "tls_name",
+                    &seed->tls_name)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ParseHosts(ModuleState* st, PyObject* hosts, client::ClientConfig* config) {
+  if (PyUnicode_Check(hosts)) {
+    // "h1:3000,h2:3000"
+    Ref parts = Ref::Steal(PyUnicode_Split(hosts, Ref::Steal(PyUnicode_FromString(",")).get(), -1));
+    if (!parts) return false;
+    return ParseHosts(st, parts.get(), config);
+  }
+  if (!PyList_Check(hosts) && !PyTuple_Check(hosts)) {
+    RaiseInvalidArg(st, "config['hosts'] must be a list, not %.100s", Py_TYPE(hosts)->tp_name);
+    return false;
+  }
+  Ref seq = Ref::Steal(PySequence_Tuple(hosts));
+  if (!seq) return false;
+  for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(seq.get()); ++i) {
+    client::Seed seed;
+    if (!ParseHost(st, PyTuple_GET_ITEM(seq.get(), i), &seed)) return false;
+    config->seeds.push_back(std::move(seed));
+  }
+  if (config->seeds.empty()) {
+    RaiseInvalidArg(st, "config['hosts'] is empty");
+    return false;
+  }
+  return true;
+}
+
+// TLS is not wired to the core yet: an explicit {"enable": False} (or an
+// empty dict) is accepted, anything that would turn it on is refused
+// rather than silently connecting in clear text.
+bool ParseTls(ModuleState* st, PyObject* tls) {
+  if (tls == Py_None) return true;
+  if (!PyDict_Check(tls)) {
+    RaiseInvalidArg(st, "config['tls'] must be a dict, not %.100s", Py_TYPE(tls)->tp_name);
+    return false;
+  }
+  PyObject* enable = PyDict_GetItemString(tls, "enable");
+  bool on = false;
+  if (enable != nullptr && !ReadBool(st, enable, "config['tls']", "enable", &on)) return false;
+  if (on) {
+    RaiseInvalidArg(st, "config['tls']: TLS is not supported by this build yet");
+    return false;
+  }
+  return true;
+}
+
+bool ParsePolicies(ModuleState* st, PyObject* dict, ClientPolicies* policies) {
+  if (!PyDict_Check(dict)) {
+    RaiseInvalidArg(st, "config['policies'] must be a dict, not %.100s", Py_TYPE(dict)->tp_name);
+    return false;
+  }
+  struct Section {
+    const char* name;
+    PolicyKind kind;
+    OpPolicy* target;
+  };
+  const Section sections[] = {
+      {"read", PolicyKind::kRead, &policies->read},
+      {"write", PolicyKind::kWrite, &policies->write},
+      {"operate", PolicyKind::kWrite, &policies->operate},
+      {"remove", PolicyKind::kWrite, &policies->remove},
+      {"apply", PolicyKind::kWrite, &policies->apply},
+      {"batch", PolicyKind::kBatch, &policies->batch},
+      {"batch_read", PolicyKind::kBatchRead, &policies->batch_read},
+      {"batch_write", PolicyKind::kBatchWrite, &policies->batch_write},
+      {"batch_remove", PolicyKind::kBatchDelete, &policies->batch_remove},
+      {"batch_apply", PolicyKind::kBatchUdf, &policies->batch_apply},
+      {"query", PolicyKind::kQuery, &policies->query},
+      {"scan", PolicyKind::kScan, &policies->scan},
+      {"info", PolicyKind::kInfo, &policies->info},
+      {"admin", PolicyKind::kInfo, &policies->info},
+  };
+  // "write" first: operate and remove start from the write defaults unless
+  // they have their own section.
+  PyObject* write = PyDict_GetItemString(dict, "write");
+  if (write != nullptr) {
+    if (!ApplyPolicyDict(st, write, PolicyKind::kWrite, "config['policies']['write']",
+                         &policies->write)) {
+      return false;
+    }
+    policies->operate = policies->write;
+    policies->remove = policies->write;
+    policies->apply = policies->write;
+  }
+  Py_ssize_t pos = 0;
+  PyObject *k, *v;
+  while (PyDict_Next(dict, &pos, &k, &v)) {
+    const Section* found = nullptr;
+    for (const Section& s : sections) {
+      if (PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, s.name) == 0) found = &s;
+    }
+    if (found == nullptr) {
+      RaiseInvalidArg(st,
+                      "config['policies']: unknown section %R (expected read, write, operate, "
+                      "remove, apply, batch, batch_read, batch_write, batch_remove, "
+                      "batch_apply, query, scan, info, admin)",
+                      k);
+      return false;
+    }
+    if (found->target == &policies->write) continue;
+    std::string what = std::string("config['policies']['") + found->name + "']";
+    if (!ApplyPolicyDict(st, v, found->kind, what.c_str(), found->target)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* config,
+                       ClientPolicies* policies) {
+  if (!PyDict_Check(dict)) {
+    RaiseInvalidArg(st, "config must be a dict, not %.100s", Py_TYPE(dict)->tp_name);
+    return false;
+  }
+  PyObject* hosts = PyDict_GetItemString(dict, "hosts");
+  if (hosts == nullptr) {
+    RaiseInvalidArg(st, "config needs 'hosts', e.g. {'hosts': [('127.0.0.1', 3000)]}");
+    return false;
+  }
+  if (!ParseHosts(st, hosts, config)) return false;
+
+  Py_ssize_t pos = 0;
+  PyObject *k, *v;
+  const char* what = "config";
+  while (PyDict_Next(dict, &pos, &k, &v)) {
+    if (!PyUnicode_Check(k)) {
+      RaiseInvalidArg(st, "config keys must be str, got %R", k);
+      return false;
+    }
+    const char* key = PyUnicode_AsUTF8(k);
+    if (key == nullptr) return false;
+    const std::string_view name(key);
+    int64_t x = 0;
+    bool ok = true;
+    if (name == "hosts") {
+      continue;
+    } else if (name == "cluster_name") {
+      if (v != Py_None) ok = ReadString(st, v, what, key, &config->cluster_name);
+    } else if (name == "user") {
+      if (v != Py_None) ok = ReadString(st, v, what, key, &config->user);
+    } else if (name == "password") {
+      if (v != Py_None) ok = ReadString(st, v, what, key, &config->password);
+    } else if (name == "auth_mode") {
+      ok = ReadInt(st, v, what, key, 0, 2, &x);
+      if (ok && x != 0) {
+        RaiseInvalidArg(st, "config: auth_mode %lld is not supported (only AUTH_INTERNAL)",
+                        static_cast<long long>(x));
+        ok = false;
+      }
+    } else if (name == "timeout") {
+      ok = ReadU32(st, v, what, key, &config->connect_timeout_ms);
+    } else if (name == "login_timeout_ms") {
+      ok = ReadU32(st, v, what, key, &config->login_timeout_ms);
+    } else if (name == "idle_timeout") {
+      ok = ReadU32(st, v, what, key, &config->idle_timeout_ms);
+    } else if (name == "max_conns_per_node") {
+      ok = ReadInt(st, v, what, key, 1, UINT32_MAX, &x);
+      config->max_conns_per_node = static_cast<uint32_t>(x);
+    } else if (name == "min_conns_per_node") {
+      ok = ReadU32(st, v, what, key, &config->min_conns_per_node);
+    } else if (name == "conn_pools_per_node") {
+      // One event thread owns every socket: there is no pool lock to split.
+      ok = ReadInt(st, v, what, key, 1, 1024, &x);
+    } else if (name == "tend_interval") {
+      ok = ReadInt(st, v, what, key, 10, UINT32_MAX, &x);
+      config->tend_interval_ms = static_cast<uint32_t>(x);
+    } else if (name == "use_services_alternate") {
+      ok = ReadBool(st, v, what, key, &config->use_services_alternate);
+    } else if (name == "max_concurrent_operations") {
+      ok = ReadU32(st, v, what, key, &config->max_concurrent_operations);
+    } else if (name == "operation_queue_timeout_ms") {
+      ok = ReadU32(st, v, what, key, &config->operation_queue_timeout_ms);
+    } else if (name == "max_error_rate") {
+      ok = ReadU32(st, v, what, key, &config->max_error_rate);
+    } else if (name == "error_rate_window") {
+      ok = ReadInt(st, v, what, key, 1, UINT32_MAX, &x);
+      config->error_rate_window = static_cast<uint32_t>(x);
+    } else if (name == "rack_aware") {
+      ok = ReadBool(st, v, what, key, &config->rack_aware);
+    } else if (name == "rack_id") {
+      ok = ReadInt(st, v, what, key, 0, INT32_MAX, &x);
+      if (ok) config->rack_ids = {static_cast<int32_t>(x)};
+    } else if (name == "rack_ids") {
+      if (!PyList_Check(v) && !PyTuple_Check(v)) {
+        RaiseInvalidArg(st, "config: 'rack_ids' must be a list of int");
+        return false;
+      }
+      config->rack_ids.clear();
+      for (Py_ssize_t i = 0; ok && i < PySequence_Fast_GET_SIZE(v); ++i) {
+        ok = ReadInt(st, PySequence_Fast_GET_ITEM(v, i), what, key, 0, INT32_MAX, &x);
+        if (ok) config->rack_ids.push_back(static_cast<int32_t>(x));
+      }
+    } else if (name == "app_id") {
+      ok = ReadString(st, v, what, key, &config->app_id);
+    } else if (name == "policies") {
+      ok = ParsePolicies(st, v, policies);
+    } else if (name == "tls") {
+      ok = ParseTls(st, v);
+    } else {
+      RaiseInvalidArg(st, "config: unknown key '%s'", key);
+      return false;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace aerospike_py::python

@@ -1,0 +1,78 @@
+#include "python/sync_wait.h"
+
+#include <chrono>
+
+#include "python/loop_bridge.h"
+
+namespace aerospike_py::python {
+
+void AbandonableWaiter::Complete(std::unique_ptr<client::Command> command) {
+  std::unique_ptr<client::Command> drop;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (abandoned_) {
+      drop = std::move(command);  // destroyed below, outside the lock
+    } else {
+      done_ = std::move(command);
+    }
+  }
+  cv_.notify_one();
+}
+
+std::unique_ptr<client::Command> AbandonableWaiter::WaitFor(uint32_t timeout_ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return done_ != nullptr; });
+  return std::move(done_);
+}
+
+void AbandonableWaiter::Abandon() {
+  std::unique_ptr<client::Command> drop;
+  std::lock_guard<std::mutex> lock(mu_);
+  abandoned_ = true;
+  drop = std::move(done_);
+}
+
+PyObject* RunSync(ModuleState* st, std::shared_ptr<client::Client> core,
+                  std::unique_ptr<client::Command> cmd, ResultKind kind, OpKind op,
+                  PyObject* ctx, int64_t t_start) {
+  // Signals are checked between slices; short enough for a snappy Ctrl-C,
+  // long enough that waking costs nothing measurable.
+  constexpr uint32_t kSliceMs = 50;
+  auto waiter = std::make_shared<AbandonableWaiter>();
+  cmd->sink = waiter;
+  BridgeCounters& counters = GlobalBridgeCounters();
+  counters.sync_waiting += 1;
+  int64_t t_submit = 0, t_submitted = 0;
+  std::unique_ptr<client::Command> done;
+  // The submit (a lock and possibly a wake-up syscall) needs no Python, so
+  // it happens after the GIL is released for the wait.
+  Py_BEGIN_ALLOW_THREADS
+  t_submit = NowNs();
+  core->Submit(std::move(cmd));
+  t_submitted = NowNs();
+  core.reset();
+  done = waiter->WaitFor(kSliceMs);
+  Py_END_ALLOW_THREADS
+  StageStats& stats = StageStats::Get();
+  if (stats.enabled() && t_start != 0) {
+    stats.AddSubmit(op, t_submit - t_start, t_submitted - t_submit, false);
+  }
+  while (!done) {
+    if (PyErr_CheckSignals() < 0) {
+      waiter->Abandon();
+      counters.sync_waiting -= 1;
+      return nullptr;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    done = waiter->WaitFor(kSliceMs);
+    Py_END_ALLOW_THREADS
+  }
+  counters.sync_waiting -= 1;
+  const int64_t picked_up = NowNs();
+  const client::CommandTimings timings = done->timings;
+  PyObject* result = ConvertResult(st, kind, done, ctx);
+  if (stats.enabled()) stats.AddCompletion(op, timings, picked_up, NowNs() - picked_up);
+  return result;
+}
+
+}  // namespace aerospike_py::python

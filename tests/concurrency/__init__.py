@@ -1,0 +1,1 @@
+"""Concurrency and lifecycle tests of the client (cancellation, close, fork, loops, clusters)."""

@@ -1,0 +1,66 @@
+"""Shared pytest setup of the aerospike_py test suite.
+
+* Every asyncio test runs twice: on asyncio's default loop and on uvloop
+  (pytest-asyncio's ``pytest_asyncio_loop_factories`` hook).
+* After every test, the extension's live-object counters must be back to
+  zero: no command, connection, client, future, mailbox or sync wait may
+  outlive the test that created it. Completions still travelling from the
+  event thread get a short grace period.
+
+The embedded server fixtures (``aerospike_server``, ``aerospike_cluster3``)
+come from the ``aerospike_py.testing`` pytest plugin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import pytest
+import uvloop
+
+# Counters that measure live objects (the others are cumulative totals).
+LIVE_COUNTERS = (
+    "live_commands",
+    "queued_commands",
+    "open_connections",
+    "live_clients",
+    "futures_held",
+    "mailboxes_alive",
+    "sync_waiting",
+    # Cumulative, but must stay 0: an event loop that ended with a handle open.
+    "unclean_loop_exits",
+)
+GRACE_SECONDS = 3.0
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Run each async test on asyncio's loop and on uvloop."""
+    return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
+
+
+def _leaks() -> dict[str, int]:
+    from aerospike_py import _core
+
+    counters: dict[str, Any] = _core.debug_counters()
+    return {name: counters.get(name, 0) for name in LIVE_COUNTERS if counters.get(name, 0) != 0}
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_native_objects() -> Iterator[None]:
+    """Fails the test if it leaves native objects behind."""
+    yield
+    deadline = time.monotonic() + GRACE_SECONDS
+    leaked = _leaks()
+    while leaked and time.monotonic() < deadline:
+        # A client dropped without close() is only freed by a collection
+        # when it sits in a reference cycle; freeing it is not a leak.
+        gc.collect()
+        time.sleep(0.01)
+        leaked = _leaks()
+    assert not leaked, f"native objects outlived the test: {leaked}"

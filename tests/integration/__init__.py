@@ -1,0 +1,1 @@
+"""Integration tests: every client method against a server (embedded or AEROSPIKE_HOSTS)."""

@@ -1,0 +1,132 @@
+"""Connection lifecycle and info methods, sync and async."""
+
+from __future__ import annotations
+
+import pytest
+
+import aerospike_py
+from aerospike_py import InfoNodeResult
+from aerospike_py.exception import ClientError, ClusterError
+from aerospike_py.testing import ServerHandle
+
+from .conftest import Db, close, connect
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_connect_returns_self_and_close_is_idempotent(aerospike_server: ServerHandle) -> None:
+    sync = aerospike_py.client(aerospike_server.client_config())
+    assert not sync.is_connected()
+    assert sync.connect() is sync
+    assert sync.is_connected()
+    assert sync.connect() is sync  # already connected: nothing happens
+    sync.close()
+    sync.close()
+    assert not sync.is_connected()
+    with pytest.raises(ClientError, match="closed"):
+        sync.get(("test", "demo", 1))
+
+    asy = aerospike_py.async_client(aerospike_server.client_config())
+    assert await asy.connect() is asy
+    assert asy.is_connected()
+    await asy.close()
+    await asy.close()
+    assert not asy.is_connected()
+
+
+async def test_reconnect_after_close(aerospike_server: ServerHandle, key: tuple[str, str, str]) -> None:
+    c = aerospike_py.client(aerospike_server.client_config()).connect()
+    c.put(key, {"a": 1})
+    c.close()
+    c.connect()
+    assert c.get(key).bins == {"a": 1}
+    c.close()
+
+
+async def test_context_managers(aerospike_server: ServerHandle, key: tuple[str, str, str]) -> None:
+    with aerospike_py.client(aerospike_server.client_config()) as c:
+        assert c.is_connected()
+        c.put(key, {"a": 1})
+    assert not c.is_connected()
+    async with aerospike_py.async_client(aerospike_server.client_config()) as ac:
+        assert ac.is_connected()
+        assert (await ac.get(key)).bins == {"a": 1}
+    assert not ac.is_connected()
+    # aerospike-py style: connect inside the block.
+    async with aerospike_py.AsyncClient(aerospike_server.client_config()) as ac2:
+        await ac2.connect()
+        assert await ac2.ping()
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+async def test_connect_failure_raises_cluster_error(is_async: bool) -> None:
+    config = {"hosts": [("127.0.0.1", 1)], "timeout": 300}
+    with pytest.raises(ClusterError):
+        await connect(config, is_async)
+
+
+async def test_connect_with_wrong_cluster_name_fails(aerospike_server: ServerHandle) -> None:
+    config = aerospike_server.client_config()
+    config["cluster_name"] = "definitely-not-this-cluster"
+    config["timeout"] = 500
+    with pytest.raises(ClusterError):
+        aerospike_py.client(config).connect()
+
+
+async def test_ping_and_node_names(db: Db) -> None:
+    assert await db.ping() is True
+    names = db.client.get_node_names()
+    assert names and all(isinstance(n, str) and n for n in names)
+
+
+async def test_info_all(db: Db) -> None:
+    results = await db.info_all("build")
+    assert results
+    for r in results:
+        assert isinstance(r, InfoNodeResult)
+        assert r.error_code == 0
+        assert r.response and r.response[0].isdigit()
+    assert {r.node_name for r in results} == set(db.client.get_node_names())
+
+
+async def test_info_random_and_single_node(db: Db, ns: str) -> None:
+    assert ns in (await db.info_random_node("namespaces")).split(";")
+    node = db.client.get_node_names()[0]
+    assert await db.info_single_node("node", node) == node
+    with pytest.raises(aerospike_py.AerospikeError):
+        await db.info_single_node("node", "NO_SUCH_NODE")
+
+
+async def test_truncate(db: Db, ns: str, set_name: str) -> None:
+    keys = [(ns, set_name, i) for i in range(20)]
+    for k in keys:
+        await db.put(k, {"i": k[2]})
+    assert await db.truncate(ns, set_name) is None
+    # Truncation is asynchronous on a real server: give it a moment.
+    import asyncio
+
+    for _ in range(100):
+        if all([(await db.exists(k)).meta is None for k in keys]):
+            break
+        await asyncio.sleep(0.05)
+    assert all([(await db.exists(k)).meta is None for k in keys])
+    # The set is usable again afterwards.
+    await db.put(keys[0], {"i": 0})
+    assert (await db.get(keys[0])).bins == {"i": 0}
+
+
+async def test_default_policies_from_config(aerospike_server: ServerHandle, key: tuple[str, str, str]) -> None:
+    config = aerospike_server.client_config()
+    config["policies"] = {
+        "write": {"ttl": 300, "key": aerospike_py.POLICY_KEY_SEND},
+        "read": {"total_timeout": 3000},
+    }
+    for is_async in (False, True):
+        client = await connect(config, is_async)
+        db = Db(client)
+        await db.put(key, {"a": 1})
+        assert 290 <= (await db.get(key)).meta.ttl <= 301
+        # TTL_CLIENT_DEFAULT uses the configured default too.
+        await db.put(key, {"a": 2}, meta={"ttl": aerospike_py.TTL_CLIENT_DEFAULT})
+        assert 290 <= (await db.get(key)).meta.ttl <= 301
+        await close(client)
