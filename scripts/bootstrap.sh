@@ -36,6 +36,11 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q pytest pytest-asyncio uvloop aerospike numpy mypy
   touch "$stamp"
 fi
+# The benchmark's quick-mode test drives Env B/C (FastAPI + uvicorn) in .venv.
+if [ ! -f .venv/.deps-bench-v1 ]; then
+  .venv/bin/pip install -q fastapi uvicorn
+  touch .venv/.deps-bench-v1
+fi
 
 # Build the extensions in place (incremental: setuptools skips up-to-date
 # objects only per extension, so this is quick after the first build) and

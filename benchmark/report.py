@@ -1,0 +1,437 @@
+"""report.md from results.json: the seed's tables plus ratios against ours.
+
+Ratios are always ours / theirs: for latency below 1.0 means we are faster,
+for TPS above 1.0 means we serve more. `python -m benchmark.report DIR`
+regenerates the report (and the plots) of an earlier run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from typing import Any, Iterable
+
+from . import stats
+
+OURS = "ours-async"
+OURS_SYNC = "ours-sync"
+CLIENT_ORDER = ("ours-async", "ours-sync", "aerospike-py", "official", "official-async",
+                "native", "fake")
+
+
+def _f(x: Any, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    return str(x)
+
+
+def _x(r: float) -> str:
+    return "—" if not math.isfinite(r) else f"{r:.2f}×"
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return out
+
+
+def _rank(name: str) -> int:
+    return CLIENT_ORDER.index(name) if name in CLIENT_ORDER else 99
+
+
+def _ordered(names: Iterable[str]) -> list[str]:
+    names = list(dict.fromkeys(names))
+    return sorted(names, key=lambda n: (CLIENT_ORDER.index(n) if n in CLIENT_ORDER else 99, n))
+
+
+def _mean(values: list[float]) -> float:
+    vals = [v for v in values if math.isfinite(v)]
+    return sum(vals) / len(vals) if vals else math.nan
+
+
+# --- Env A ----------------------------------------------------------------
+
+
+def a_scenario(run: dict[str, Any]) -> dict[str, float]:
+    """Per-scenario figures: latency summary, TPS, found %, CPU µs per record."""
+    raw = run["raw"]
+    s = dict(run.get("summary") or stats.summarize(raw["latencies_ms"]))
+    ok = raw.get("ok_calls", len(raw["latencies_ms"]))
+    s["tps"] = ok / raw["wall_s"] if raw.get("wall_s") else math.nan
+    s["found_pct"] = 100.0 * raw["found"] / (ok * run["batch"]) if ok else math.nan
+    s["cpu_us_per_record"] = (1e6 * raw["cpu_s"] / (ok * run["batch"])
+                              if ok and raw.get("cpu_s") is not None else math.nan)
+    s["errors"] = float(raw.get("errors", 0))
+    return s
+
+
+def a_aggregate(runs: list[dict[str, Any]], batch: int | None = None) -> dict[str, dict[str, float]]:
+    """client -> averages over sets (the seed's "avg mean / avg p99 / avg TPS")."""
+    per: dict[str, list[dict[str, float]]] = {}
+    for run in runs:
+        if run["gil"] or (batch is not None and run["batch"] != batch):
+            continue
+        per.setdefault(run["client"], []).append(a_scenario(run))
+    out: dict[str, dict[str, float]] = {}
+    for client, rows in per.items():
+        out[client] = {k: _mean([r[k] for r in rows])
+                       for k in ("mean", "p50", "p90", "p95", "p99", "tps", "found_pct",
+                                 "cpu_us_per_record")}
+        out[client]["errors"] = sum(r["errors"] for r in rows)
+        out[client]["scenarios"] = float(len(rows))
+    return out
+
+
+def _ratio_rows(agg: dict[str, dict[str, float]], ours: str,
+                others: Iterable[str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    if ours not in agg:
+        return rows
+    for other in others:
+        if other == ours or other not in agg:
+            continue
+        a, b = agg[ours], agg[other]
+        rows.append([f"{ours} / {other}", _x(stats.ratio(a["mean"], b["mean"])),
+                     _x(stats.ratio(a["p99"], b["p99"])), _x(stats.ratio(a["tps"], b["tps"])),
+                     _x(stats.ratio(a["cpu_us_per_record"], b["cpu_us_per_record"]))])
+    return rows
+
+
+def env_a_section(res: dict[str, Any]) -> list[str]:
+    runs = res["env_a"]["runs"]
+    out = ["## Environment A — pure client", ""]
+    if not runs:
+        out += ["No Env A runs.", ""]
+        return out
+    cfg = res["meta"].get("config", {})
+    out += [f"`batch_read` from a Python loop: {cfg.get('concurrency')} concurrent callers "
+            f"(asyncio tasks, or threads for sync clients), each {cfg.get('iterations')} calls "
+            f"after {cfg.get('warmup')} warm-up calls, per set and batch size. TPS = calls / "
+            "wall time; CPU per record = process CPU time (all threads) / records requested.", ""]
+    clients = _ordered(r["client"] for r in runs)
+    batches = sorted({r["batch"] for r in runs})
+    for label, batch in [("all batch sizes", None)] + [(f"batch={b}", b) for b in batches]:
+        agg = a_aggregate(runs, batch)
+        out += [f"### Aggregate ({label})", ""]
+        out += _table(["client", "avg mean (ms)", "avg p50", "avg p90", "avg p95", "avg p99",
+                       "avg TPS", "found %", "CPU µs/record", "errors"],
+                      [[c, _f(agg[c]["mean"]), _f(agg[c]["p50"]), _f(agg[c]["p90"]),
+                        _f(agg[c]["p95"]), _f(agg[c]["p99"]), _f(agg[c]["tps"], 1),
+                        _f(agg[c]["found_pct"], 1), _f(agg[c]["cpu_us_per_record"], 2),
+                        _f(int(agg[c]["errors"]))] for c in clients if c in agg])
+        out.append("")
+        ratio_rows = _ratio_rows(agg, OURS, ["aerospike-py", "official", "official-async",
+                                             "native"])
+        ratio_rows += _ratio_rows(agg, OURS_SYNC, ["official", "aerospike-py"])
+        if ratio_rows:
+            out += _table(["ratio (ours / theirs)", "mean", "p99", "TPS", "CPU/record"],
+                          ratio_rows)
+            out.append("")
+    out += ["### Per set", "", "mean / p99 latency (ms), then TPS, per client.", ""]
+    base = [r for r in runs if not r["gil"]]
+    keyed = {(r["set"], r["batch"], r["client"]): a_scenario(r) for r in base}
+    sets = sorted({r["set"] for r in base}, key=lambda s: int(s.split("_")[1]))
+    rows = []
+    for b in batches:
+        for s in sets:
+            found = [keyed[(s, b, c)]["found_pct"] for c in clients if (s, b, c) in keyed]
+            row = [s, str(b), _f(_mean(found), 0)]
+            for c in clients:
+                v = keyed.get((s, b, c))
+                row.append("—" if v is None else f"{_f(v['mean'])} / {_f(v['p99'])}")
+            for c in clients:
+                v = keyed.get((s, b, c))
+                row.append("—" if v is None else _f(v["tps"], 0))
+            if (s, b, OURS) in keyed and (s, b, "aerospike-py") in keyed:
+                row.append(_x(stats.ratio(keyed[(s, b, OURS)]["mean"],
+                                          keyed[(s, b, "aerospike-py")]["mean"])))
+            else:
+                row.append("—")
+            rows.append(row)
+    out += _table(["set", "batch", "found %"] + [f"{c} mean/p99" for c in clients]
+                  + [f"{c} TPS" for c in clients] + ["mean ours/aerospike-py"], rows)
+    out.append("")
+    return out
+
+
+STAGES = ("parse", "submit", "queue", "io", "wake", "convert")
+
+
+def stages_section(res: dict[str, Any]) -> list[str]:
+    """Our bridge's stage timers over Env A's measured calls, per client and batch size."""
+    totals: dict[tuple[str, int], dict[str, float]] = {}
+    for run in res["env_a"]["runs"]:
+        st = run["raw"].get("stages")
+        if run["gil"] or not st:
+            continue
+        op = max(st.values(), key=lambda v: v.get("completed", 0))
+        t = totals.setdefault((run["client"], run["batch"]), {})
+        for k, v in op.items():
+            if isinstance(v, (int, float)):
+                t[k] = t.get(k, 0.0) + float(v)
+    if not totals:
+        return []
+    rows = []
+    for (client, batch), t in sorted(totals.items(), key=lambda kv: (_rank(kv[0][0]), kv[0][1])):
+        n = t.get("completed") or t.get("calls") or 0.0
+        if not n:
+            continue
+        per = [t.get(f"{s}_ns", 0.0) / n / 1e3 for s in STAGES]
+        gil_held = t.get("gil_held_ns", sum(t.get(f"{s}_ns", 0.0) for s in
+                                            ("parse", "submit", "convert"))) / n / 1e3
+        rows.append([client, str(batch), f"{int(n)}"] + [_f(x, 1) for x in per]
+                    + [_f(gil_held, 1), _f(gil_held / batch, 2)])
+    return ["## Where our client's time goes (stage timers)", "",
+            "Averages per `batch_read` call over Env A's measured calls, in µs, from "
+            "`aerospike_py._core.stage_stats()`: parse/submit/convert hold the GIL; queue, io "
+            "and wake are the event thread's share and the wake-up of the caller.", ""] + \
+        _table(["client", "batch", "calls"] + list(STAGES) + ["GIL held", "GIL held / record"],
+               rows) + [""]
+
+
+# --- GIL ------------------------------------------------------------------
+
+
+def _gil_loss(g: dict[str, float]) -> float:
+    base, during = g.get("baseline_rate"), g.get("during_rate")
+    if not base or during is None:
+        return math.nan
+    return 100.0 * (1.0 - during / base)
+
+
+def gil_section(res: dict[str, Any]) -> list[str]:
+    rows = []
+    a_runs = res["env_a"]["runs"]
+    plain = {(r["client"], r["set"], r["batch"]): a_scenario(r) for r in a_runs if not r["gil"]}
+    for r in sorted((r for r in a_runs if r["gil"]),
+                    key=lambda r: (r["batch"], r["set"], _rank(r["client"]))):
+        g = r["raw"].get("gil", {})
+        with_task = a_scenario(r)
+        without = plain.get((r["client"], r["set"], r["batch"]), {})
+        rows.append([f"A {r['set']} b={r['batch']}", r["client"], _f(without.get("tps"), 1),
+                     _f(with_task["tps"], 1), _f(g.get("baseline_rate"), 0),
+                     _f(g.get("during_rate"), 0), _f(_gil_loss(g), 1)])
+    for env, key in (("env_b", "concurrency"), ("env_c", "mode")):
+        env_runs = res[env]["runs"]
+        plain_bc = {(r["client"], r[key]): r for r in env_runs if not r["gil"]}
+        for r in (r for r in env_runs if r["gil"]):
+            g = r.get("gil_rates", {})
+            alone = plain_bc.get((r["client"], r[key]))
+            rows.append([f"{env[-1].upper()} {key}={r[key]}", r["client"],
+                         _f(alone["summary"]["tps"] if alone else None, 1),
+                         _f(r["summary"]["tps"], 1), _f(g.get("baseline_rate"), 0),
+                         _f(g.get("during_rate"), 0), _f(_gil_loss(g), 1)])
+    if not rows:
+        return []
+    return ["## GIL contention", "",
+            "A CPU-bound pure-Python thread runs in the client's process. Its rate alone "
+            "(chunks/s, measured in the same process just before) against its rate during "
+            "the run shows how much interpreter time the client takes from the application; "
+            "the benchmark's own TPS without and with the competitor is alongside.", ""] + \
+        _table(["scenario", "client", "TPS without task", "TPS with task", "task rate alone",
+                "task rate during", "task loss %"], rows) + [""]
+
+
+# --- Env B / C ------------------------------------------------------------
+
+
+def _bc_rows(runs: list[dict[str, Any]], key: str, server_cols: list[tuple[str, str, str]]
+             ) -> list[list[str]]:
+    rows = []
+    for r in sorted((r for r in runs if not r["gil"]),
+                    key=lambda r: (str(r[key]).zfill(6), _rank(r["client"]))):
+        s = r["summary"]
+        row = [str(r[key]), r["client"], _f(s["mean"]), _f(s["p50"]), _f(s["p90"]),
+               _f(s["p95"]), _f(s["p99"]), _f(s["tps"], 1), str(int(s["errors"]))]
+        for name, stat, _title in server_cols:
+            row.append(_f(r.get("server", {}).get(name, {}).get(stat)))
+        rows.append(row)
+    return rows
+
+
+def _bc_ratios(runs: list[dict[str, Any]], key: str) -> list[list[str]]:
+    by = {(r["client"], r[key]): r["summary"] for r in runs if not r["gil"]}
+    rows = []
+    for level in sorted({r[key] for r in runs}, key=lambda v: str(v).zfill(6)):
+        if (OURS, level) not in by:
+            continue
+        a = by[(OURS, level)]
+        for other in ("aerospike-py", "official-async"):
+            b = by.get((other, level))
+            if b is None:
+                continue
+            rows.append([str(level), f"{OURS} / {other}", _x(stats.ratio(a["mean"], b["mean"])),
+                         _x(stats.ratio(a["p95"], b["p95"])), _x(stats.ratio(a["p99"], b["p99"])),
+                         _x(stats.ratio(a["tps"], b["tps"]))])
+    return rows
+
+
+def env_b_section(res: dict[str, Any]) -> list[str]:
+    runs = res["env_b"]["runs"]
+    cfg = res["meta"].get("config", {})
+    out = ["## Environment B — uvicorn ASGI only", ""]
+    if not runs:
+        return out + ["No Env B runs.", ""]
+    out += [f"FastAPI + uvicorn, one `batch_read` of {cfg.get('b_batch')} random keys per "
+            f"request (sets in turn); closed-loop HTTP load from another process, "
+            f"{cfg.get('b_duration_s')} s per level after {cfg.get('b_warmup_s')} s warm-up. "
+            "Latency in ms; `aerospike step` is measured inside the app.", ""]
+    cols = [("aerospike", "mean", "aerospike step mean"), ("aerospike", "p95", "aerospike step p95")]
+    out += _table(["concurrency", "client", "mean", "p50", "p90", "p95", "p99", "TPS", "errors"]
+                  + [c[2] for c in cols], _bc_rows(runs, "concurrency", cols))
+    out.append("")
+    ratios = _bc_ratios(runs, "concurrency")
+    if ratios:
+        out += _table(["concurrency", "ratio (ours / theirs)", "mean", "p95", "p99", "TPS"], ratios)
+        out.append("")
+    return out
+
+
+def env_c_section(res: dict[str, Any]) -> list[str]:
+    runs = res["env_c"]["runs"]
+    cfg = res["meta"].get("config", {})
+    out = ["## Environment C — uvicorn + DLRM (real serving)", ""]
+    if not runs:
+        return out + ["No Env C runs.", ""]
+    backends = {name: (h.get("model") or {}) for name, h in res.get("apps", {}).items()}
+    kinds = sorted({f"{m.get('backend')} {m.get('version')}" for m in backends.values() if m})
+    if len(kinds) > 1:
+        out += ["> **Model backends differ between clients** ("
+                + ", ".join(f"{n}: {m.get('backend')}" for n, m in sorted(backends.items()) if m)
+                + "): inference costs differ, so compare the `batch_read_all` column, not "
+                "end-to-end latency. Run benchmark/setup_envs.sh so every client has PyTorch.", ""]
+    out += [f"Each request: 9 sets × {cfg.get('c_keys')} keys → features → DLRM "
+            f"({', '.join(kinds) or 'model backend unknown'}); `single` = one mixed batch "
+            "then demux, `gather` = 9 batch_reads under asyncio.gather. "
+            f"Concurrency {cfg.get('c_concurrency')}, {cfg.get('c_duration_s')} s per mode. "
+            "Client side = the load generator; server side = inside the app.", ""]
+    cols = [("predict", "p95", "server predict p95"),
+            ("batch_read_all", "p95", "batch_read_all p95"),
+            ("inference", "mean", "inference mean")]
+    out += _table(["mode", "client", "mean", "p50", "p90", "p95", "p99", "TPS", "errors"]
+                  + [c[2] for c in cols], _bc_rows(runs, "mode", cols))
+    out.append("")
+    ratios = _bc_ratios(runs, "mode")
+    if ratios:
+        out += _table(["mode", "ratio (ours / theirs)", "mean", "p95", "p99", "TPS"], ratios)
+        out.append("")
+    return out
+
+
+# --- whole report ---------------------------------------------------------
+
+
+def header(res: dict[str, Any]) -> list[str]:
+    meta = res["meta"]
+    sysi = meta.get("system", {})
+    cfg = meta.get("config", {})
+    tgt = meta.get("target", {})
+    mode = "quick (smoke test: numbers are not meaningful)" if cfg.get("quick") else "full"
+    out = [f"# aerospike_py benchmark — {sysi.get('date', '?')} on {sysi.get('host', '?')}", ""]
+    if cfg.get("quick"):
+        out += ["> **Quick mode**: a few calls per scenario to exercise the pipeline. "
+                "Do not read performance into these numbers.", ""]
+    la0, la1 = sysi.get("loadavg_start") or [], sysi.get("loadavg_end") or []
+    if la0 and la0[0] > 1.0:
+        out += [f"> **Machine was busy** at start (load average {la0[0]} on "
+                f"{sysi.get('cpu_count')} CPUs): other processes competed for the CPU.", ""]
+    ext = sysi.get("extension") or {}
+    if ext.get("stale"):
+        out += [f"> **Our extension may be stale**: `{ext.get('core_so')}` (built "
+                f"{ext.get('core_so_built')}) is older than "
+                f"{', '.join(ext.get('sources_newer_than_so', [])[:5])}… — rebuild it before "
+                "trusting our client's numbers.", ""]
+    server = " ".join(x for x in (tgt.get("edition"), tgt.get("build") or tgt.get("version")) if x)
+    load = res.get("load", {})
+    rows = [
+        ["mode", mode],
+        ["CPU", f"{sysi.get('cpu_model')} ({sysi.get('cpu_count')} CPUs)"],
+        ["platform", str(sysi.get("platform"))],
+        ["load average start / end", f"{la0} / {la1}"],
+        ["target", f"{tgt.get('kind')} {tgt.get('hosts')} namespace {tgt.get('namespace')}"
+                   f"{' nodes ' + str(tgt.get('cluster-size')) if tgt.get('cluster-size') else ''}"],
+        ["server", server or str(tgt.get("info_error", "unknown"))],
+        ["data", f"{cfg.get('records_per_set')} records in each of set_1..set_9 except set_8 "
+                 f"(empty); set_9 requested over a 25% larger key space; loaded via "
+                 f"{load.get('via')}"],
+        ["our build", ", ".join(f"{k}={v}" for k, v in sysi.get("build", {}).items()
+                                if k != "note")
+         + (f"; {ext.get('core_so')} built {ext.get('core_so_built')}" if ext.get("core_so")
+            else "")],
+        ["git", f"{sysi.get('git_commit')} ({sysi.get('git_dirty_files')} uncommitted files)"],
+        ["per-call timeout", f"{cfg.get('timeout_ms')} ms" if cfg.get("timeout_ms")
+         else "each client's default"],
+    ]
+    out += _table(["item", "value"], rows)
+    out += ["", "### Clients", ""]
+    crow = []
+    for name in _ordered(meta.get("clients", {})):
+        c = meta["clients"][name]
+        ident = c.get("identity") or {}
+        if c["library"] == "official":
+            ver = (ident.get("aerospike") or {}).get("version")
+        elif c["library"] in ("ours", "aerospike-py"):
+            ver = (ident.get("aerospike_py") or {}).get("version")
+        else:
+            ver = c.get("binary") or ""
+        status = "ran" if c["available"] else f"not run: {c.get('skipped')}"
+        if c.get("binary_older_than"):
+            status += (" (binary older than " + ", ".join(c["binary_older_than"][:3])
+                       + "…: rebuild with setup_envs.sh native)")
+        crow.append([name, c.get("description", ""), str(ver or "—"),
+                     str(c.get("python_version") or "—"), status])
+    out += _table(["client", "what", "version", "python", "status"], crow)
+    out.append("")
+    return out
+
+
+def render(res: dict[str, Any], plots: list[str] | None = None) -> str:
+    lines = header(res) + env_a_section(res) + stages_section(res) + gil_section(res) \
+        + env_b_section(res) + env_c_section(res)
+    failures = [(env, f) for env in ("env_a", "env_b", "env_c")
+                for f in res.get(env, {}).get("failures", [])]
+    notes = res.get("notes", [])
+    if failures or notes:
+        lines += ["## Notes and failures", ""]
+        lines += [f"- {n}" for n in notes]
+        for env, f in failures:
+            detail = {k: v for k, v in f.items() if k != "error"}
+            lines.append(f"- {env} {detail}: {str(f.get('error', '')).splitlines()[0][:300]}")
+        lines.append("")
+    if plots:
+        lines += ["## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]
+    lines += ["Raw measurements: `results.json` (every latency sample); logs of every process "
+              "under `logs/`.", ""]
+    return "\n".join(lines)
+
+
+def write(res: dict[str, Any], out_dir: str, plots: list[str] | None = None) -> str:
+    path = os.path.join(out_dir, "report.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render(res, plots))
+    return path
+
+
+def main(argv: list[str]) -> int:
+    """`python -m benchmark.report RESULTS_DIR`: rewrite report.md (and plots)."""
+    if len(argv) != 1:
+        print("usage: python -m benchmark.report RESULTS_DIR", file=sys.stderr)
+        return 2
+    from .plotting import make_plots
+
+    out_dir = argv[0]
+    with open(os.path.join(out_dir, "results.json"), encoding="utf-8") as f:
+        res = json.load(f)
+    plots, why = make_plots(out_dir, res)
+    if why:
+        print(f"plots: {why}", file=sys.stderr)
+    print(write(res, out_dir, plots))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,161 @@
+"""The server the benchmark reads from.
+
+By default the embedded server (`python -m aerospike_py.server`) in its own
+process, started with our client's interpreter; with AEROSPIKE_HOSTS (or
+--hosts) an existing cluster. `info()` is a minimal info-protocol request in
+plain Python, so the report can name the server without any client library.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import subprocess
+import time
+from dataclasses import dataclass, field
+from typing import IO
+
+
+def parse_hosts(text: str) -> list[tuple[str, int]]:
+    """`h:p[,h:p]` -> [(h, p)]; a missing port means 3000."""
+    hosts: list[tuple[str, int]] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        host, sep, port = part.rpartition(":")
+        if not sep:
+            host, port = part, "3000"
+        hosts.append((host.strip("[]"), int(port)))
+    if not hosts:
+        raise ValueError(f"no hosts in {text!r}")
+    return hosts
+
+
+def free_port(count: int = 1) -> int:
+    """A port p such that p..p+count-1 were free a moment ago."""
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base + count > 65535:
+            continue
+        ok = True
+        for p in range(base + 1, base + count):
+            with socket.socket() as t:
+                try:
+                    t.bind(("127.0.0.1", p))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return int(base)
+    raise RuntimeError("no free port range found")
+
+
+def info(host: str, port: int, names: list[str], timeout: float = 2.0) -> dict[str, str]:
+    """Sends one info request (proto version 2, type 1); returns name -> value."""
+    body = "".join(n + "\n" for n in names).encode()
+    header = struct.pack(">Q", (2 << 56) | (1 << 48) | len(body))
+    with socket.create_connection((host, port), timeout=timeout) as s:
+        s.sendall(header + body)
+        head = _recv_exact(s, 8)
+        (word,) = struct.unpack(">Q", head)
+        size = word & ((1 << 48) - 1)
+        if size > 16 << 20:
+            raise ValueError(f"info answer of {size} bytes")
+        data = _recv_exact(s, size).decode("utf-8", "replace")
+    out: dict[str, str] = {}
+    for line in data.split("\n"):
+        if not line:
+            continue
+        name, _, value = line.partition("\t")
+        out[name] = value
+    return out
+
+
+def _recv_exact(s: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError("connection closed during info answer")
+        buf += chunk
+    return bytes(buf)
+
+
+@dataclass
+class Target:
+    """Where the data lives: hosts, namespace, and the server process we own."""
+
+    hosts: list[tuple[str, int]]
+    namespace: str
+    kind: str  # "embedded" or "external"
+    process: subprocess.Popen[bytes] | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+    def hosts_text(self) -> str:
+        return ",".join(f"{h}:{p}" for h, p in self.hosts)
+
+    def describe(self) -> dict[str, object]:
+        return {"kind": self.kind, "hosts": self.hosts_text(), "namespace": self.namespace,
+                **self.details}
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def start_embedded(python: str, nodes: int, namespace: str, log: IO[bytes],
+                   timeout: float = 30.0) -> Target:
+    """Starts `python -m aerospike_py.server` and waits until every node answers info."""
+    port = free_port(nodes)
+    cmd = [python, "-m", "aerospike_py.server", "--port", str(port)]
+    if nodes != 1:
+        cmd += ["--nodes", str(nodes)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    hosts = [("127.0.0.1", port + i) for i in range(nodes)]
+    deadline = time.monotonic() + timeout
+    pending = list(hosts)
+    while pending:
+        if proc.poll() is not None:
+            raise RuntimeError(f"embedded server exited with code {proc.returncode} "
+                               f"({' '.join(cmd)}); see {getattr(log, 'name', 'its log')}")
+        try:
+            info(*pending[0], ["node"], timeout=1.0)
+            pending.pop(0)
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.terminate()
+                raise RuntimeError(f"embedded server did not answer on {pending[0]} "
+                                   f"within {timeout:.0f}s") from None
+            time.sleep(0.1)
+    target = Target(hosts, namespace, "embedded", proc, {"command": " ".join(cmd)})
+    target.details.update(server_details(hosts[0]))
+    return target
+
+
+def external(hosts_text: str, namespace: str) -> Target:
+    """An existing cluster named by AEROSPIKE_HOSTS / --hosts."""
+    hosts = parse_hosts(hosts_text)
+    target = Target(hosts, namespace, "external")
+    target.details.update(server_details(hosts[0]))
+    return target
+
+
+def server_details(host: tuple[str, int]) -> dict[str, str]:
+    """build / edition / node / cluster size as the server reports them."""
+    try:
+        got = info(host[0], host[1], ["build", "edition", "version", "node", "cluster-size"])
+    except (OSError, ValueError) as exc:
+        return {"info_error": f"{type(exc).__name__}: {exc}"}
+    return {k: v for k, v in got.items() if v and not v.startswith("ERROR")}

@@ -1,0 +1,1 @@
+"""Scripts run by the clients' interpreters (see aspy_bench/)."""

@@ -1,0 +1,251 @@
+"""Client drivers: one small adapter per way of calling `batch_read`.
+
+Every driver returns what an application needs from a batch read: a mapping
+from user key to bins dict, fully materialized (aerospike-py's lazy handle is
+turned into its dict, the official client's BatchRecords into the same shape),
+so each client pays for the Python objects the caller will use.
+
+Driver kinds (the same adapter serves our client and aerospike-py, whose APIs
+are identical; which one runs depends only on the virtualenv):
+  aspy-async      aerospike_py.async_client(cfg); await c.batch_read(keys)
+  aspy-sync       aerospike_py.client(cfg).connect(); c.batch_read(keys)
+  official        aerospike.client(cfg).connect(); c.batch_read(keys)
+  official-async  the official sync client under loop.run_in_executor
+  fake            no server: an in-process stand-in for harness tests
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+from typing import Any, Mapping, Sequence
+
+from . import dataset
+
+Key = tuple[str, str, Any]
+Result = Mapping[Any, Mapping[str, Any]]
+
+DRIVER_KINDS = ("aspy-async", "aspy-sync", "official", "official-async", "fake")
+
+
+def library_identity() -> dict[str, Any]:
+    """Which Aerospike libraries this interpreter can import, and their versions.
+
+    `aerospike_py` is ambiguous by design: ours has the `_core` extension,
+    aerospike-py (Rust, PyPI) has `_aerospike`.
+    """
+    ident: dict[str, Any] = {"aerospike_py": None, "aerospike": None}
+    spec = importlib.util.find_spec("aerospike_py")
+    if spec is not None and spec.submodule_search_locations:
+        where = list(spec.submodule_search_locations)[0]
+        names = os.listdir(where)
+        if any(n.startswith("_core") and n.endswith(".so") for n in names):
+            flavor = "ours"
+        elif any(n.startswith("_aerospike") for n in names):
+            flavor = "aerospike-py"
+        else:
+            flavor = "unknown"
+        ident["aerospike_py"] = {"flavor": flavor, "path": where,
+                                 "version": _dist_version("aerospike-py")}
+    if importlib.util.find_spec("aerospike") is not None:
+        ident["aerospike"] = {"version": _dist_version("aerospike")}
+    return ident
+
+
+def _dist_version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def as_user_dict(result: Any) -> Result:
+    """aerospike-py-style batch_read result -> dict[user_key, bins]."""
+    if isinstance(result, dict):
+        return result
+    to_dict = getattr(result, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()  # type: ignore[no-any-return]
+    return dict(result)
+
+
+def official_to_user_dict(result: Any) -> Result:
+    """The official client's BatchRecords -> dict[user_key, bins] (found only)."""
+    out: dict[Any, Mapping[str, Any]] = {}
+    for br in result.batch_records:
+        if br.result == 0 and br.record is not None:
+            key, _meta, bins = br.record
+            user_key = key[2] if key is not None and key[2] is not None else br.key[2]
+            out[user_key] = bins
+    return out
+
+
+class Driver:
+    """Base: sync drivers implement the sync trio, async drivers the async one."""
+
+    kind = "base"
+    is_async = False
+
+    def stage_stats(self, reset: bool) -> dict[str, Any] | None:
+        """Our bridge's stage timers (`aerospike_py._core.stage_stats`), if present."""
+        if not self.kind.startswith("aspy"):
+            return None
+        try:
+            core = importlib.import_module("aerospike_py._core")
+        except ImportError:
+            return None
+        fn = getattr(core, "stage_stats", None)
+        if fn is None:
+            return None
+        return fn(reset=reset)  # type: ignore[no-any-return]
+
+    def __init__(self, hosts: Sequence[tuple[str, int]], policy: dict[str, Any] | None,
+                 concurrency: int) -> None:
+        self.hosts = [(h, int(p)) for h, p in hosts]
+        self.policy = policy
+        self.concurrency = concurrency
+
+    # sync
+    def connect(self) -> None:
+        raise NotImplementedError
+
+    def batch_read(self, keys: list[Key]) -> Result:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # async
+    async def aconnect(self) -> None:
+        raise NotImplementedError
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+
+class AspyAsync(Driver):
+    kind = "aspy-async"
+    is_async = True
+
+    async def aconnect(self) -> None:
+        mod = importlib.import_module("aerospike_py")
+        self.client = mod.async_client({"hosts": self.hosts})
+        await self.client.connect()
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        if self.policy:
+            res = await self.client.batch_read(keys, None, self.policy)
+        else:
+            res = await self.client.batch_read(keys)
+        return as_user_dict(res)
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+
+class AspySync(Driver):
+    kind = "aspy-sync"
+
+    def connect(self) -> None:
+        mod = importlib.import_module("aerospike_py")
+        self.client = mod.client({"hosts": self.hosts}).connect()
+
+    def batch_read(self, keys: list[Key]) -> Result:
+        if self.policy:
+            return as_user_dict(self.client.batch_read(keys, None, self.policy))
+        return as_user_dict(self.client.batch_read(keys))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class Official(Driver):
+    kind = "official"
+
+    def connect(self) -> None:
+        mod = importlib.import_module("aerospike")
+        self.client = mod.client({"hosts": self.hosts}).connect()
+
+    def batch_read(self, keys: list[Key]) -> Result:
+        if self.policy:
+            return official_to_user_dict(self.client.batch_read(keys, policy=self.policy))
+        return official_to_user_dict(self.client.batch_read(keys))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class OfficialAsync(Driver):
+    """The seed's "official-async": each call hops to a thread pool."""
+
+    kind = "official-async"
+    is_async = True
+
+    async def aconnect(self) -> None:
+        self.sync = Official(self.hosts, self.policy, self.concurrency)
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(self.concurrency, 1))
+        await asyncio.get_running_loop().run_in_executor(self.pool, self.sync.connect)
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        return await asyncio.get_running_loop().run_in_executor(
+            self.pool, self.sync.batch_read, keys)
+
+    async def aclose(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self.pool, self.sync.close)
+        self.pool.shutdown(wait=True)
+
+
+class Fake(Driver):
+    """No server: answers from the dataset plan, for tests of the harness."""
+
+    kind = "fake"
+    is_async = True
+    loaded: dict[str, int] = {}
+
+    async def aconnect(self) -> None:
+        return None
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        await asyncio.sleep(0)
+        out: dict[Any, Mapping[str, Any]] = {}
+        for _ns, set_name, uk in keys:
+            idx = int(str(uk).split("_", 1)[1])
+            if idx < self.loaded.get(set_name, 0):
+                out[uk] = dataset.record(set_name, idx)
+        return out
+
+    async def aclose(self) -> None:
+        return None
+
+    def connect(self) -> None:
+        return None
+
+    def batch_read(self, keys: list[Key]) -> Result:
+        out: dict[Any, Mapping[str, Any]] = {}
+        for _ns, set_name, uk in keys:
+            idx = int(str(uk).split("_", 1)[1])
+            if idx < self.loaded.get(set_name, 0):
+                out[uk] = dataset.record(set_name, idx)
+        return out
+
+    def close(self) -> None:
+        return None
+
+
+def make(kind: str, hosts: Sequence[tuple[str, int]], policy: dict[str, Any] | None = None,
+         concurrency: int = 10) -> Driver:
+    """A driver of the given kind (see DRIVER_KINDS)."""
+    classes: dict[str, type[Driver]] = {
+        "aspy-async": AspyAsync, "aspy-sync": AspySync, "official": Official,
+        "official-async": OfficialAsync, "fake": Fake,
+    }
+    if kind not in classes:
+        raise ValueError(f"unknown driver kind {kind!r}; known: {', '.join(DRIVER_KINDS)}")
+    return classes[kind](hosts, policy, concurrency)
