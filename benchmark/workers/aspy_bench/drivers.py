@@ -172,6 +172,16 @@ class Official(Driver):
     def connect(self) -> None:
         mod = importlib.import_module("aerospike")
         self.client = mod.client({"hosts": self.hosts}).connect()
+        # The official client's first batch_read imports a Python helper
+        # module from C; several threads doing that first call at once crash
+        # the process (SIGSEGV seen in aerospike 19.3.0 under
+        # run_in_executor). One call here, before any concurrency, avoids it.
+        # The call only has to reach that import: an unknown namespace on a
+        # real cluster answering with an error is fine.
+        try:
+            self.client.batch_read([("test", "__warmup__", "k")])
+        except mod.exception.AerospikeError:
+            pass
 
     def batch_read(self, keys: list[Key]) -> Result:
         if self.policy:
