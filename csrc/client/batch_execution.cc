@@ -76,6 +76,9 @@ Status BatchExecution::Prepare() {
     key_field_at_.assign(n_, 0);
     key_field_len_.assign(n_, 0);
   }
+  // Digests are computed together below, several keys per SIMD pass.
+  std::vector<proto::DigestRequest>& digests = engine_->digest_requests();
+  digests.clear();
   absl::flat_hash_map<uint32_t, uint16_t> shape_index;
   uint32_t last_pair = UINT32_MAX;
   uint16_t last_shape = 0;
@@ -93,8 +96,7 @@ Status BatchExecution::Prepare() {
       if (key.key_type == proto::ParticleType::kNull) {
         return absl::InvalidArgumentError(absl::StrCat("batch key ", k, " has neither key nor digest"));
       }
-      key.digest = proto::ComputeDigest(c.ns_sets[key.ns_set].set, key.key_type, user_key);
-      key.has_digest = true;
+      digests.push_back({c.ns_sets[key.ns_set].set, key.key_type, user_key, &key.digest});
     }
     const uint32_t pair = (uint32_t{key.ns_set} << 16) | key.spec;
     if (pair != last_pair) {
@@ -134,6 +136,10 @@ Status BatchExecution::Prepare() {
       if (!user_key.empty()) std::memcpy(p + 6, user_key.data(), user_key.size());
       key_field_len_[k] = static_cast<uint32_t>(6 + user_key.size());
     }
+  }
+  proto::ComputeDigests(digests);
+  if (!digests.empty()) {
+    for (BatchKey& key : c.keys) key.has_digest = true;  // every key has one now
   }
   return absl::OkStatus();
 }
@@ -293,6 +299,7 @@ void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
   }
   if (deadline_ms_ != 0 && (deadline == 0 || deadline > deadline_ms_)) deadline = deadline_ms_;
   ByteSpan part = chunk->request.span();
+  chunk->attempt.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/true);
   chunk->attempt.Start(&engine_->loop(), io::NodeIo::Of(*node)->data_pool(),
                        absl::MakeConstSpan(&part, 1), deadline);
 }
@@ -459,11 +466,15 @@ void BatchExecution::MaybeFinish() {
   Done(status);
 }
 
-void BatchExecution::Stop(const Status& why) {
+void BatchExecution::Stop(const Status& why, bool timed_out) {
   for (auto& chunk : chunks_) {
     if (!chunk->live) continue;
     const bool sent = chunk->attempt.running() && chunk->attempt.sent();
-    chunk->attempt.Abort();
+    if (timed_out) {
+      chunk->attempt.AbortAfterTimeout();  // may keep reading (timeout_delay_ms)
+    } else {
+      chunk->attempt.Abort();
+    }
     chunk->sleep_timer.Cancel();
     chunk->live = false;
     for (uint32_t k : chunk->keys) {
@@ -483,12 +494,13 @@ void BatchExecution::Stop(const Status& why) {
 
 void BatchExecution::OnTotalTimeout() {
   Stop(absl::DeadlineExceededError(absl::StrCat(
-      "batch total timeout of ", cmd_->policy.total_timeout_ms, " ms exceeded")));
+           "batch total timeout of ", cmd_->policy.total_timeout_ms, " ms exceeded")),
+       /*timed_out=*/true);
   Done(first_error_);
 }
 
 void BatchExecution::Abort(const Status& why) {
-  Stop(why);
+  Stop(why, /*timed_out=*/false);
   Done(why);
 }
 
@@ -500,6 +512,7 @@ void BatchExecution::Done(const Status& status) {
     chunk->sleep_timer.Cancel();
   }
   cmd_->attempts = max_attempt_ + 1;
+  if (cmd_->finisher) cmd_->finisher->OnBatchDone(*cmd_, status);
   Finish(status);
 }
 

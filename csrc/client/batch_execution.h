@@ -13,7 +13,9 @@
 //  6. a node request that fails with a network error or socket timeout is
 //     retried for its unanswered keys only, each routed again with the next
 //     attempt number (so reads move to the next replica), inside the total
-//     timeout; other failures mark those keys with a client result code.
+//     timeout; other failures mark those keys with a client result code;
+//  7. when the batch ends, the command's BatchFinisher (if any) runs here,
+//     before the command goes to its sink (e.g. the NumPy fill, off-GIL).
 // Every key gets a result slot; keys never answered keep answered == false
 // with the reason in `result` (and in_doubt for writes that were sent).
 #pragma once
@@ -55,7 +57,9 @@ class BatchExecution final : public Execution {
   void Retire(Chunk* c);
   void MaybeFinish();
   void OnTotalTimeout();
-  void Stop(const Status& why);
+  // Fails every key still waiting; `timed_out`: connections in mid-answer
+  // may be recovered (timeout_delay_ms) rather than closed.
+  void Stop(const Status& why, bool timed_out);
   void Done(const Status& status);
 
   BatchCommand* cmd_;

@@ -177,6 +177,20 @@ struct BatchRecordResult {
   proto::MessageView message;  // ops of this record's answer (views into frames)
 };
 
+class BatchCommand;
+
+// Work the submitter hands to the event thread for a finished batch: it runs
+// there once every key has its result (or the batch failed), just before the
+// command goes to its sink. The bridge uses it to write records into a
+// NumPy buffer without holding the GIL. Must not touch Python; may be
+// destroyed on any thread. It may run for a batch that ended early (bad
+// input found late, client closed): `status` says how the batch ended.
+class BatchFinisher {
+ public:
+  virtual ~BatchFinisher() = default;
+  virtual void OnBatchDone(BatchCommand& cmd, const Status& status) = 0;
+};
+
 class BatchCommand : public Command {
  public:
   BatchCommand() : Command(CommandKind::kBatch) {}
@@ -188,6 +202,7 @@ class BatchCommand : public Command {
   std::vector<BatchRowSpec> specs;
   std::vector<BatchKey> keys;     // in the caller's order
   ByteBuffer key_bytes;
+  std::unique_ptr<BatchFinisher> finisher;  // optional; see BatchFinisher
 
   // --- outputs ---
   // `status`: OK when every node request ended with a well-formed answer

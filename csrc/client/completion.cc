@@ -19,6 +19,11 @@ StatusOr<std::shared_ptr<Mailbox>> Mailbox::Create() {
   return std::shared_ptr<Mailbox>(new Mailbox(fd));
 }
 
+void Deliver(std::unique_ptr<Command> command) {
+  std::shared_ptr<CompletionSink> sink = std::move(command->sink);
+  if (sink != nullptr) sink->Complete(std::move(command));
+}
+
 Mailbox::~Mailbox() { Close(); }
 
 void Mailbox::Complete(std::unique_ptr<Command> command) {
@@ -70,11 +75,23 @@ void Mailbox::Close() {
 }
 
 void SyncWaiter::Complete(std::unique_ptr<Command> command) {
+  std::unique_ptr<Command> drop;  // destroyed after the lock is released
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (abandoned_) {
+      drop = std::move(command);
+      return;
+    }
     done_ = std::move(command);
   }
   cv_.notify_one();
+}
+
+void SyncWaiter::Abandon() {
+  std::unique_ptr<Command> drop;
+  std::lock_guard<std::mutex> lock(mu_);
+  abandoned_ = true;
+  drop = std::move(done_);
 }
 
 std::unique_ptr<Command> SyncWaiter::Wait() {

@@ -6,7 +6,10 @@
 //  - SyncWaiter: hands one command to a thread blocked in Wait() (the sync
 //    Client waits there with the GIL released).
 // Sinks are shared_ptr-owned by every command that targets them, so a sink
-// outlives late completions even after its owner gave up on it.
+// outlives late completions even after its owner gave up on it. Deliver()
+// moves the sink out of the command before handing it over: a sink that
+// keeps commands (a Mailbox's queue, a SyncWaiter's slot) never keeps itself
+// alive through them.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +29,10 @@ class CompletionSink {
   // Any thread. Takes ownership.
   virtual void Complete(std::unique_ptr<Command> command) = 0;
 };
+
+// Hands a finished command to its sink (clearing command->sink first);
+// a command without a sink is destroyed. Any thread.
+void Deliver(std::unique_ptr<Command> command);
 
 class Mailbox : public CompletionSink {
  public:
@@ -63,11 +70,15 @@ class SyncWaiter : public CompletionSink {
   std::unique_ptr<Command> Wait();
   // Returns nullptr if nothing arrived within `timeout_ms`.
   std::unique_ptr<Command> WaitFor(uint32_t timeout_ms);
+  // The waiter gives up (e.g. the caller was interrupted): a command that
+  // arrived or arrives later is destroyed, on the delivering thread.
+  void Abandon();
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::unique_ptr<Command> done_;  // guarded by mu_
+  bool abandoned_ = false;         // guarded by mu_
 };
 
 }  // namespace aerospike_py::client

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/batch_execution.h"
+#include "client/command_log.h"
 #include "client/completion.h"
 #include "client/counters.h"
 #include "client/execution.h"
@@ -143,7 +144,7 @@ void Engine::Submit(std::unique_ptr<Command> command) {
   }
   command->status = absl::CancelledError("the client is closed");
   command->timings.completed = io::SteadyNowNs();
-  if (auto sink = command->sink) sink->Complete(std::move(command));
+  Deliver(std::move(command));
 }
 
 bool Engine::IsConnected() const {
@@ -240,7 +241,7 @@ void Engine::Dispatch(std::unique_ptr<Command> command) {
   if (stopping_) {
     command->status = absl::CancelledError("the client is closed");
     command->timings.completed = io::SteadyNowNs();
-    if (auto sink = command->sink) sink->Complete(std::move(command));
+    Deliver(std::move(command));
     return;
   }
   Execution* e = nullptr;
@@ -348,7 +349,8 @@ void Engine::Complete(Execution* e, std::unique_ptr<Command> command) {
   if (it != connect_waiters_.end()) connect_waiters_.erase(it);
   finished_.emplace_back(e);
   command->timings.completed = io::SteadyNowNs();
-  if (auto sink = command->sink) sink->Complete(std::move(command));
+  LogCommand(*command);  // a DEBUG record if wanted; one atomic load otherwise
+  Deliver(std::move(command));
   if (config_.max_concurrent_operations != 0) Pump();
 }
 
@@ -378,7 +380,7 @@ void Engine::OnStop() {
   for (auto& command : pending) {
     command->status = cancelled;
     command->timings.completed = io::SteadyNowNs();
-    if (auto sink = command->sink) sink->Complete(std::move(command));
+    Deliver(std::move(command));
   }
   // Abort() completes (and unlinks) each one; the checks only guard
   // against a subclass that forgot to.

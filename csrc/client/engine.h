@@ -36,6 +36,7 @@
 #include "io/event_loop.h"
 #include "io/timer_queue.h"
 #include "proto/batch.h"
+#include "proto/digest.h"
 
 namespace aerospike_py::client {
 
@@ -61,8 +62,9 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   cluster::RouteOptions RouteFor(const CommandPolicy& policy, bool write, uint32_t attempt);
   // The loop's clock after refreshing it (executions stamp deadlines).
   int64_t NowMs();
-  // Reused between batches (encoding is synchronous).
+  // Reused between batches (encoding and digesting are synchronous).
   std::vector<proto::BatchRow>& batch_rows() { return batch_rows_; }
+  std::vector<proto::DigestRequest>& digest_requests() { return digest_requests_; }
   // Called by Execution::Finish.
   void Complete(Execution* execution, std::unique_ptr<Command> command);
   void Log(cluster::LogLevel level, std::string message);
@@ -125,6 +127,7 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   std::vector<std::unique_ptr<Execution>> finished_;
   std::vector<Execution*> connect_waiters_;
   std::vector<proto::BatchRow> batch_rows_;
+  std::vector<proto::DigestRequest> digest_requests_;
   uint32_t rotation_ = 0;
   int64_t last_tend_ms_ = 0;
   std::atomic<bool> joined_{false};

@@ -56,8 +56,9 @@ struct CommandPolicy {
   uint32_t total_timeout_ms = 1000;    // whole command; 0: none
   uint32_t max_retries = 2;
   uint32_t sleep_between_retries_ms = 0;
-  // Keep reading a timed-out socket this long before closing it. Not
-  // implemented yet: a timed-out socket is closed at once.
+  // After a timeout mid-answer (socket or total), keep reading the
+  // connection this long so the late answer can be drained and the
+  // connection reused instead of closed (0: closed at once).
   uint32_t timeout_delay_ms = 0;
   Replica replica = Replica::kSequence;
   ReadModeAp read_mode_ap = ReadModeAp::kOne;

@@ -159,6 +159,7 @@ void RecordExecution::NextAttempt() {
     deadline = engine_->loop().NowMs() + cmd_->policy.socket_timeout_ms;
   }
   if (deadline_ms_ != 0 && (deadline == 0 || deadline > deadline_ms_)) deadline = deadline_ms_;
+  attempt_.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/false);
   attempt_.Start(&engine_->loop(), nio->data_pool(),
                  absl::Span<const ByteSpan>(parts_, n_parts_), deadline);
 }
@@ -234,7 +235,7 @@ void RecordExecution::OnSleepDone() { NextAttempt(); }
 
 void RecordExecution::OnTotalTimeout() {
   if (attempt_.running() && attempt_.sent() && cmd_->is_write) in_doubt_ = true;
-  attempt_.Abort();
+  attempt_.AbortAfterTimeout();
   std::string detail = last_error_.ok() ? "" : absl::StrCat(" (last error: ", last_error_.message(), ")");
   Done(absl::DeadlineExceededError(absl::StrCat("total timeout of ", cmd_->policy.total_timeout_ms,
                                                 " ms exceeded after ", attempt_no_ + 1,

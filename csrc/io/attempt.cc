@@ -61,6 +61,26 @@ void Attempt::Abort() {
   }
 }
 
+void Attempt::AbortAfterTimeout() {
+  if (state_ == State::kExchanging && conn_ != nullptr) {
+    timer_.Cancel();
+    state_ = State::kIdle;
+    DropTimedOut(absl::DeadlineExceededError("command timed out mid-answer"));
+  }
+  Abort();  // whatever else is held
+}
+
+void Attempt::DropTimedOut(const Status& why) {
+  Connection* c = conn_;
+  conn_ = nullptr;
+  c->Detach();
+  if (timeout_delay_ms_ > 0 && pool_ != nullptr) {
+    pool_->Recover(c, timeout_delay_ms_, multi_record_);  // or closes it
+  } else {
+    c->Close(why);
+  }
+}
+
 void Attempt::Fail(const Status& why) {
   timer_.Cancel();
   state_ = State::kDone;
@@ -76,12 +96,7 @@ void Attempt::OnTimeout() {
                    : absl::DeadlineExceededError("timed out waiting for a connection");
   state_ = State::kDone;  // Abort() must not re-arm anything
   if (pool_ != nullptr && !exchanging) pool_->CancelWait(this);
-  if (conn_ != nullptr) {
-    Connection* c = conn_;
-    conn_ = nullptr;
-    c->Detach();
-    c->Close(why);
-  }
+  if (conn_ != nullptr) DropTimedOut(why);
   if (fresh_ != nullptr) {
     Connection* c = fresh_;
     fresh_ = nullptr;

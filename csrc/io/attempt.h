@@ -57,6 +57,17 @@ class Attempt final : private PoolWaiter, private ConnectionUser, private Connec
   // Stops without calling the listener; a connection in mid-exchange is
   // closed (it cannot be reused), a queued wait is withdrawn.
   void Abort();
+  // Abort() because the command's time ran out: a pooled connection in
+  // mid-exchange goes back to its pool to finish reading the answer for up
+  // to the timeout delay (see set_timeout_delay) instead of being closed.
+  void AbortAfterTimeout();
+  // Policy timeout_delay_ms: how long a connection that timed out
+  // mid-answer is kept reading so it can be reused (0: closed at once).
+  // `multi_record`: the answer ends with a LAST message (batches).
+  void set_timeout_delay(uint32_t delay_ms, bool multi_record) {
+    timeout_delay_ms_ = delay_ms;
+    multi_record_ = multi_record;
+  }
 
   bool running() const { return state_ == State::kWaiting || state_ == State::kExchanging; }
   // Some request bytes may have reached the server during this attempt.
@@ -71,6 +82,8 @@ class Attempt final : private PoolWaiter, private ConnectionUser, private Connec
   void Fail(const Status& why);
   void OnTimeout();
   void Use(Connection* c);
+  // Lets go of conn_ after a timeout: recovered by its pool or closed.
+  void DropTimedOut(const Status& why);
 
   // PoolWaiter
   void OnPoolConnection(Connection* c) override;
@@ -90,6 +103,8 @@ class Attempt final : private PoolWaiter, private ConnectionUser, private Connec
   Connection* fresh_ = nullptr;     // our own connection, until it closes
   State state_ = State::kIdle;
   bool sent_ = false;
+  bool multi_record_ = false;
+  uint32_t timeout_delay_ms_ = 0;
   int64_t sent_ns_ = 0;
   int64_t answered_ns_ = 0;
   ByteSpan parts_[kMaxParts];

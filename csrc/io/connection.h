@@ -60,6 +60,9 @@ class Connection {
   // closed or released by the caller).
   void Detach() { user_ = nullptr; }
   bool has_user() const { return user_ != nullptr; }
+  // A uv_write of the last request is still in progress (its buffers are
+  // still in use).
+  bool write_pending() const { return write_pending_; }
 
   // Writes the request (uv_try_write, then one uv_write for any rest). The
   // buffers must stay valid until the answer completes or the connection

@@ -3,8 +3,84 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "proto/constants.h"
+#include "proto/message_view.h"
 
 namespace aerospike_py::io {
+
+// The user of a recovering connection: it reads the rest of an answer
+// nobody waits for. Owned by the pool's `recovering_` list; every path out
+// (answer complete, connection error, delay expired, pool closed) ends
+// with EndRecovery(), which destroys it, as the last thing it does.
+class ConnectionPool::Recovery final : public ConnectionUser {
+ public:
+  Recovery(ConnectionPool* pool, Connection* c, bool multi_record)
+      : pool_(pool), c_(c), multi_record_(multi_record) {}
+  ~Recovery() override = default;
+
+  void Start(uint32_t delay_ms) {
+    c_->Attach(this);
+    timer_.Start(&pool_->loop_->timers(), pool_->loop_->NowMs() + delay_ms,
+                 &Timer::Thunk<Recovery, &Recovery::OnExpired>, this);
+  }
+
+  // The pool closes (or is destroyed): close without calling back.
+  void Abandon(const Status& why, bool forget_owner) {
+    timer_.Cancel();
+    Connection* c = c_;
+    c_ = nullptr;
+    if (c == nullptr) return;
+    c->Detach();
+    if (forget_owner) c->set_owner(nullptr);
+    c->Close(why);
+  }
+
+ private:
+  StatusOr<bool> OnFrame(proto::Frame frame) override {
+    if (!multi_record_) return true;  // a single-record answer is one frame
+    if (frame.type != static_cast<uint8_t>(proto::ProtoType::kMessage)) {
+      return absl::DataLossError("unexpected frame while recovering a connection");
+    }
+    proto::MessageIterator it(frame.body());
+    while (!it.AtEnd()) {
+      StatusOr<proto::MessageView> m = it.Next();
+      if (!m.ok()) return m.status();
+      if (m->is_last()) {
+        if (!it.AtEnd()) return absl::DataLossError("bytes after the end of a late answer");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void OnAnswerComplete(Connection* c, bool reusable) override {
+    timer_.Cancel();
+    c_ = nullptr;
+    ConnectionPool* pool = pool_;
+    pool->EndRecovery(this);  // destroys this
+    if (reusable) pool->Give(c);
+  }
+
+  void OnConnectionError(const Status&) override {
+    timer_.Cancel();
+    c_ = nullptr;
+    pool_->EndRecovery(this);  // destroys this
+  }
+
+  void OnExpired() {
+    Connection* c = c_;
+    c_ = nullptr;
+    c->Detach();
+    ConnectionPool* pool = pool_;
+    pool->EndRecovery(this);  // destroys this
+    c->Close(absl::DeadlineExceededError("timeout_delay passed before the late answer ended"));
+  }
+
+  ConnectionPool* pool_;
+  Connection* c_;
+  bool multi_record_;
+  Timer timer_;
+};
 
 ConnectionPool::ConnectionPool(EventLoop* loop, SocketAddress address, PoolOptions options)
     : loop_(loop),
@@ -17,6 +93,9 @@ ConnectionPool::ConnectionPool(EventLoop* loop, SocketAddress address, PoolOptio
 ConnectionPool::~ConnectionPool() {
   // Normally Close() ran and every connection reported closing. Anything
   // left (a bug in the owner) is closed without calling back into us.
+  std::vector<std::unique_ptr<Recovery>> recovering;
+  recovering.swap(recovering_);
+  for (auto& r : recovering) r->Abandon(absl::CancelledError("pool destroyed"), true);
   for (Connection* c : idle_) {
     c->set_owner(nullptr);
     c->Close(absl::CancelledError("pool destroyed"));
@@ -109,6 +188,23 @@ void ConnectionPool::Give(Connection* c) {
 
 void ConnectionPool::Release(Connection* c) { Give(c); }
 
+void ConnectionPool::Recover(Connection* c, uint32_t delay_ms, bool multi_record) {
+  if (closed_ || delay_ms == 0 || !c->ready() || c->has_user() || c->write_pending()) {
+    c->Close(absl::DeadlineExceededError("timed out mid-answer"));
+    return;
+  }
+  recovering_.push_back(std::make_unique<Recovery>(this, c, multi_record));
+  recovering_.back()->Start(delay_ms);
+}
+
+void ConnectionPool::EndRecovery(Recovery* r) {
+  auto it = std::find_if(recovering_.begin(), recovering_.end(),
+                         [r](const std::unique_ptr<Recovery>& p) { return p.get() == r; });
+  if (it == recovering_.end()) return;
+  std::unique_ptr<Recovery> done = std::move(*it);
+  recovering_.erase(it);
+}
+
 void ConnectionPool::OnConnected(Connection* c) {
   PoolWaiter* w = nullptr;
   auto it = connecting_.find(c);
@@ -181,6 +277,9 @@ void ConnectionPool::Close(const Status& why) {
   std::vector<Connection*> connecting;
   for (auto& [c, w] : connecting_) connecting.push_back(c);
   for (Connection* c : connecting) c->Close(why);
+  std::vector<std::unique_ptr<Recovery>> recovering;
+  recovering.swap(recovering_);
+  for (auto& r : recovering) r->Abandon(why, false);
 }
 
 }  // namespace aerospike_py::io

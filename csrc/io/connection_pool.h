@@ -3,10 +3,14 @@
 // LIFO stack (the warmest socket is reused first; the coldest is reaped);
 // a command that finds none either opens a new one (below max_conns) or
 // waits in FIFO order for one to come back. A connection comes back only
-// after a complete, well-formed answer. Event thread only; io-internal.
+// after a complete, well-formed answer. A connection whose command timed
+// out mid-answer may be handed back for recovery (policy timeout_delay_ms):
+// the pool reads the rest of the answer and reuses the connection, or
+// closes it when the delay passes. Event thread only; io-internal.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +42,12 @@ class ConnectionPool : public ConnectionOwner {
   void CancelWait(PoolWaiter* w);
   // Takes back a connection after a complete answer.
   void Release(Connection* c);
+  // Takes over a ready connection (no user, no write pending) whose user
+  // gave up mid-answer: reads on until the answer ends, then releases it;
+  // closes it after `delay_ms`, on a malformed byte, or when the pool
+  // closes. `multi_record`: the answer ends with a LAST message (batch)
+  // rather than with its first frame (single record).
+  void Recover(Connection* c, uint32_t delay_ms, bool multi_record);
   // Opens connections until min_conns are open.
   void Prewarm();
   // Closes connections idle longer than idle_timeout_ms (keeping
@@ -51,8 +61,11 @@ class ConnectionPool : public ConnectionOwner {
   uint32_t open_count() const { return open_; }
   size_t idle_count() const { return idle_.size(); }
   size_t waiter_count() const { return waiters_; }
+  size_t recovering_count() const { return recovering_.size(); }
 
  private:
+  class Recovery;
+  void EndRecovery(Recovery* r);
   void OnConnected(Connection* c) override;
   void OnConnectionClosed(Connection* c, const Status& why, bool connected) override;
   // Opens a connection for `w` (nullptr: for the idle stack).
@@ -73,6 +86,7 @@ class ConnectionPool : public ConnectionOwner {
   PoolWaiter* head_ = nullptr;
   PoolWaiter* tail_ = nullptr;
   size_t waiters_ = 0;
+  std::vector<std::unique_ptr<Recovery>> recovering_;
 };
 
 }  // namespace aerospike_py::io
