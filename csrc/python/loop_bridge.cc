@@ -22,10 +22,14 @@ struct BridgeData {
   std::vector<Slot> slots;
   std::vector<uint32_t> free_slots;
   size_t live = 0;
-  std::vector<std::unique_ptr<client::Command>> drained;  // reused by every drain
+  // Finished commands taken from the mailbox and not converted yet:
+  // drained[next..] (a slice of the drain may leave some for the next one).
+  std::vector<std::unique_ptr<client::Command>> drained;
+  size_t next = 0;
   int fd = -1;
   bool reader_added = false;
   bool closed = false;
+  bool more_scheduled = false;  // a call_soon(_drain, True) is pending
 };
 
 struct LoopBridgeObject {
@@ -94,6 +98,7 @@ void CloseBridge(LoopBridgeObject* b, bool loop_usable, bool in_dealloc = false)
   d->reader_added = false;
   if (d->mailbox) d->mailbox->Close();
   d->drained.clear();
+  d->next = 0;
   ReleaseSlots(d);
   GlobalBridgeCounters().mailboxes -= 1;
   if (in_dealloc) {
@@ -117,7 +122,7 @@ PyObject* NewFuture(LoopBridgeObject* b) {
 
 // Resolves the future of one finished command, or drops the reply when the
 // future is already done (its awaiting task was cancelled).
-void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd, int64_t picked_up) {
+void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd) {
   BridgeData* d = b->d;
   ModuleState* st = b->st;
   const uint32_t idx = static_cast<uint32_t>(cmd->token);
@@ -146,7 +151,7 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd, int6
   }
   if (done.get() == Py_True) return;
 
-  const int64_t t0 = NowNs();
+  const int64_t t0 = NowNs();  // also when the caller's side picked it up
   const client::CommandTimings timings = cmd->timings;
   Ref result = Ref::Steal(ConvertResult(st, kind, cmd, ctx.get()));
   Ref outcome;
@@ -168,33 +173,65 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd, int6
   }
   if (!outcome) PyErr_WriteUnraisable(fut.get());
   StageStats& stats = StageStats::Get();
-  if (stats.enabled()) stats.AddCompletion(op, timings, picked_up, NowNs() - t0);
+  if (stats.enabled()) stats.AddCompletion(op, timings, t0, NowNs() - t0);
 }
 
-PyObject* LoopBridge_drain(PyObject* self, PyObject*) {
+// The loop's reader callback (`_drain()`) and its continuation
+// (`_drain(True)`, scheduled with call_soon). One call converts finished
+// commands for about kDrainSliceNs, then yields to the loop: the tasks
+// woken so far run before the continuation converts more. Two things follow
+// from converting a little at a time rather than everything at once:
+//  - each woken task submits its next command at once, so the event thread
+//    and the server work on it while we convert the rest;
+//  - each woken task usually drops its previous result before we build the
+//    next one. CPython's cyclic GC counts container allocations minus
+//    deallocations and collects when the difference passes 700; a drain
+//    that builds ten 200-record results before any caller runs crosses it
+//    several times and every collection walks the results just built (and
+//    promotes them, so full collections follow). Interleaved, allocations
+//    and deallocations cancel out and collections become rare.
+PyObject* LoopBridge_drain(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
   LoopBridgeObject* b = AsBridge(self);
   BridgeData* d = b->d;
   if (d == nullptr || d->closed) Py_RETURN_NONE;
-  const int64_t picked_up = NowNs();
-  d->drained.clear();
-  const size_t remaining = d->mailbox->Drain(&d->drained, kMaxPerDrain);
+  const bool continuation = nargs > 0;
+  if (continuation) d->more_scheduled = false;
+  // Take what arrived (this also clears the eventfd, so the reader does not
+  // fire again for commands we already hold).
+  if (d->next > 0 && d->next == d->drained.size()) {
+    d->drained.clear();
+    d->next = 0;
+  }
+  const size_t held = d->drained.size() - d->next;
+  size_t remaining = 0;
+  if (held < kMaxPerDrain) {
+    if (d->next > 0) {
+      d->drained.erase(d->drained.begin(), d->drained.begin() + static_cast<ptrdiff_t>(d->next));
+      d->next = 0;
+    }
+    remaining = d->mailbox->Drain(&d->drained, kMaxPerDrain - held);
+  }
+  // A reader call while a continuation is pending only takes the arrivals:
+  // the continuation converts them in order.
+  if (!continuation && d->more_scheduled) Py_RETURN_NONE;
   // Conversion may run Python code (value types' constructors); keep the
   // bridge alive even if that code drops the last other reference.
   Ref keep = Ref::New(self);
-  std::vector<std::unique_ptr<client::Command>> batch;
-  batch.swap(d->drained);
-  for (std::unique_ptr<client::Command>& cmd : batch) {
-    if (d->closed) break;
-    ResolveOne(b, cmd, picked_up);
+  const int64_t slice_end = NowNs() + kDrainSliceNs;
+  while (d->next < d->drained.size()) {
+    std::unique_ptr<client::Command> cmd = std::move(d->drained[d->next++]);
+    ResolveOne(b, cmd);
+    cmd.reset();
+    if (d->closed) Py_RETURN_NONE;  // CloseBridge() dropped the rest
+    if (NowNs() >= slice_end) break;
   }
-  batch.clear();
-  if (!d->closed) batch.swap(d->drained);  // give the vector's capacity back
-  if (remaining > 0 && !d->closed) {
+  if ((d->next < d->drained.size() || remaining > 0) && !d->more_scheduled) {
     PyObject* loop = LoopOf(b);
     if (loop != nullptr) {
-      Ref r = Ref::Steal(
-          PyObject_CallMethodObjArgs(loop, b->st->s_call_soon, b->drain_cb, nullptr));
+      Ref r = Ref::Steal(PyObject_CallMethodObjArgs(loop, b->st->s_call_soon, b->drain_cb,
+                                                    Py_True, nullptr));
       if (!r) return nullptr;
+      d->more_scheduled = true;
     }
   }
   Py_RETURN_NONE;
@@ -246,8 +283,10 @@ void LoopBridge_dealloc(PyObject* self) {
 }
 
 PyMethodDef kLoopBridgeMethods[] = {
-    {"_drain", LoopBridge_drain, METH_NOARGS,
-     "Resolves the futures of finished commands (the loop's reader callback)."},
+    {"_drain", reinterpret_cast<PyCFunction>(reinterpret_cast<void*>(LoopBridge_drain)),
+     METH_FASTCALL,
+     "Resolves the futures of finished commands (the loop's reader callback; "
+     "_drain(True) continues a drain)."},
     {"_loop_gone", LoopBridge_loop_gone, METH_O,
      "Weakref callback: the loop was garbage-collected."},
     {nullptr, nullptr, 0, nullptr},
@@ -432,6 +471,7 @@ void AbandonBridgesAfterFork(ModuleState* st) {
       new std::shared_ptr<client::Mailbox>(std::move(d->mailbox));
       for (auto& cmd : d->drained) cmd.release();
       d->drained.clear();
+      d->next = 0;
       for (Slot& s : d->slots) {
         Py_CLEAR(s.future);
         Py_CLEAR(s.ctx);

@@ -2,10 +2,12 @@
 // It owns a client::Mailbox whose eventfd is registered once with
 // loop.add_reader; commands carry only an opaque token, which the bridge
 // maps to its future in a slot table. The drain callback (one GIL hold)
-// pops up to kMaxPerDrain finished commands, converts each and resolves its
-// future, skipping futures that are already done (cancelled: the reply is
-// dropped); when more are queued it re-arms itself with loop.call_soon so
-// one drain never starves the loop.
+// takes up to kMaxPerDrain finished commands, converts them and resolves
+// their futures, skipping futures that are already done (cancelled: the
+// reply is dropped). It converts for about kDrainSliceNs per call and,
+// when more are held or queued, continues with loop.call_soon: the tasks
+// woken so far run first (they submit their next commands and drop their
+// previous results before more are built; see loop_bridge.cc).
 // A closed loop drops its bridge (checked when a new loop shows up and when
 // debug_counters() is read; a garbage-collected loop drops it through a
 // weakref callback); its futures are released. After fork() the child
@@ -24,6 +26,8 @@
 namespace aerospike_py::python {
 
 inline constexpr size_t kMaxPerDrain = 1024;
+// Time a drain call converts for before yielding to the loop.
+inline constexpr int64_t kDrainSliceNs = 100 * 1000;
 
 extern PyType_Spec kLoopBridgeSpec;
 

@@ -3,8 +3,10 @@
 // conversion in the drain) are measured by the bridge; the event thread's
 // share comes from the command's own timings (queue: submitted -> started,
 // io: started -> completed) and the wake-up latency from completed -> the
-// drain that picked it up. The batch benchmark reports "GIL-held us per
-// batch" from these. Updated with the GIL held (no atomics needed).
+// start of its conversion (for async calls this includes waiting behind
+// other commands converted before it). The batch benchmark reports
+// "GIL-held us per batch" from these. Updated with the GIL held (no atomics
+// needed).
 #pragma once
 
 #include <chrono>
@@ -30,7 +32,7 @@ struct StageTotals {
   uint64_t submit_ns = 0;   // Submit() (GIL held)
   uint64_t queue_ns = 0;    // submitted -> event thread took it
   uint64_t io_ns = 0;       // event thread: taken -> completed
-  uint64_t wake_ns = 0;     // completed -> converted on the caller's side
+  uint64_t wake_ns = 0;     // completed -> its conversion began on the caller's side
   uint64_t convert_ns = 0;  // result -> Python objects (GIL held)
   uint64_t gil_ns = 0;      // the GIL-held part of all the above
 };

@@ -1,36 +1,8 @@
 #include "python/sync_wait.h"
 
-#include <chrono>
-
 #include "python/loop_bridge.h"
 
 namespace aerospike_py::python {
-
-void AbandonableWaiter::Complete(std::unique_ptr<client::Command> command) {
-  std::unique_ptr<client::Command> drop;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (abandoned_) {
-      drop = std::move(command);  // destroyed below, outside the lock
-    } else {
-      done_ = std::move(command);
-    }
-  }
-  cv_.notify_one();
-}
-
-std::unique_ptr<client::Command> AbandonableWaiter::WaitFor(uint32_t timeout_ms) {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return done_ != nullptr; });
-  return std::move(done_);
-}
-
-void AbandonableWaiter::Abandon() {
-  std::unique_ptr<client::Command> drop;
-  std::lock_guard<std::mutex> lock(mu_);
-  abandoned_ = true;
-  drop = std::move(done_);
-}
 
 PyObject* RunSync(ModuleState* st, std::shared_ptr<client::Client> core,
                   std::unique_ptr<client::Command> cmd, ResultKind kind, OpKind op,
@@ -38,7 +10,7 @@ PyObject* RunSync(ModuleState* st, std::shared_ptr<client::Client> core,
   // Signals are checked between slices; short enough for a snappy Ctrl-C,
   // long enough that waking costs nothing measurable.
   constexpr uint32_t kSliceMs = 50;
-  auto waiter = std::make_shared<AbandonableWaiter>();
+  auto waiter = std::make_shared<client::SyncWaiter>();
   cmd->sink = waiter;
   BridgeCounters& counters = GlobalBridgeCounters();
   counters.sync_waiting += 1;
