@@ -1,5 +1,8 @@
-"""aerospike-py's module-level observability functions, on our stage timers.
+"""Logging and metrics: aerospike-py's module-level observability functions.
 
+Logging: the core's records reach the standard :mod:`logging` module under
+the logger ``aerospike_py`` (cluster events at INFO, one line per command at
+DEBUG); see the comment block below for how they cross from the event thread.
 aerospike-py code often calls ``set_log_level`` or reads ``get_metrics()``;
 these keep such code running. Metrics come from the bridge's own stage
 timers (:func:`aerospike_py._core.stage_stats`): per operation, how many
@@ -9,8 +12,10 @@ on the event thread, waking the caller and converting results.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +25,9 @@ from aerospike_py import _core
 from aerospike_py.exception import ParamError
 
 __all__ = [
+    "LOGGER_NAME",
     "dropped_log_count",
+    "ensure_log_thread",
     "forward_core_logs",
     "get_metrics",
     "init_tracing",
@@ -33,58 +40,171 @@ __all__ = [
     "shutdown_tracing",
     "start_metrics_server",
     "stop_metrics_server",
+    "sync_log_level",
 ]
 
-_log_level = -1
 _metrics_enabled = True
-_logger = logging.getLogger("aerospike_py")
-# Core records (0 error .. 3 debug) to logging levels.
+
+# --- logging --------------------------------------------------------------
+#
+# The core (C++, event thread) never touches Python. It queues plain log
+# records: cluster events (nodes added and removed, partition map updates) at
+# INFO, tend trouble at WARNING/DEBUG, and one line per finished command at
+# DEBUG. A daemon thread ("aerospike_py-log") waits for them inside
+# ``_core._wait_logs`` with the GIL released and takes the GIL only when
+# records are there (or once a second); it then hands them to the logger
+# ``aerospike_py``. The core builds only the records that logger would keep:
+# its level follows ``logging.getLogger("aerospike_py").getEffectiveLevel()``,
+# read when a client is created, by :func:`set_log_level` and by the log
+# thread once a second.
+
+LOGGER_NAME = "aerospike_py"
+_logger = logging.getLogger(LOGGER_NAME)
+# A library adds no output of its own: without logging configured by the
+# application, records stop here instead of reaching logging's last resort.
+_logger.addHandler(logging.NullHandler())
+# Core levels (0 error .. 3 debug) to logging levels.
 _LOGGING_LEVELS = (logging.ERROR, logging.WARNING, logging.INFO, logging.DEBUG)
-_forwarder: threading.Thread | None = None
-_forwarder_lock = threading.Lock()
-FORWARD_INTERVAL_S = 0.5
+# aerospike-py's LOG_LEVEL_* (-1 off .. 4 trace) to logger levels.
+_LOGGER_LEVEL_FOR = {
+    -1: logging.CRITICAL + 10,
+    0: logging.ERROR,
+    1: logging.WARNING,
+    2: logging.INFO,
+    3: logging.DEBUG,
+    4: logging.DEBUG - 5,
+}
+# How long the log thread waits in one call (GIL released) before it looks
+# at the logger's level again.
+_WAIT_MS = 1000
+_CORE_PATHNAME = "<aerospike_py core>"
+
+_pump: threading.Thread | None = None
+_pump_lock = threading.Lock()
+_pump_stopping = False
+
+
+def _core_level() -> int:
+    """The most verbose core level the ``aerospike_py`` logger would keep (-1: none)."""
+    level = _logger.getEffectiveLevel()
+    if _logger.disabled or level > logging.ERROR:
+        return -1
+    for core_level in (3, 2, 1, 0):
+        if level <= _LOGGING_LEVELS[core_level]:
+            return core_level
+    return -1
+
+
+def sync_log_level() -> int:
+    """Make the core queue exactly the records the ``aerospike_py`` logger keeps.
+
+    Called when a client is created, by :func:`set_log_level` and by the log
+    thread once a second; call it yourself right after changing the logger's
+    level if the next second's records matter. Returns the core level
+    (-1 none, 0 error, 1 warning, 2 info, 3 debug).
+    """
+    level = _core_level()
+    if _core._log_level() != level:
+        _core._set_log_level(level)
+    return level
+
+
+def _emit(records: list[tuple[int, str, float]]) -> None:
+    for core_level, message, created in records:
+        level = _LOGGING_LEVELS[min(max(core_level, 0), 3)]
+        if not _logger.isEnabledFor(level):
+            continue
+        record = _logger.makeRecord(
+            LOGGER_NAME, level, _CORE_PATHNAME, 0, message, (), None, func="event_thread"
+        )
+        # When the event thread queued it, not when this thread passed it on.
+        record.created = created
+        record.msecs = (created - int(created)) * 1000.0
+        _logger.handle(record)
 
 
 def forward_core_logs() -> int:
-    """Hand the core's queued log records to ``logging`` (logger ``aerospike_py``).
+    """Hand the records the core has queued to the ``aerospike_py`` logger now.
 
-    Returns how many were forwarded. Called periodically by a daemon thread
-    once :func:`set_log_level` enabled logging.
+    The log thread does this on its own within a few milliseconds; call it
+    when a record must be in the logs at a known point (tests, shutdown).
+    Returns how many records were taken from the queue.
     """
     records = _core._drain_logs()
-    for level, message, _ in records:
-        _logger.log(_LOGGING_LEVELS[min(max(level, 0), 3)], "%s", message)
+    _emit(records)
     return len(records)
 
 
-def _forward_forever() -> None:
-    while True:
-        time.sleep(FORWARD_INTERVAL_S)
+def _pump_forever() -> None:
+    while not _pump_stopping:
         try:
-            forward_core_logs()
-        except Exception:  # noqa: BLE001 - logging must never kill the thread
-            pass
+            records = _core._wait_logs(_WAIT_MS)
+            if records:
+                _emit(records)
+            sync_log_level()
+        except Exception:  # noqa: BLE001 - a broken handler must not end logging
+            time.sleep(0.1)
+
+
+def ensure_log_thread() -> None:
+    """Start the log thread if it is not running (and follow the logger's level).
+
+    Called when a client is created; safe to call any number of times, from
+    any thread, and again in a child process after ``fork()``.
+    """
+    global _pump
+    sync_log_level()
+    if _pump is not None and _pump.is_alive():
+        return
+    with _pump_lock:
+        if _pump_stopping or (_pump is not None and _pump.is_alive()):
+            return
+        _pump = threading.Thread(target=_pump_forever, name="aerospike_py-log", daemon=True)
+        _pump.start()
+
+
+def _stop_log_thread() -> None:
+    """At interpreter exit: stop the log thread, then pass on what is left."""
+    global _pump_stopping
+    _pump_stopping = True
+    _core._stop_log_wait(True)
+    pump = _pump
+    if pump is not None and pump.is_alive():
+        pump.join(timeout=2.0)
+    try:
+        forward_core_logs()
+    except Exception:  # noqa: BLE001 - logging may already be torn down
+        pass
+
+
+def _after_fork_in_child() -> None:
+    global _pump
+    _core._log_fork_unlock()
+    _pump = None  # the thread did not survive fork(); the next client starts one
+
+
+atexit.register(_stop_log_thread)
+os.register_at_fork(
+    before=_core._log_fork_lock,
+    after_in_parent=_core._log_fork_unlock,
+    after_in_child=_after_fork_in_child,
+)
+sync_log_level()
 
 
 def set_log_level(level: int) -> None:
-    """Set the client's log level (``LOG_LEVEL_OFF`` -1 .. ``LOG_LEVEL_TRACE`` 4).
+    """Set the level of the ``aerospike_py`` logger from aerospike-py's ``LOG_LEVEL_*``.
 
-    The event thread queues cluster events (nodes joining and leaving,
-    partition map changes, tend failures) at or below this level; a daemon
-    thread hands them to the ``aerospike_py`` logger twice a second.
+    ``LOG_LEVEL_OFF`` (-1) silences the logger, ``LOG_LEVEL_ERROR`` (0) ..
+    ``LOG_LEVEL_DEBUG`` (3) map to ``logging.ERROR`` .. ``logging.DEBUG`` and
+    ``LOG_LEVEL_TRACE`` (4) to 5, below DEBUG. Equivalent to
+    ``logging.getLogger("aerospike_py").setLevel(...)``; records still need a
+    handler (e.g. ``logging.basicConfig()``) to be seen.
     """
-    global _log_level, _forwarder
     if type(level) is not int or not -1 <= level <= 4:
         raise ParamError(f"log level must be one of LOG_LEVEL_* (-1..4), not {level!r}", code=-2)
-    _log_level = level
-    _core._set_log_level(min(level, 3))
-    if level >= 0:
-        with _forwarder_lock:
-            if _forwarder is None or not _forwarder.is_alive():
-                _forwarder = threading.Thread(
-                    target=_forward_forever, name="aerospike_py-log", daemon=True
-                )
-                _forwarder.start()
+    _logger.setLevel(_LOGGER_LEVEL_FOR[level])
+    ensure_log_thread()
 
 
 def dropped_log_count() -> int:

@@ -1,6 +1,7 @@
 // aerospike_py._core: PEP 489 multi-phase module of the client bridge.
 // This file owns the module definition, its lifecycle slots and the
-// module-level functions (debug counters, stage timers, the fork hook);
+// module-level functions (debug counters, stage timers, the fork hook; the
+// logging functions come from logging_bridge.cc);
 // the client types, conversions and the asyncio bridge live in sibling
 // files.
 #define PY_SSIZE_T_CLEAN
@@ -9,9 +10,9 @@
 #include <vector>
 
 #include "client/counters.h"
-#include "client/log_queue.h"
 #include "python/bin_names.h"
 #include "python/debug_codec.h"
+#include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
 #include "python/module_state.h"
 #include "python/stage_stats.h"
@@ -71,40 +72,6 @@ PyObject* SetStageTimingImpl(PyObject*, PyObject* arg) {
   Py_RETURN_NONE;
 }
 
-// _set_log_level(level): records of the core at or below `level`
-// (0 error, 1 warning, 2 info, 3 debug; -1 none) are queued for Python.
-PyObject* SetLogLevelImpl(PyObject*, PyObject* arg) {
-  const long level = PyLong_AsLong(arg);
-  if (level == -1 && PyErr_Occurred()) return nullptr;
-  if (level < -1 || level > 3) {
-    PyErr_SetString(PyExc_ValueError, "core log level must be -1..3");
-    return nullptr;
-  }
-  client::LogQueue::Global().SetLevel(static_cast<int>(level));
-  Py_RETURN_NONE;
-}
-
-// _drain_logs() -> [(level, message, steady_ns)]: queued core log records.
-PyObject* DrainLogsImpl(PyObject*, PyObject*) {
-  std::vector<client::LogRecord> records;
-  client::LogQueue::Global().Drain(&records, 10000);
-  Ref list = Ref::Steal(PyList_New(static_cast<Py_ssize_t>(records.size())));
-  if (!list) return nullptr;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const client::LogRecord& r = records[i];
-    PyObject* t = Py_BuildValue("(is#L)", static_cast<int>(r.level), r.message.data(),
-                                static_cast<Py_ssize_t>(r.message.size()),
-                                static_cast<long long>(r.time_ns));
-    if (t == nullptr) return nullptr;
-    PyList_SET_ITEM(list.get(), static_cast<Py_ssize_t>(i), t);
-  }
-  return list.release();
-}
-
-PyObject* DroppedLogsImpl(PyObject*, PyObject*) {
-  return PyLong_FromUnsignedLongLong(client::LogQueue::Global().dropped());
-}
-
 // Registered with os.register_at_fork(after_in_child=...): from now on the
 // parent's clients and loop bridges are off limits in this process.
 PyObject* AfterForkChildImpl(PyObject* module, PyObject*) {
@@ -116,23 +83,18 @@ PyObject* AfterForkChildImpl(PyObject* module, PyObject*) {
 
 PyMethodDef kModuleMethods[] = {
     {"debug_counters", DebugCountersImpl, METH_NOARGS,
-     "debug_counters() -> dict\n--\n\nLive counts of the native core (commands, connections, "
+     "debug_counters()\n--\n\nLive counts of the native core (commands, connections, "
      "clients) and the bridge (futures held, mailboxes, sync waits), for leak checks."},
     {"stage_stats", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(StageStatsImpl)),
      METH_FASTCALL | METH_KEYWORDS,
-     "stage_stats(reset=False) -> dict\n--\n\nPer operation: calls, completed and nanoseconds "
+     "stage_stats(reset=False)\n--\n\nPer operation: calls, completed and nanoseconds "
      "spent parsing arguments, submitting, queued, on the event thread, waking up and "
      "converting results; gil_held_ns = parse + submit + convert."},
     {"set_stage_timing", SetStageTimingImpl, METH_O,
      "set_stage_timing(enabled)\n--\n\nTurns the stage timers on or off (on by default)."},
-    {"_set_log_level", SetLogLevelImpl, METH_O,
-     "_set_log_level(level)\n--\n\nQueue core log records up to level (0 error..3 debug, -1 none)."},
-    {"_drain_logs", DrainLogsImpl, METH_NOARGS,
-     "_drain_logs() -> list[(level, message, steady_ns)]: queued core log records."},
-    {"_dropped_logs", DroppedLogsImpl, METH_NOARGS,
-     "_dropped_logs() -> int: core log records dropped because the queue was full."},
     {"_after_fork_child", AfterForkChildImpl, METH_NOARGS,
-     "Fork hook: marks the parent's clients and loop bridges unusable in the child."},
+     "_after_fork_child()\n--\n\nFork hook: marks the parent's clients and loop bridges "
+     "unusable in the child."},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -140,6 +102,7 @@ int ModuleExec(PyObject* module) {
   ModuleState* st = StateOf(module);
   if (InitState(module, st) < 0) return -1;
   if (PyModule_AddFunctions(module, kDebugCodecMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;
   Ref hook = Ref::Steal(PyObject_GetAttrString(module, "_after_fork_child"));
