@@ -22,10 +22,12 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from aerospike_py import _core, constants, exception, policy, types
+from aerospike_py import _core, batch, constants, exception, policy, types
 from aerospike_py._batch import LazyBatchRecords, NumpyBatchRecords
+from aerospike_py.batch import BatchKeys
 from aerospike_py._observability import (
     dropped_log_count,
+    forward_core_logs,
     get_metrics,
     init_tracing,
     internal_stage_profiling,
@@ -37,6 +39,7 @@ from aerospike_py._observability import (
     shutdown_tracing,
     start_metrics_server,
     stop_metrics_server,
+    sync_log_level,
 )
 from aerospike_py.client import AsyncClient, Client, async_client, client
 from aerospike_py.constants import *  # noqa: F403
@@ -71,6 +74,7 @@ __all__ = [
     "AerospikeKey",
     "AerospikeRecord",
     "AsyncClient",
+    "BatchKeys",
     "BatchRecord",
     "BatchRecords",
     "BatchRetryInfo",
@@ -94,6 +98,7 @@ __all__ = [
     "async_client",
     "client",
     "dropped_log_count",
+    "forward_core_logs",
     "get_metrics",
     "init_tracing",
     "internal_stage_profiling",
@@ -105,6 +110,8 @@ __all__ = [
     "shutdown_tracing",
     "start_metrics_server",
     "stop_metrics_server",
+    "sync_log_level",
+    "batch",
     "constants",
     "exception",
     "policy",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from aerospike_py.numpy_batch import NumpyBatchRecords
 from aerospike_py.types import BatchRecord
 
 if TYPE_CHECKING:
@@ -81,71 +82,8 @@ class LazyBatchRecords(dict[Any, dict[str, Any]]):
         return [h.to_dict() for h in handles]
 
     def to_numpy(self, dtype: np.dtype[Any]) -> NumpyBatchRecords:
-        """The records as a NumPy structured array of ``dtype`` (one row per key)."""
-        return NumpyBatchRecords.from_records(self.batch_records, dtype)
-
-
-class NumpyBatchRecords:
-    """Records in a NumPy structured array, as aerospike-py's ``NumpyBatchRecords``.
-
-    ``batch_records`` (rows in input order, zero for missing records),
-    ``meta`` (``gen``/``ttl``), ``result_codes`` (int32) and ``get(user_key)``.
-    """
-
-    def __init__(
-        self,
-        batch_records: np.ndarray[Any, Any],
-        meta: np.ndarray[Any, Any],
-        result_codes: np.ndarray[Any, Any],
-        index: dict[Any, int],
-    ) -> None:
-        self.batch_records = batch_records
-        self.meta = meta
-        self.result_codes = result_codes
-        self._map = index
-
-    @classmethod
-    def from_records(cls, records: list[BatchRecord], dtype: np.dtype[Any]) -> NumpyBatchRecords:
-        import numpy as np
-
-        if not isinstance(dtype, np.dtype) or dtype.names is None:
-            raise TypeError("dtype must be a structured numpy.dtype")
-        n = len(records)
-        data = np.zeros(n, dtype=dtype)
-        meta = np.zeros(n, dtype=[("gen", "u4"), ("ttl", "u4")])
-        codes = np.zeros(n, dtype=np.int32)
-        index: dict[Any, int] = {}
-        names = dtype.names
-        for i, br in enumerate(records):
-            codes[i] = br.result
-            if br.key is not None and br.key.user_key is not None:
-                index[br.key.user_key] = i
-            if br.record is None or br.record.meta is None:
-                continue
-            meta[i] = (br.record.meta.gen, br.record.meta.ttl)
-            bins = br.record.bins or {}
-            for name in names:
-                if name not in bins:
-                    continue
-                value = bins[name]
-                field = dtype.fields[name][0]  # type: ignore[index]
-                if field.subdtype is not None and isinstance(value, (bytes, bytearray)):
-                    value = np.frombuffer(value, dtype=field.subdtype[0]).reshape(
-                        field.subdtype[1]
-                    )
-                data[name][i] = value
-        return cls(data, meta, codes, index)
-
-    def get(self, user_key: Any, default: Any = None) -> Any:
-        """The row of ``user_key``, or ``default``."""
-        i = self._map.get(user_key)
-        return default if i is None else self.batch_records[i]
-
-    def __len__(self) -> int:
-        return len(self.batch_records)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.batch_records)
-
-    def __contains__(self, user_key: object) -> bool:
-        return user_key in self._map
+        """The records as a NumPy structured array of ``dtype``, one row per requested
+        key in input order (see :mod:`aerospike_py.numpy_batch`); filled from the
+        wire bytes without building dicts."""
+        result: NumpyBatchRecords = self._handle.to_numpy(dtype)
+        return result

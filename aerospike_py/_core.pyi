@@ -1,17 +1,34 @@
-"""Typed stubs of aerospike_py._core, the native client (C++ with a libuv event thread).
+"""Typed stubs of ``aerospike_py._core``, the native client (C++ with a libuv event thread).
 
-``Client`` methods block with the GIL released and return results;
-``AsyncClient`` methods return :class:`asyncio.Future` objects of the running
-loop. Use the subclasses in :mod:`aerospike_py.client` (``aerospike_py.Client``
-and ``aerospike_py.AsyncClient``), which add ``connect()``, ``close()`` and the
-context-manager protocols.
+``Client`` methods block the calling thread with the GIL released and return
+results; ``AsyncClient`` methods return :class:`asyncio.Future` objects of the
+running loop, resolved by the loop's completion bridge. Use the subclasses
+:class:`aerospike_py.Client` and :class:`aerospike_py.AsyncClient` (module
+:mod:`aerospike_py.client`), which add ``connect()``, ``close()``, the
+context-manager protocols and ``batch_write(retry=...)``.
+
+Conventions of every method:
+
+* ``key``: ``(namespace, set, user_key)`` with a ``str``, ``int``, ``bytes``
+  or ``bytearray`` user key, or ``(namespace, set, None, digest)`` with a
+  20-byte digest.
+* ``meta``: per-call write metadata (:class:`aerospike_py.WriteMeta`:
+  ``ttl``, ``gen``, ``key``, ``exists``, ``commit_level``, ``durable_delete``).
+* ``policy``: a policy dict of the call's kind (:class:`aerospike_py.ReadPolicy`,
+  :class:`aerospike_py.WritePolicy`, :class:`aerospike_py.BatchPolicy`, ...).
+  Unknown keys and bad values raise ``ParamError``; missing keys take the
+  client's ``config["policies"]`` defaults.
+* Errors raise :class:`aerospike_py.exception.AerospikeError` subclasses with
+  ``code``, ``msg``, ``in_doubt``, ``key`` and ``node``.
 """
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from aerospike_py._batch import LazyBatchRecords
+from aerospike_py.batch import BatchKeys
+from aerospike_py.numpy_batch import NumpyBatchRecords
 from aerospike_py.types import (
     BatchRecord,
     BatchWriteResult,
@@ -24,36 +41,71 @@ from aerospike_py.types import (
 _Key = tuple[Any, ...]
 _Policy = Mapping[str, Any] | None
 _Ops = Sequence[Mapping[str, Any]]
+# Batch keys: key tuples and/or BatchKeys groups, or one BatchKeys.
+_Keys = Sequence[_Key | BatchKeys] | BatchKeys
 
 class Client:
-    """Blocking client: every method waits for its answer with the GIL released."""
+    """Blocking client: every method waits for its answer with the GIL released.
 
-    def __init__(self, config: Mapping[str, Any]) -> None: ...
-    def _connect(self, username: str | None = None, password: str | None = None) -> None: ...
-    def _close(self) -> None: ...
-    def is_connected(self) -> bool: ...
-    def get_node_names(self) -> list[str]: ...
-    def ping(self) -> bool: ...
-    def get(self, key: _Key, policy: _Policy = None) -> Record: ...
-    def select(self, key: _Key, bins: Sequence[str], policy: _Policy = None) -> Record: ...
-    def exists(self, key: _Key, policy: _Policy = None) -> ExistsResult: ...
+    One client may be shared by any number of threads.
+    """
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        """Validates ``config`` (a :class:`aerospike_py.ClientConfig` dict); does not connect."""
+    def _connect(self, username: str | None = None, password: str | None = None) -> None:
+        """Starts the event thread and waits for the cluster (use ``connect()``)."""
+    def _close(self) -> None:
+        """Fails in-flight commands, closes every socket, stops the event thread (use ``close()``)."""
+    def is_connected(self) -> bool:
+        """Whether at least one cluster node is active (local state, no I/O)."""
+    def get_node_names(self) -> list[str]:
+        """Names of the cluster's active nodes (local state, no I/O)."""
+    def ping(self) -> bool:
+        """Sends the ``build`` info command to a random node: whether it answered. Never raises."""
+    def get(self, key: _Key, policy: _Policy = None) -> Record:
+        """Reads a whole record: ``Record(key, meta, bins)``.
+
+        Raises ``RecordNotFound`` when the record does not exist."""
+    def select(self, key: _Key, bins: Sequence[str], policy: _Policy = None) -> Record:
+        """Reads the named bins of a record: ``Record(key, meta, bins)``."""
+    def exists(self, key: _Key, policy: _Policy = None) -> ExistsResult:
+        """``ExistsResult(key, meta)``; ``meta`` is None when the record does not exist (no
+        exception)."""
     def put(
         self,
         key: _Key,
         bins: Mapping[str, Any],
         meta: _Policy = None,
         policy: _Policy = None,
-    ) -> None: ...
-    def remove(self, key: _Key, meta: _Policy = None, policy: _Policy = None) -> None: ...
-    def touch(
-        self, key: _Key, val: int = 0, meta: _Policy = None, policy: _Policy = None
-    ) -> None: ...
+    ) -> None:
+        """Writes ``bins`` (a dict of bin name to value); a ``None`` value deletes its bin.
+
+        Values: ``int``, ``float``, ``str``, ``bytes``, ``bool``, ``list``, ``dict``
+        (:class:`aerospike_py.KeyOrderedDict` for a key-ordered map), ``GeoJSON``,
+        ``HyperLogLog`` and ``TypedBlob``."""
+    def remove(self, key: _Key, meta: _Policy = None, policy: _Policy = None) -> None:
+        """Deletes a record; ``RecordNotFound`` when it does not exist. ``meta={"gen": n}`` checks
+        the generation."""
+    def touch(self, key: _Key, val: int = 0, meta: _Policy = None, policy: _Policy = None) -> None:
+        """Resets a record's time to live to ``val`` seconds (0: the namespace default)."""
     def append(
-        self, key: _Key, bin: str, val: Any, meta: _Policy = None, policy: _Policy = None
-    ) -> None: ...
+        self,
+        key: _Key,
+        bin: str,
+        val: Any,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> None:
+        """Appends a ``str`` or ``bytes`` to a bin."""
     def prepend(
-        self, key: _Key, bin: str, val: Any, meta: _Policy = None, policy: _Policy = None
-    ) -> None: ...
+        self,
+        key: _Key,
+        bin: str,
+        val: Any,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> None:
+        """Prepends a ``str`` or ``bytes`` to a bin."""
     def increment(
         self,
         key: _Key,
@@ -61,71 +113,221 @@ class Client:
         offset: int | float,
         meta: _Policy = None,
         policy: _Policy = None,
-    ) -> None: ...
+    ) -> None:
+        """Adds ``offset`` to an integer or float bin (created when missing)."""
     def remove_bin(
-        self, key: _Key, bin_names: Sequence[str], meta: _Policy = None, policy: _Policy = None
-    ) -> None: ...
+        self,
+        key: _Key,
+        bin_names: Sequence[str],
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> None:
+        """Deletes the named bins of a record."""
     def operate(
-        self, key: _Key, ops: _Ops, meta: _Policy = None, policy: _Policy = None
-    ) -> Record: ...
+        self,
+        key: _Key,
+        ops: _Ops,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> Record:
+        """Runs operations on one record atomically: ``Record`` with the bins the operations read.
+
+        Each op is a dict ``{"op": OPERATOR_*, "bin": name, "val": value}``."""
     def operate_ordered(
-        self, key: _Key, ops: _Ops, meta: _Policy = None, policy: _Policy = None
-    ) -> OperateOrderedResult: ...
-    def info_all(self, command: str, policy: _Policy = None) -> list[InfoNodeResult]: ...
-    def info_random_node(self, command: str, policy: _Policy = None) -> str: ...
-    def info_single_node(self, command: str, host: str, policy: _Policy = None) -> str: ...
+        self,
+        key: _Key,
+        ops: _Ops,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> OperateOrderedResult:
+        """Like :meth:`operate`, with results as ``BinTuple(name, value)`` in operation order
+        (duplicates kept)."""
+    def info_all(self, command: str, policy: _Policy = None) -> list[InfoNodeResult]:
+        """Sends an info command to every node: ``[InfoNodeResult(node_name, error_code,
+        response)]``."""
+    def info_random_node(self, command: str, policy: _Policy = None) -> str:
+        """Sends an info command to one node: its response text."""
+    def info_single_node(self, command: str, host: str, policy: _Policy = None) -> str:
+        """Sends an info command to the node named ``host`` (a node name from
+        :meth:`get_node_names`)."""
     def truncate(
-        self, namespace: str, set_name: str | None, nanos: int = 0, policy: _Policy = None
-    ) -> None: ...
+        self,
+        namespace: str,
+        set_name: str | None,
+        nanos: int = 0,
+        policy: _Policy = None,
+    ) -> None:
+        """Deletes every record of a set (or, with ``set_name=None``, of the namespace) last
+        updated before ``nanos`` (nanoseconds since the epoch; 0: now)."""
+    @overload
     def batch_read(
-        self, keys: Sequence[_Key], bins: Sequence[str] | None = None, policy: _Policy = None
-    ) -> LazyBatchRecords: ...
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+        _dtype: None = None,
+    ) -> LazyBatchRecords:
+        """Reads many records in one batch.
+
+        Returns ``{user_key: bins}`` of the records found (a
+        :class:`aerospike_py.LazyBatchRecords`, whose ``batch_records`` and ``to_list()`` keep
+        every key in input order with its result). ``bins=None`` reads all bins, ``[]`` only
+        checks existence. With ``_dtype`` (a NumPy structured dtype) returns
+        :class:`aerospike_py.NumpyBatchRecords` instead. ``keys`` may mix key tuples and
+        :class:`aerospike_py.BatchKeys` groups, across namespaces and sets."""
+    @overload
+    def batch_read(
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None,
+        policy: _Policy,
+        _dtype: Any,
+    ) -> NumpyBatchRecords: ...
+    @overload
+    def batch_read(
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+        *,
+        _dtype: Any,
+    ) -> NumpyBatchRecords: ...
     def batch_read_view(
-        self, keys: Sequence[_Key], bins: Sequence[str] | None = None, policy: _Policy = None
-    ) -> list[BatchRecord]: ...
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+    ) -> list[BatchRecord]:
+        """Reads many records: one ``BatchRecord(key, result, record, in_doubt)`` per key, in input
+        order, misses and failures included."""
     def batch_write(
-        self, records: Sequence[tuple[Any, ...]], policy: _Policy = None, retry: int = 0
-    ) -> BatchWriteResult: ...
-    def batch_operate(
-        self, keys: Sequence[_Key], ops: _Ops, policy: _Policy = None
-    ) -> BatchWriteResult: ...
-    def batch_remove(self, keys: Sequence[Any], policy: _Policy = None) -> BatchWriteResult: ...
+        self,
+        records: Sequence[tuple[Any, ...]],
+        policy: _Policy = None,
+        retry: int = 0,
+    ) -> BatchWriteResult:
+        """Writes ``(key, bins)`` or ``(key, bins, meta)`` records in one batch:
+        ``BatchWriteResult``."""
+    def batch_write_numpy(
+        self,
+        data: Any,
+        namespace: str,
+        set_name: str,
+        _dtype: Any,
+        key_field: str = "_key",
+        policy: _Policy = None,
+        retry: int = 0,
+    ) -> BatchWriteResult:
+        """Writes one record per row of a NumPy structured array; the ``key_field`` column is the
+        user key."""
+    def batch_operate(self, keys: _Keys, ops: _Ops, policy: _Policy = None) -> BatchWriteResult:
+        """Runs the same operations on every key: ``BatchWriteResult``."""
+    def batch_remove(
+        self,
+        keys: Sequence[Any] | BatchKeys,
+        policy: _Policy = None,
+    ) -> BatchWriteResult:
+        """Deletes many records: ``BatchWriteResult``. A key may be ``(key, {"gen": n})`` for a
+        generation check."""
+    def batch(self, records: Any, policy: _Policy = None) -> BatchWriteResult:
+        """Runs ``Read``/``Write``/``Remove`` rows (:mod:`aerospike_py.batch`) in one batch:
+        ``BatchWriteResult`` with one ``BatchRecord`` per row, in order."""
 
 class AsyncClient:
-    """asyncio client: every data method returns a future of the running loop."""
+    """asyncio client: every data method returns a future of the running loop.
 
-    def __init__(self, config: Mapping[str, Any]) -> None: ...
+    Any number of loops, in any threads, may use one client; each loop gets its
+    own completion mailbox. Works with asyncio's loops and uvloop.
+    """
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        """Validates ``config`` (a :class:`aerospike_py.ClientConfig` dict); does not connect."""
     def _connect(
-        self, username: str | None = None, password: str | None = None
-    ) -> asyncio.Future[None] | None: ...
-    def _close(self) -> None: ...
-    def is_connected(self) -> bool: ...
-    def get_node_names(self) -> list[str]: ...
-    def ping(self) -> asyncio.Future[bool]: ...
-    def get(self, key: _Key, policy: _Policy = None) -> asyncio.Future[Record]: ...
+        self,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> asyncio.Future[None] | None:
+        """Starts the event thread and waits for the cluster (use ``connect()``)."""
+    def _close(self) -> None:
+        """Fails in-flight commands, closes every socket, stops the event thread (use ``close()``)."""
+    def is_connected(self) -> bool:
+        """Whether at least one cluster node is active (local state, no I/O)."""
+    def get_node_names(self) -> list[str]:
+        """Names of the cluster's active nodes (local state, no I/O)."""
+    def ping(self) -> asyncio.Future[bool]:
+        """Sends the ``build`` info command to a random node: whether it answered. Never raises.
+
+        Await the returned future (see :meth:`Client.ping`)."""
+    def get(self, key: _Key, policy: _Policy = None) -> asyncio.Future[Record]:
+        """Reads a whole record: ``Record(key, meta, bins)``.
+
+        Await the returned future (see :meth:`Client.get`)."""
     def select(
-        self, key: _Key, bins: Sequence[str], policy: _Policy = None
-    ) -> asyncio.Future[Record]: ...
-    def exists(self, key: _Key, policy: _Policy = None) -> asyncio.Future[ExistsResult]: ...
+        self,
+        key: _Key,
+        bins: Sequence[str],
+        policy: _Policy = None,
+    ) -> asyncio.Future[Record]:
+        """Reads the named bins of a record: ``Record(key, meta, bins)``.
+
+        Await the returned future (see :meth:`Client.select`)."""
+    def exists(self, key: _Key, policy: _Policy = None) -> asyncio.Future[ExistsResult]:
+        """``ExistsResult(key, meta)``; ``meta`` is None when the record does not exist (no
+        exception).
+
+        Await the returned future (see :meth:`Client.exists`)."""
     def put(
         self,
         key: _Key,
         bins: Mapping[str, Any],
         meta: _Policy = None,
         policy: _Policy = None,
-    ) -> asyncio.Future[None]: ...
+    ) -> asyncio.Future[None]:
+        """Writes ``bins`` (a dict of bin name to value); a ``None`` value deletes its bin.
+
+        Await the returned future (see :meth:`Client.put`)."""
     def remove(
-        self, key: _Key, meta: _Policy = None, policy: _Policy = None
-    ) -> asyncio.Future[None]: ...
+        self,
+        key: _Key,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[None]:
+        """Deletes a record; ``RecordNotFound`` when it does not exist. ``meta={"gen": n}`` checks
+        the generation.
+
+        Await the returned future (see :meth:`Client.remove`)."""
     def touch(
-        self, key: _Key, val: int = 0, meta: _Policy = None, policy: _Policy = None
-    ) -> asyncio.Future[None]: ...
+        self,
+        key: _Key,
+        val: int = 0,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[None]:
+        """Resets a record's time to live to ``val`` seconds (0: the namespace default).
+
+        Await the returned future (see :meth:`Client.touch`)."""
     def append(
-        self, key: _Key, bin: str, val: Any, meta: _Policy = None, policy: _Policy = None
-    ) -> asyncio.Future[None]: ...
+        self,
+        key: _Key,
+        bin: str,
+        val: Any,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[None]:
+        """Appends a ``str`` or ``bytes`` to a bin.
+
+        Await the returned future (see :meth:`Client.append`)."""
     def prepend(
-        self, key: _Key, bin: str, val: Any, meta: _Policy = None, policy: _Policy = None
-    ) -> asyncio.Future[None]: ...
+        self,
+        key: _Key,
+        bin: str,
+        val: Any,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[None]:
+        """Prepends a ``str`` or ``bytes`` to a bin.
+
+        Await the returned future (see :meth:`Client.prepend`)."""
     def increment(
         self,
         key: _Key,
@@ -133,56 +335,216 @@ class AsyncClient:
         offset: int | float,
         meta: _Policy = None,
         policy: _Policy = None,
-    ) -> asyncio.Future[None]: ...
+    ) -> asyncio.Future[None]:
+        """Adds ``offset`` to an integer or float bin (created when missing).
+
+        Await the returned future (see :meth:`Client.increment`)."""
     def remove_bin(
-        self, key: _Key, bin_names: Sequence[str], meta: _Policy = None, policy: _Policy = None
-    ) -> asyncio.Future[None]: ...
+        self,
+        key: _Key,
+        bin_names: Sequence[str],
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[None]:
+        """Deletes the named bins of a record.
+
+        Await the returned future (see :meth:`Client.remove_bin`)."""
     def operate(
-        self, key: _Key, ops: _Ops, meta: _Policy = None, policy: _Policy = None
-    ) -> asyncio.Future[Record]: ...
+        self,
+        key: _Key,
+        ops: _Ops,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[Record]:
+        """Runs operations on one record atomically: ``Record`` with the bins the operations read.
+
+        Await the returned future (see :meth:`Client.operate`)."""
     def operate_ordered(
-        self, key: _Key, ops: _Ops, meta: _Policy = None, policy: _Policy = None
-    ) -> asyncio.Future[OperateOrderedResult]: ...
+        self,
+        key: _Key,
+        ops: _Ops,
+        meta: _Policy = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[OperateOrderedResult]:
+        """Like :meth:`operate`, with results as ``BinTuple(name, value)`` in operation order
+        (duplicates kept).
+
+        Await the returned future (see :meth:`Client.operate_ordered`)."""
     def info_all(
-        self, command: str, policy: _Policy = None
-    ) -> asyncio.Future[list[InfoNodeResult]]: ...
-    def info_random_node(self, command: str, policy: _Policy = None) -> asyncio.Future[str]: ...
+        self,
+        command: str,
+        policy: _Policy = None,
+    ) -> asyncio.Future[list[InfoNodeResult]]:
+        """Sends an info command to every node: ``[InfoNodeResult(node_name, error_code,
+        response)]``.
+
+        Await the returned future (see :meth:`Client.info_all`)."""
+    def info_random_node(self, command: str, policy: _Policy = None) -> asyncio.Future[str]:
+        """Sends an info command to one node: its response text.
+
+        Await the returned future (see :meth:`Client.info_random_node`)."""
     def info_single_node(
-        self, command: str, host: str, policy: _Policy = None
-    ) -> asyncio.Future[str]: ...
+        self,
+        command: str,
+        host: str,
+        policy: _Policy = None,
+    ) -> asyncio.Future[str]:
+        """Sends an info command to the node named ``host`` (a node name from
+        :meth:`get_node_names`).
+
+        Await the returned future (see :meth:`Client.info_single_node`)."""
     def truncate(
-        self, namespace: str, set_name: str | None, nanos: int = 0, policy: _Policy = None
-    ) -> asyncio.Future[None]: ...
+        self,
+        namespace: str,
+        set_name: str | None,
+        nanos: int = 0,
+        policy: _Policy = None,
+    ) -> asyncio.Future[None]:
+        """Deletes every record of a set (or, with ``set_name=None``, of the namespace) last
+        updated before ``nanos`` (nanoseconds since the epoch; 0: now).
+
+        Await the returned future (see :meth:`Client.truncate`)."""
+    @overload
     def batch_read(
-        self, keys: Sequence[_Key], bins: Sequence[str] | None = None, policy: _Policy = None
-    ) -> asyncio.Future[LazyBatchRecords]: ...
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+        _dtype: None = None,
+    ) -> asyncio.Future[LazyBatchRecords]:
+        """Reads many records in one batch.
+
+        Await the returned future (see :meth:`Client.batch_read`)."""
+    @overload
+    def batch_read(
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None,
+        policy: _Policy,
+        _dtype: Any,
+    ) -> asyncio.Future[NumpyBatchRecords]: ...
+    @overload
+    def batch_read(
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+        *,
+        _dtype: Any,
+    ) -> asyncio.Future[NumpyBatchRecords]: ...
     def batch_read_view(
-        self, keys: Sequence[_Key], bins: Sequence[str] | None = None, policy: _Policy = None
-    ) -> asyncio.Future[list[BatchRecord]]: ...
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[list[BatchRecord]]:
+        """Reads many records: one ``BatchRecord(key, result, record, in_doubt)`` per key, in input
+        order, misses and failures included.
+
+        Await the returned future (see :meth:`Client.batch_read_view`)."""
     def batch_write(
-        self, records: Sequence[tuple[Any, ...]], policy: _Policy = None, retry: int = 0
-    ) -> asyncio.Future[BatchWriteResult]: ...
+        self,
+        records: Sequence[tuple[Any, ...]],
+        policy: _Policy = None,
+        retry: int = 0,
+    ) -> asyncio.Future[BatchWriteResult]:
+        """Writes ``(key, bins)`` or ``(key, bins, meta)`` records in one batch:
+        ``BatchWriteResult``.
+
+        Await the returned future (see :meth:`Client.batch_write`)."""
+    def batch_write_numpy(
+        self,
+        data: Any,
+        namespace: str,
+        set_name: str,
+        _dtype: Any,
+        key_field: str = "_key",
+        policy: _Policy = None,
+        retry: int = 0,
+    ) -> asyncio.Future[BatchWriteResult]:
+        """Writes one record per row of a NumPy structured array; the ``key_field`` column is the
+        user key.
+
+        Await the returned future (see :meth:`Client.batch_write_numpy`)."""
     def batch_operate(
-        self, keys: Sequence[_Key], ops: _Ops, policy: _Policy = None
-    ) -> asyncio.Future[BatchWriteResult]: ...
+        self,
+        keys: _Keys,
+        ops: _Ops,
+        policy: _Policy = None,
+    ) -> asyncio.Future[BatchWriteResult]:
+        """Runs the same operations on every key: ``BatchWriteResult``.
+
+        Await the returned future (see :meth:`Client.batch_operate`)."""
     def batch_remove(
-        self, keys: Sequence[Any], policy: _Policy = None
-    ) -> asyncio.Future[BatchWriteResult]: ...
+        self,
+        keys: Sequence[Any] | BatchKeys,
+        policy: _Policy = None,
+    ) -> asyncio.Future[BatchWriteResult]:
+        """Deletes many records: ``BatchWriteResult``. A key may be ``(key, {"gen": n})`` for a
+        generation check.
+
+        Await the returned future (see :meth:`Client.batch_remove`)."""
+    def batch(self, records: Any, policy: _Policy = None) -> asyncio.Future[BatchWriteResult]:
+        """Runs ``Read``/``Write``/``Remove`` rows (:mod:`aerospike_py.batch`) in one batch:
+        ``BatchWriteResult`` with one ``BatchRecord`` per row, in order.
+
+        Await the returned future (see :meth:`Client.batch`)."""
 
 def debug_counters() -> dict[str, int]:
-    """Live object counts of the core and the bridge (for leak checks)."""
+    """Live object counts of the core and the bridge, for leak checks.
+
+    ``live_commands``, ``queued_commands``, ``open_connections``, ``live_clients``,
+    ``futures_held``, ``mailboxes_alive``, ``sync_waiting`` (live objects) and the
+    totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``.
+    """
 
 def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:
-    """Per-operation stage timers in nanoseconds (parse, submit, queue, io, wake, convert)."""
+    """Per-operation stage timers: calls, completed and nanoseconds per stage.
+
+    Stages: ``parse_ns`` (reading arguments), ``submit_ns``, ``queue_ns``
+    (waiting for the event thread), ``io_ns`` (on the event thread),
+    ``wake_ns`` (until the caller ran again), ``convert_ns`` (building
+    results); ``gil_held_ns`` = parse + submit + convert.
+    """
 
 def set_stage_timing(enabled: bool) -> None:
-    """Turns the stage timers on or off."""
+    """Turns the stage timers on or off (on by default)."""
 
-def _set_log_level(level: int) -> None: ...
-def _drain_logs() -> list[tuple[int, str, int]]: ...
-def _dropped_logs() -> int: ...
-def _after_fork_child() -> None: ...
-def _encode_value(value: Any) -> tuple[int, bytes]: ...
-def _decode_value(particle_type: int, data: bytes) -> Any: ...
-def _parse_key(key: Any) -> tuple[str, str, int, bytes, bytes]: ...
-def _check_policy(kind: str, value: Any) -> None: ...
+def _set_log_level(level: int) -> None:
+    """Queue core log records up to ``level`` (0 error .. 3 debug; -1 none)."""
+
+def _log_level() -> int:
+    """The level set by :func:`_set_log_level`."""
+
+def _drain_logs() -> list[tuple[int, str, float]]:
+    """Queued core log records as ``(level, message, unix_time)``, without waiting."""
+
+def _wait_logs(timeout_ms: int, /) -> list[tuple[int, str, float]]:
+    """Like :func:`_drain_logs`, after waiting (GIL released) for a first record."""
+
+def _stop_log_wait(stopped: bool, /) -> None:
+    """While ``stopped`` is true, :func:`_wait_logs` returns at once."""
+
+def _log_fork_lock() -> None:
+    """Fork hook (before): no log drain may run across ``fork()``."""
+
+def _log_fork_unlock() -> None:
+    """Fork hook (after, in parent and child): undoes :func:`_log_fork_lock`."""
+
+def _dropped_logs() -> int:
+    """Core log records dropped because the queue was full."""
+
+def _after_fork_child() -> None:
+    """Fork hook (child): the parent's clients and loop bridges become unusable."""
+
+def _encode_value(value: Any) -> tuple[int, bytes]:
+    """A bin value as written: ``(particle_type, bytes)`` (for tests)."""
+
+def _decode_value(particle_type: int, data: bytes) -> Any:
+    """A bin value as read back from ``(particle_type, bytes)`` (for tests)."""
+
+def _parse_key(key: Any) -> tuple[str, str, int, bytes, bytes]:
+    """A key as the bridge reads it: ``(ns, set, key_type, key_bytes, digest)`` (for tests)."""
+
+def _check_policy(kind: str, value: Any) -> None:
+    """Validates a policy, meta or config dict of ``kind``; raises ``ParamError`` (for tests)."""

@@ -24,9 +24,11 @@ import random
 import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, cast, overload
 
 from aerospike_py import _core
+from aerospike_py._observability import ensure_log_thread
+from aerospike_py.batch import BatchRecords, fill_batch_records, is_batch_records
 from aerospike_py.exception import AerospikeError, ParamError
 from aerospike_py.types import BatchRecord, BatchRetryInfo, BatchWriteResult
 
@@ -104,13 +106,25 @@ class Client(_core.Client):
     def __init__(self, config: Mapping[str, Any]) -> None:
         super().__init__(config)
         self._config = config
+        ensure_log_thread()  # the core's log records reach `logging` from here on
 
+    @overload
     def batch_write(
         self,
         records: Sequence[tuple[Any, ...]],
         policy: Mapping[str, Any] | None = None,
         retry: int = 0,
-    ) -> BatchWriteResult:
+    ) -> BatchWriteResult: ...
+    @overload
+    def batch_write(
+        self, records: BatchRecords, policy: Mapping[str, Any] | None = None, retry: int = 0
+    ) -> BatchRecords: ...
+    def batch_write(
+        self,
+        records: Sequence[tuple[Any, ...]] | BatchRecords,
+        policy: Mapping[str, Any] | None = None,
+        retry: int = 0,
+    ) -> BatchWriteResult | BatchRecords:
         """Write ``(key, bins[, meta])`` records in one batch: ``BatchWriteResult``.
 
         Per-record meta overrides the batch-level policy. With ``retry=N``,
@@ -119,7 +133,15 @@ class Client(_core.Client):
         more times, after a full-jitter backoff (10 ms doubling, capped at
         500 ms), within the batch's ``total_timeout``; ``result.retry`` says
         what happened.
+
+        ``records`` may also be a :class:`aerospike_py.batch.BatchRecords` of
+        ``Read``/``Write``/``Remove`` rows (the official client's shape): the
+        rows are filled in place and the ``BatchRecords`` is returned.
         """
+        if is_batch_records(records):
+            rows = cast(BatchRecords, records)
+            return fill_batch_records(rows, self.batch(rows, policy))
+        records = cast(Sequence[tuple[Any, ...]], records)
         if _check_retry(retry) == 0:
             return super().batch_write(records, policy)
         state = _RetryState(list(records), retry, _batch_budget_ms(self._config, policy))
@@ -136,6 +158,47 @@ class Client(_core.Client):
                 again = super().batch_write([state.records[i] for i in indexes], policy)
             except AerospikeError:
                 state.attempts += 1  # the whole attempt failed: try again
+                continue
+            state.merge(indexes, again)
+        return state.result()
+
+    def batch_write_numpy(
+        self,
+        data: Any,
+        namespace: str,
+        set_name: str,
+        _dtype: Any,
+        key_field: str = "_key",
+        policy: Mapping[str, Any] | None = None,
+        retry: int = 0,
+    ) -> BatchWriteResult:
+        """Write one record per row of a NumPy structured array: ``BatchWriteResult``.
+
+        The ``key_field`` field is the user key (integer, ``S`` or ``U``);
+        every other field not starting with ``_`` is a bin (integers, floats,
+        bools; ``S``/``V`` fields and sub-arrays as blobs of their bytes);
+        ``_namespace``/``_set`` fields override ``namespace``/``set_name`` per
+        row. ``retry`` works as in :meth:`batch_write`.
+        """
+        if _check_retry(retry) == 0:
+            return super().batch_write_numpy(data, namespace, set_name, _dtype, key_field, policy)
+        state = _RetryState(list(range(len(data))), retry, _batch_budget_ms(self._config, policy))
+        first = super().batch_write_numpy(data, namespace, set_name, _dtype, key_field, policy)
+        state.batch_records = list(first.batch_records)
+        while state.attempts < state.max_attempts:
+            indexes = state.pending()
+            if not indexes:
+                break
+            delay = state.backoff()
+            if delay is None:
+                break
+            time.sleep(delay)
+            try:
+                again = super().batch_write_numpy(
+                    data[indexes], namespace, set_name, _dtype, key_field, policy
+                )
+            except AerospikeError:
+                state.attempts += 1
                 continue
             state.merge(indexes, again)
         return state.result()
@@ -182,14 +245,30 @@ class AsyncClient(_core.AsyncClient):
     def __init__(self, config: Mapping[str, Any]) -> None:
         super().__init__(config)
         self._config = config
+        ensure_log_thread()  # the core's log records reach `logging` from here on
 
-    async def batch_write(  # type: ignore[override]
+    @overload  # type: ignore[override]
+    async def batch_write(
         self,
         records: Sequence[tuple[Any, ...]],
         policy: Mapping[str, Any] | None = None,
         retry: int = 0,
-    ) -> BatchWriteResult:
+    ) -> BatchWriteResult: ...
+    @overload
+    async def batch_write(
+        self, records: BatchRecords, policy: Mapping[str, Any] | None = None, retry: int = 0
+    ) -> BatchRecords: ...
+    async def batch_write(
+        self,
+        records: Sequence[tuple[Any, ...]] | BatchRecords,
+        policy: Mapping[str, Any] | None = None,
+        retry: int = 0,
+    ) -> BatchWriteResult | BatchRecords:
         """Write ``(key, bins[, meta])`` records in one batch (see ``Client.batch_write``)."""
+        if is_batch_records(records):
+            rows = cast(BatchRecords, records)
+            return fill_batch_records(rows, await self.batch(rows, policy))
+        records = cast(Sequence[tuple[Any, ...]], records)
         if _check_retry(retry) == 0:
             return await super().batch_write(records, policy)
         state = _RetryState(list(records), retry, _batch_budget_ms(self._config, policy))
@@ -205,6 +284,42 @@ class AsyncClient(_core.AsyncClient):
             await asyncio.sleep(delay)
             try:
                 again = await super().batch_write([state.records[i] for i in indexes], policy)
+            except AerospikeError:
+                state.attempts += 1
+                continue
+            state.merge(indexes, again)
+        return state.result()
+
+    async def batch_write_numpy(  # type: ignore[override]
+        self,
+        data: Any,
+        namespace: str,
+        set_name: str,
+        _dtype: Any,
+        key_field: str = "_key",
+        policy: Mapping[str, Any] | None = None,
+        retry: int = 0,
+    ) -> BatchWriteResult:
+        """Write one record per row of a structured array (see ``Client.batch_write_numpy``)."""
+        if _check_retry(retry) == 0:
+            return await super().batch_write_numpy(
+                data, namespace, set_name, _dtype, key_field, policy
+            )
+        state = _RetryState(list(range(len(data))), retry, _batch_budget_ms(self._config, policy))
+        first = await super().batch_write_numpy(data, namespace, set_name, _dtype, key_field, policy)
+        state.batch_records = list(first.batch_records)
+        while state.attempts < state.max_attempts:
+            indexes = state.pending()
+            if not indexes:
+                break
+            delay = state.backoff()
+            if delay is None:
+                break
+            await asyncio.sleep(delay)
+            try:
+                again = await super().batch_write_numpy(
+                    data[indexes], namespace, set_name, _dtype, key_field, policy
+                )
             except AerospikeError:
                 state.attempts += 1
                 continue
@@ -249,7 +364,7 @@ class AsyncClient(_core.AsyncClient):
         return False
 
 
-def client(config: dict[str, Any]) -> Client:
+def client(config: Mapping[str, Any]) -> Client:
     """Create a blocking client (not connected yet; call ``.connect()``).
 
     ``config`` is a :class:`aerospike_py.ClientConfig` dict; it must hold
@@ -259,6 +374,6 @@ def client(config: dict[str, Any]) -> Client:
     return Client(config)
 
 
-def async_client(config: dict[str, Any]) -> AsyncClient:
+def async_client(config: Mapping[str, Any]) -> AsyncClient:
     """Create an asyncio client (not connected yet; ``await c.connect()``)."""
     return AsyncClient(config)

@@ -1,7 +1,10 @@
 #include "python/batch_results.h"
 
+#include "python/bulk_keys.h"
 #include "python/errors.h"
 #include "python/keys.h"
+#include "python/numpy_batch.h"
+#include "python/numpy_fill.h"
 #include "python/value_decode.h"
 
 namespace aerospike_py::python {
@@ -10,8 +13,6 @@ namespace {
 using client::BatchCommand;
 using client::BatchRecordResult;
 
-// The result code of one key: the server's, or why no answer came back for
-// it (the core's per-key reason, else the batch's failure).
 int KeyResult(const BatchCommand& cmd, const BatchRecordResult& r) {
   if (r.answered || r.result != ResultCode::kOk) return ToInt(r.result);
   if (!cmd.status.ok()) return CodeForStatus(cmd.status, ResultCode::kOk);
@@ -35,12 +36,54 @@ proto::Digest DigestOf(const BatchCommand& cmd, size_t i) {
                               ByteSpan(cmd.key_bytes.data() + k.key_offset, k.key_len));
 }
 
+// The bins of key i: a copy of the dict converted already (`bins`, a list
+// per key, may be null) or a fresh conversion. New reference.
+PyObject* BinsOf(ModuleState* st, const BatchRecordResult& r, PyObject* bins, size_t i) {
+  if (bins != nullptr) {
+    PyObject* done = PyList_GET_ITEM(bins, static_cast<Py_ssize_t>(i));
+    if (done != Py_None) return PyDict_Copy(done);
+  }
+  return NewBinsDict(st, r.message);
+}
+
+// RecordMetadata objects of one batch. They are immutable, and the records
+// of a batch mostly share their generation and TTL (a bulk load, "never
+// expires"), so records with equal metadata share one object.
+class MetaCache {
+ public:
+  explicit MetaCache(ModuleState* st) : st_(st) {}
+  // New reference.
+  PyObject* Get(uint32_t generation, uint32_t void_time) {
+    const uint32_t ttl = TtlFromVoidTime(void_time);
+    if (!last_ || generation != generation_ || ttl != ttl_) {
+      PyObject* items[2] = {PyLong_FromUnsignedLong(generation), PyLong_FromUnsignedLong(ttl)};
+      if (items[0] == nullptr || items[1] == nullptr) {
+        Py_XDECREF(items[0]);
+        Py_XDECREF(items[1]);
+        return nullptr;
+      }
+      last_ = Ref::Steal(NewNamedTuple(st_->meta_type, items, 2));
+      if (!last_) return nullptr;
+      generation_ = generation;
+      ttl_ = ttl;
+    }
+    return Py_NewRef(last_.get());
+  }
+
+ private:
+  ModuleState* st_;
+  Ref last_;
+  uint32_t generation_ = 0;
+  uint32_t ttl_ = 0;
+};
+
 // Record(key, meta, bins) of an answered key. New reference.
-PyObject* NewRecord(ModuleState* st, const BatchRecordResult& r, PyObject* key_tuple) {
+PyObject* NewRecord(ModuleState* st, const BatchRecordResult& r, PyObject* key_tuple,
+                    PyObject* bins, size_t i, MetaCache* metas) {
   PyObject* items[3];
   items[0] = Py_NewRef(key_tuple);
-  items[1] = NewMeta(st, r.generation, r.void_time);
-  items[2] = items[1] ? NewBinsDict(st, r.message) : nullptr;
+  items[1] = metas->Get(r.generation, r.void_time);
+  items[2] = items[1] ? BinsOf(st, r, bins, i) : nullptr;
   if (items[2] == nullptr) {
     Py_XDECREF(items[0]);
     Py_XDECREF(items[1]);
@@ -65,19 +108,36 @@ struct BatchHandleObject {
   PyObject_HEAD
   ModuleState* st;
   BatchCommand* cmd;  // owned
-  PyObject* keys;     // tuple of the key tuples
+  PyObject* keys;     // the call's key context (bulk_keys.h)
+  // Per key, its bins dict as the dict view holds it, or None (not found):
+  // to_list() and view() copy these instead of converting the wire again.
+  PyObject* bins;
 };
 
 BatchHandleObject* AsHandle(PyObject* o) { return reinterpret_cast<BatchHandleObject*>(o); }
 
+PyObject* NewRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys, PyObject* bins);
+
 PyObject* Handle_view(PyObject* self, PyObject*) {
   BatchHandleObject* h = AsHandle(self);
-  return NewBatchRecordList(h->st, h->cmd, h->keys);
+  return NewRecordList(h->st, h->cmd, h->keys, h->bins);
 }
 
+// A fresh list of fresh dicts (shallow copies of the dict view's), so the
+// caller may change them without changing the dict view.
 PyObject* Handle_to_list(PyObject* self, PyObject*) {
   BatchHandleObject* h = AsHandle(self);
-  return NewBinsList(h->st, h->cmd);
+  if (h->bins == nullptr) return NewBinsList(h->st, h->cmd);
+  const Py_ssize_t n = PyList_GET_SIZE(h->bins);
+  Ref list = Ref::Steal(PyList_New(n));
+  if (!list) return nullptr;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* b = PyList_GET_ITEM(h->bins, i);
+    PyObject* item = b == Py_None ? Py_NewRef(Py_None) : PyDict_Copy(b);
+    if (item == nullptr) return nullptr;
+    PyList_SET_ITEM(list.get(), i, item);
+  }
+  return list.release();
 }
 
 PyObject* Handle_found_count(PyObject* self, PyObject*) {
@@ -86,23 +146,48 @@ PyObject* Handle_found_count(PyObject* self, PyObject*) {
 
 PyObject* Handle_user_keys(PyObject* self, PyObject*) {
   BatchHandleObject* h = AsHandle(self);
-  const Py_ssize_t n = PyTuple_GET_SIZE(h->keys);
-  Ref list = Ref::Steal(PyList_New(n));
+  const size_t n = h->cmd->keys.size();
+  Ref list = Ref::Steal(PyList_New(static_cast<Py_ssize_t>(n)));
   if (!list) return nullptr;
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    PyList_SET_ITEM(list.get(), i, Py_NewRef(PyTuple_GET_ITEM(PyTuple_GET_ITEM(h->keys, i), 2)));
+  KeySource keys(h->st, h->keys, *h->cmd);
+  for (size_t i = 0; i < n; ++i) {
+    PyObject* pk = keys.UserKey(i);
+    if (pk == nullptr) return nullptr;
+    PyList_SET_ITEM(list.get(), static_cast<Py_ssize_t>(i), pk);
   }
   return list.release();
+}
+
+// to_numpy(dtype): the same fill as batch_read(_dtype=...), here on the
+// caller's thread; the GIL is released around the fill of large batches.
+PyObject* Handle_to_numpy(PyObject* self, PyObject* dtype_arg) {
+  BatchHandleObject* h = AsHandle(self);
+  Ref dtype;
+  std::shared_ptr<const NumpyLayout> layout = NumpyLayoutOf(h->st, dtype_arg, &dtype);
+  if (layout == nullptr) return nullptr;
+  NumpyBlock block;
+  NumpyFillError error;
+  if (h->cmd->results.size() >= 512) {
+    Py_BEGIN_ALLOW_THREADS
+    FillNumpyRows(*layout, *h->cmd, &block, &error);
+    Py_END_ALLOW_THREADS
+  } else {
+    FillNumpyRows(*layout, *h->cmd, &block, &error);
+  }
+  KeySource keys(h->st, h->keys, *h->cmd);
+  return NewNumpyBatchRecords(h->st, *h->cmd, &block, error, dtype.get(), keys.entries());
 }
 
 int Handle_traverse(PyObject* self, visitproc visit, void* arg) {
   Py_VISIT(Py_TYPE(self));
   Py_VISIT(AsHandle(self)->keys);
+  Py_VISIT(AsHandle(self)->bins);
   return 0;
 }
 
 int Handle_clear(PyObject* self) {
   Py_CLEAR(AsHandle(self)->keys);
+  Py_CLEAR(AsHandle(self)->bins);
   return 0;
 }
 
@@ -123,6 +208,8 @@ PyMethodDef kHandleMethods[] = {
      "to_list() -> list[dict | None]: bins per key in input order, None when not found."},
     {"found_count", Handle_found_count, METH_NOARGS, "found_count() -> int"},
     {"user_keys", Handle_user_keys, METH_NOARGS, "user_keys() -> list: in input order."},
+    {"to_numpy", Handle_to_numpy, METH_O,
+     "to_numpy(dtype) -> NumpyBatchRecords: every key's row in input order."},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -148,15 +235,23 @@ PyObject* NewLazyBatch(ModuleState* st, std::unique_ptr<client::Command>& owned,
   Ref dict = Ref::Steal(lazy_type->tp_new(lazy_type, empty.get(), nullptr));
   if (!dict) return nullptr;
   const size_t n = cmd->results.size();
+  Ref positional = Ref::Steal(PyList_New(static_cast<Py_ssize_t>(n)));
+  if (!positional) return nullptr;
+  KeySource source(st, keys, *cmd);
   for (size_t i = 0; i < n; ++i) {
     const BatchRecordResult& r = cmd->results[i];
-    if (!r.answered || r.result != ResultCode::kOk) continue;
-    PyObject* pk = PyTuple_GET_ITEM(PyTuple_GET_ITEM(keys, static_cast<Py_ssize_t>(i)), 2);
-    if (pk == Py_None) continue;
-    Ref user_key = Ref::Steal(DictKeyOf(pk));
-    if (!user_key) return nullptr;
+    if (!r.answered || r.result != ResultCode::kOk) {
+      PyList_SET_ITEM(positional.get(), static_cast<Py_ssize_t>(i), Py_NewRef(Py_None));
+      continue;
+    }
     Ref bins = Ref::Steal(NewBinsDict(st, r.message));
     if (!bins) return nullptr;
+    PyList_SET_ITEM(positional.get(), static_cast<Py_ssize_t>(i), Py_NewRef(bins.get()));
+    Ref pk = Ref::Steal(source.UserKey(i));
+    if (!pk) return nullptr;
+    if (pk.get() == Py_None) continue;  // digest only: in to_list() and the view, not the dict
+    Ref user_key = Ref::Steal(DictKeyOf(pk.get()));
+    if (!user_key) return nullptr;
     if (PyDict_SetItem(dict.get(), user_key.get(), bins.get()) < 0) return nullptr;
   }
   PyTypeObject* handle_type = reinterpret_cast<PyTypeObject*>(st->batch_handle_type);
@@ -165,6 +260,7 @@ PyObject* NewLazyBatch(ModuleState* st, std::unique_ptr<client::Command>& owned,
   BatchHandleObject* h = AsHandle(handle.get());
   h->st = st;
   h->keys = Py_NewRef(keys);
+  h->bins = positional.release();
   h->cmd = static_cast<BatchCommand*>(owned.release());
   if (PyObject_SetAttr(dict.get(), st->s__handle, handle.get()) < 0) return nullptr;
   return dict.release();
@@ -188,17 +284,28 @@ Py_ssize_t FoundCount(const BatchCommand& cmd) {
   return found;
 }
 
+int BatchKeyResult(const BatchCommand& cmd, size_t i) {
+  return KeyResult(cmd, cmd.results[i]);
+}
+
 PyObject* NewBatchRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys) {
+  return NewRecordList(st, cmd, keys, nullptr);
+}
+
+namespace {
+
+PyObject* NewRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys, PyObject* bins) {
   const size_t n = cmd->results.size();
   Ref list = Ref::Steal(PyList_New(static_cast<Py_ssize_t>(n)));
   if (!list) return nullptr;
+  KeySource source(st, keys, *cmd);
+  MetaCache metas(st);
   for (size_t i = 0; i < n; ++i) {
     const BatchRecordResult& r = cmd->results[i];
-    PyObject* user_key = PyTuple_GET_ITEM(keys, static_cast<Py_ssize_t>(i));
-    Ref key = Ref::Steal(NewKeyTuple(st, user_key, DigestOf(*cmd, i)));
+    Ref key = Ref::Steal(source.NewKey(i, DigestOf(*cmd, i)));
     if (!key) return nullptr;
     const int code = KeyResult(*cmd, r);
-    Ref record = (r.answered && code == 0) ? Ref::Steal(NewRecord(st, r, key.get()))
+    Ref record = (r.answered && code == 0) ? Ref::Steal(NewRecord(st, r, key.get(), bins, i, &metas))
                                            : Ref::New(Py_None);
     if (!record) return nullptr;
     PyObject* items[4];
@@ -216,6 +323,8 @@ PyObject* NewBatchRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys)
   }
   return list.release();
 }
+
+}  // namespace
 
 PyObject* NewBinsList(ModuleState* st, BatchCommand* cmd) {
   const size_t n = cmd->results.size();
@@ -259,6 +368,10 @@ PyObject* ConvertBatch(ModuleState* st, ResultKind kind, std::unique_ptr<client:
       items[1] = Py_NewRef(st->default_retry_info);
       return NewNamedTuple(st->batch_write_result_type, items, 2);
     }
+    case ResultKind::kBatchNumpy:
+      // Like the dict: a failure of the batch is an exception.
+      if (failed) return RaiseOwned(NewCommandError(st, *cmd, nullptr));
+      return ConvertNumpyBatch(st, cmd, keys);
     default:
       break;
   }

@@ -1,22 +1,26 @@
-// Batch methods of Client/AsyncClient: batch_read (aerospike-py's dict),
-// batch_read_view (lossless, one BatchRecord per key in input order),
-// batch_write, batch_operate, batch_remove. The GIL-held part is only
-// reading the Python keys/bins into the compact BatchCommand (keys share
-// one byte buffer, namespace/set pairs and row specs are deduplicated);
-// digests, routing and request bytes are the event thread's work.
+// Batch methods of Client/AsyncClient: batch_read (aerospike-py's dict, or
+// a NumpyBatchRecords with _dtype=), batch_read_view (lossless, one
+// BatchRecord per key in input order), batch_write, batch_write_numpy,
+// batch_operate, batch_remove, and batch (a heterogeneous list of
+// Read/Write/Remove rows in one call). The GIL-held part is only reading
+// the Python keys/bins into the compact BatchCommand (bulk_keys.h); digests,
+// routing, request bytes and the NumPy fill are the event thread's work.
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "common/byte_order.h"
 #include "proto/constants.h"
 #include "proto/op_writer.h"
 #include "python/arg_parse.h"
+#include "python/batch_results.h"
+#include "python/bulk_keys.h"
 #include "python/client_object.h"
 #include "python/errors.h"
 #include "python/keys.h"
 #include "python/loop_bridge.h"
+#include "python/numpy_batch.h"
+#include "python/numpy_fill.h"
 #include "python/ops.h"
 #include "python/value_encode.h"
 
@@ -24,158 +28,9 @@ namespace aerospike_py::python {
 namespace {
 
 using client::BatchCommand;
-using client::BatchKey;
 using client::BatchRowSpec;
 
 ClientObject* AsClient(PyObject* o) { return reinterpret_cast<ClientObject*>(o); }
-
-// Fills a BatchCommand key by key.
-class BatchBuilder {
- public:
-  BatchBuilder(ModuleState* st, size_t n) : st_(st), cmd_(std::make_unique<BatchCommand>()) {
-    cmd_->keys.reserve(n);
-    cmd_->key_bytes.Reserve(n * 16);
-  }
-
-  BatchCommand* cmd() { return cmd_.get(); }
-  std::unique_ptr<BatchCommand> Release() { return std::move(cmd_); }
-
-  bool AddSpec(BatchRowSpec spec, uint16_t* index) {
-    if (cmd_->specs.size() > UINT16_MAX) {
-      RaiseInvalidArg(st_, "a batch may hold at most 65536 distinct record shapes");
-      return false;
-    }
-    *index = static_cast<uint16_t>(cmd_->specs.size());
-    cmd_->specs.push_back(std::move(spec));
-    return true;
-  }
-
-  // Reads keys[index] (a key tuple) and appends it with row spec `spec`.
-  bool AddKey(PyObject* key, Py_ssize_t index, uint16_t spec) {
-    if (!PyTuple_Check(key) || (PyTuple_GET_SIZE(key) != 3 && PyTuple_GET_SIZE(key) != 4)) {
-      // The single-key parser words every shape error the same way.
-      client::RecordKey scratch;
-      std::string what = "keys[" + std::to_string(index) + "]";
-      if (!ParseKey(st_, key, what.c_str(), &scratch)) return false;
-    }
-    BatchKey k;
-    k.spec = spec;
-    if (!NsSetIndex(PyTuple_GET_ITEM(key, 0), PyTuple_GET_ITEM(key, 1), index, &k.ns_set)) {
-      return false;
-    }
-    PyObject* digest = PyTuple_GET_SIZE(key) == 4 ? PyTuple_GET_ITEM(key, 3) : Py_None;
-    if (digest != Py_None) {
-      const char* data = nullptr;
-      Py_ssize_t len = 0;
-      if (PyBytes_Check(digest)) {
-        data = PyBytes_AS_STRING(digest);
-        len = PyBytes_GET_SIZE(digest);
-      } else if (PyByteArray_Check(digest)) {
-        data = PyByteArray_AS_STRING(digest);
-        len = PyByteArray_GET_SIZE(digest);
-      }
-      if (data == nullptr || len != static_cast<Py_ssize_t>(proto::kDigestSize)) {
-        RaiseInvalidArg(st_, "keys[%zd]: digest must be 20 bytes", index);
-        return false;
-      }
-      std::memcpy(k.digest.data(), data, proto::kDigestSize);
-      k.has_digest = true;
-    }
-    PyObject* pk = PyTuple_GET_ITEM(key, 2);
-    k.key_offset = static_cast<uint32_t>(cmd_->key_bytes.size());
-    if (PyLong_CheckExact(pk) || (PyLong_Check(pk) && !PyBool_Check(pk))) {
-      int overflow = 0;
-      const long long v = PyLong_AsLongLongAndOverflow(pk, &overflow);
-      if (overflow != 0) {
-        RaiseInvalidArg(st_, "keys[%zd]: integer primary_key does not fit in 64 bits", index);
-        return false;
-      }
-      if (v == -1 && PyErr_Occurred()) return false;
-      k.key_type = proto::ParticleType::kInteger;
-      StoreBE64(cmd_->key_bytes.Extend(8), static_cast<uint64_t>(v));
-      k.key_len = 8;
-    } else if (PyUnicode_Check(pk)) {
-      Py_ssize_t len = 0;
-      const char* data = PyUnicode_AsUTF8AndSize(pk, &len);
-      if (data == nullptr) {
-        PyErr_Clear();
-        RaiseInvalidArg(st_, "keys[%zd]: primary_key is not encodable as UTF-8", index);
-        return false;
-      }
-      k.key_type = proto::ParticleType::kString;
-      cmd_->key_bytes.Append(data, static_cast<size_t>(len));
-      k.key_len = static_cast<uint32_t>(len);
-    } else if (PyBytes_Check(pk)) {
-      // Hashed as a string, like aerospike-py and the official client, so
-      // records they wrote are found; the event thread computes it.
-      k.key_type = proto::ParticleType::kString;
-      cmd_->key_bytes.Append(PyBytes_AS_STRING(pk), static_cast<size_t>(PyBytes_GET_SIZE(pk)));
-      k.key_len = static_cast<uint32_t>(PyBytes_GET_SIZE(pk));
-    } else if (PyByteArray_Check(pk)) {
-      k.key_type = proto::ParticleType::kBlob;
-      cmd_->key_bytes.Append(PyByteArray_AS_STRING(pk),
-                             static_cast<size_t>(PyByteArray_GET_SIZE(pk)));
-      k.key_len = static_cast<uint32_t>(PyByteArray_GET_SIZE(pk));
-    } else if (pk == Py_None && k.has_digest) {
-      k.key_type = proto::ParticleType::kNull;
-    } else if (pk == Py_None) {
-      RaiseInvalidArg(st_, "keys[%zd]: primary_key is None and no digest was given", index);
-      return false;
-    } else {
-      RaiseInvalidArg(st_, "keys[%zd]: primary_key must be int, str, bytes or bytearray, not %.100s",
-                      index, Py_TYPE(pk)->tp_name);
-      return false;
-    }
-    cmd_->keys.push_back(k);
-    return true;
-  }
-
- private:
-  struct CachedNsSet {
-    PyObject* ns;   // borrowed: the keys tuple keeps them alive
-    PyObject* set;
-    uint16_t index;
-  };
-
-  bool NsSetIndex(PyObject* ns, PyObject* set, Py_ssize_t index, uint16_t* out) {
-    // Keys built in a loop share their namespace and set objects: an
-    // identity hit skips every string comparison.
-    for (const CachedNsSet& c : cache_) {
-      if (c.ns == ns && c.set == set) {
-        *out = c.index;
-        return true;
-      }
-    }
-    std::string what = "keys[" + std::to_string(index) + "]";
-    client::NamespaceSet parsed;
-    if (!ParseNamespace(st_, ns, what.c_str(), &parsed.ns) ||
-        !ParseSetName(st_, set, what.c_str(), &parsed.set)) {
-      return false;
-    }
-    uint16_t found = UINT16_MAX;
-    for (size_t i = 0; i < cmd_->ns_sets.size(); ++i) {
-      if (cmd_->ns_sets[i].ns == parsed.ns && cmd_->ns_sets[i].set == parsed.set) {
-        found = static_cast<uint16_t>(i);
-        break;
-      }
-    }
-    if (found == UINT16_MAX) {
-      if (cmd_->ns_sets.size() >= UINT16_MAX) {
-        RaiseInvalidArg(st_, "a batch may span at most 65535 namespace/set pairs");
-        return false;
-      }
-      found = static_cast<uint16_t>(cmd_->ns_sets.size());
-      cmd_->ns_sets.push_back(std::move(parsed));
-    }
-    if (cache_.size() < 16) cache_.push_back({ns, set, found});
-    *out = found;
-    return true;
-  }
-
-  ModuleState* st_;
-  std::unique_ptr<BatchCommand> cmd_;
-  std::vector<CachedNsSet> cache_;
-};
 
 // The batch policy of a call: client defaults, then the dict.
 const OpPolicy* BatchPolicyOf(ClientObject* self, PyObject* policy, OpPolicy* local) {
@@ -183,6 +38,15 @@ const OpPolicy* BatchPolicyOf(ClientObject* self, PyObject* policy, OpPolicy* lo
   *local = self->s->policies.batch;
   if (!ApplyPolicyDict(self->st, policy, PolicyKind::kBatch, "policy", local)) return nullptr;
   return local;
+}
+
+// Per-record defaults of a write-like call: the client's policy for the
+// record kind under the call's batch-level write keys.
+bool RecordDefaults(ClientObject* self, const OpPolicy& client_default, PyObject* policy,
+                    OpPolicy* out) {
+  *out = client_default;
+  return policy == nullptr ||
+         ApplyPolicyDict(self->st, policy, PolicyKind::kBatch, "policy", out);
 }
 
 void ApplyBatchPolicy(const OpPolicy& p, BatchCommand* cmd) {
@@ -210,6 +74,76 @@ BatchRowSpec WriteSpec(ClientObject* self, const OpPolicy& p) {
   return spec;
 }
 
+// The row spec of a delete with policy `p`.
+BatchRowSpec RemoveSpec(ClientObject* self, const OpPolicy& p) {
+  BatchRowSpec spec = WriteSpec(self, p);
+  spec.info2 |= proto::info2::kDelete;
+  spec.ttl = 0;
+  return spec;
+}
+
+// The header bits and TTL field of a read row with policy `p`.
+void ReadBase(const OpPolicy& p, BatchRowSpec* row) {
+  row->info1 = proto::info1::kRead;
+  if (p.base.read_mode_ap == client::ReadModeAp::kAll) row->info1 |= proto::info1::kReadModeApAll;
+  row->ttl = static_cast<uint32_t>(p.read_touch_ttl_percent);
+}
+
+// A read row: all bins (bins == null), the named bins, or header only
+// (bins empty).
+bool ReadSpec(ModuleState* st, const OpPolicy& p, PyObject* bins, const char* what,
+              BatchRowSpec* row) {
+  ReadBase(p, row);
+  if (bins == nullptr) {
+    row->info1 |= proto::info1::kGetAll;
+    return true;
+  }
+  if (!PyList_Check(bins) && !PyTuple_Check(bins)) {
+    RaiseInvalidArg(st, "%s must be a list of bin names or None, not %.100s", what,
+                    Py_TYPE(bins)->tp_name);
+    return false;
+  }
+  Ref names = Ref::Steal(PySequence_Tuple(bins));
+  if (!names) return false;
+  const Py_ssize_t n = PyTuple_GET_SIZE(names.get());
+  if (n == 0) {
+    row->info1 |= proto::info1::kNoBinData;  // existence and metadata only
+    return true;
+  }
+  proto::OpWriter w(&row->ops);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    std::string_view name;
+    if (!BinNameView(st, PyTuple_GET_ITEM(names.get(), i), &name)) return false;
+    w.Add(proto::OpType::kRead, proto::ParticleType::kNull, name, ByteSpan());
+  }
+  row->n_ops = w.count();
+  return true;
+}
+
+// Appends one write op per bin of `bins` (a non-empty dict).
+bool AppendBinWrites(ModuleState* st, PyObject* bins, proto::OpWriter* w) {
+  Py_ssize_t pos = 0;
+  PyObject *k, *v;
+  while (PyDict_Next(bins, &pos, &k, &v)) {
+    std::string_view name;
+    if (!BinNameView(st, k, &name)) return false;
+    w->Begin(proto::OpType::kWrite, proto::ParticleType::kNull, name);
+    proto::ParticleType pt;
+    if (!EncodeParticle(st, v, name, w->buffer(), &pt)) return false;
+    w->SetParticle(pt);
+    w->End();
+  }
+  return true;
+}
+
+// How many keys a keys argument holds, when that is cheap to know (a
+// reservation hint; BatchKeys groups grow the command as they come).
+size_t SizeHint(PyObject* keys) {
+  if (PyList_Check(keys)) return static_cast<size_t>(PyList_GET_SIZE(keys));
+  if (PyTuple_Check(keys)) return static_cast<size_t>(PyTuple_GET_SIZE(keys));
+  return 0;
+}
+
 // A sequence argument as a tuple (kept as the conversion context, so the
 // caller mutating its list cannot change what the results refer to).
 PyObject* AsTuple(ModuleState* st, PyObject* seq, const char* what) {
@@ -223,24 +157,12 @@ PyObject* AsTuple(ModuleState* st, PyObject* seq, const char* what) {
   return PySequence_Tuple(seq);
 }
 
-PyObject* EmptyResult(ClientObject* self, ResultKind kind) {
-  Ref value;
-  switch (kind) {
-    case ResultKind::kBatchRead:
-      value = Ref::Steal(PyDict_New());
-      break;
-    case ResultKind::kBatchView:
-      value = Ref::Steal(PyList_New(0));
-      break;
-    default: {
-      PyObject* items[2] = {PyList_New(0), Py_NewRef(self->st->default_retry_info)};
-      if (items[0] == nullptr) {
-        Py_DECREF(items[1]);
-        return nullptr;
-      }
-      value = Ref::Steal(NewNamedTuple(self->st->batch_write_result_type, items, 2));
-    }
-  }
+// The result of a call with no keys: the same conversion as a finished
+// batch (so the types are the same), without a round trip.
+PyObject* EmptyResult(ClientObject* self, std::unique_ptr<BatchCommand> cmd, ResultKind kind,
+                      PyObject* ctx) {
+  std::unique_ptr<client::Command> owned = std::move(cmd);
+  Ref value = Ref::Steal(ConvertBatch(self->st, kind, owned, ctx));
   if (!value) return nullptr;
   if (self->is_async) return NewDoneFuture(self->st, value.get());
   return value.release();
@@ -248,69 +170,236 @@ PyObject* EmptyResult(ClientObject* self, ResultKind kind) {
 
 PyObject* SendBatch(ClientObject* self, std::unique_ptr<BatchCommand> cmd, ResultKind kind,
                     OpKind op, PyObject* ctx, int64_t t_start) {
+  if (cmd->keys.empty()) return EmptyResult(self, std::move(cmd), kind, ctx);
   client::Client* core = LiveCore(self);
   if (core == nullptr) return nullptr;
   return Dispatch(self, core, std::move(cmd), kind, op, ctx, t_start);
 }
 
-const char* const kReadArgs[] = {"keys", "bins", "policy"};
+const char* const kReadArgs[] = {"keys", "bins", "policy", "_dtype"};
 const char* const kWriteArgs[] = {"records", "policy", "retry"};
+const char* const kWriteNumpyArgs[] = {"data",      "namespace", "set_name", "_dtype",
+                                       "key_field", "policy",    "retry"};
 const char* const kOperateArgs[] = {"keys", "ops", "policy"};
 const char* const kRemoveArgs[] = {"keys", "policy"};
+const char* const kBatchArgs[] = {"records", "policy"};
+
+// `retry` of the native write calls: only 0 (aerospike_py.client drives
+// retries, which need the loop's sleep).
+bool CheckNoRetry(ModuleState* st, PyObject* retry, const char* method) {
+  if (retry == nullptr) return true;
+  if (!PyLong_Check(retry) || PyBool_Check(retry)) {
+    RaiseInvalidArg(st, "retry must be an int, not %.100s", Py_TYPE(retry)->tp_name);
+    return false;
+  }
+  const long r = PyLong_AsLong(retry);
+  if (r == -1 && PyErr_Occurred()) return false;
+  if (r != 0) {
+    RaiseInvalidArg(st, "retry must be 0 here; use aerospike_py.Client.%s", method);
+    return false;
+  }
+  return true;
+}
 
 PyObject* BatchRead(PyObject* obj, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
                     ResultKind kind) {
-  static const ArgSpec spec = {"batch_read", kReadArgs, 3, 1};
+  static const ArgSpec spec = {"batch_read", kReadArgs, 4, 1};
   static const ArgSpec view_spec = {"batch_read_view", kReadArgs, 3, 1};
   const int64_t t_start = StartTimer();
   ClientObject* self = AsClient(obj);
   ModuleState* st = self->st;
-  PyObject* a[3];
+  PyObject* a[4] = {};
   if (!ParseArgs(kind == ResultKind::kBatchRead ? spec : view_spec, args, nargs, kwnames, a)) {
     return nullptr;
   }
-  Ref keys = Ref::Steal(AsTuple(st, a[0], "keys"));
-  if (!keys) return nullptr;
+  Ref dtype;
+  std::shared_ptr<const NumpyLayout> layout;
+  if (a[3] != nullptr) {
+    layout = NumpyLayoutOf(st, a[3], &dtype);
+    if (layout == nullptr) return nullptr;
+    kind = ResultKind::kBatchNumpy;
+  }
   OpPolicy local;
   const OpPolicy* p = BatchPolicyOf(self, a[2], &local);
   if (p == nullptr) return nullptr;
-
   BatchRowSpec row;
-  row.info1 = proto::info1::kRead;
-  if (p->base.read_mode_ap == client::ReadModeAp::kAll) row.info1 |= proto::info1::kReadModeApAll;
-  row.ttl = static_cast<uint32_t>(p->read_touch_ttl_percent);
-  if (a[1] == nullptr) {
-    row.info1 |= proto::info1::kGetAll;
-  } else {
-    if (!PyList_Check(a[1]) && !PyTuple_Check(a[1])) {
-      return RaiseInvalidArg(st, "bins must be a list of bin names or None, not %.100s",
-                             Py_TYPE(a[1])->tp_name);
-    }
-    Ref names = Ref::Steal(PySequence_Tuple(a[1]));
-    if (!names) return nullptr;
-    const Py_ssize_t n = PyTuple_GET_SIZE(names.get());
-    if (n == 0) {
-      row.info1 |= proto::info1::kNoBinData;  // bins=[]: existence and metadata only
-    } else {
-      proto::OpWriter w(&row.ops);
-      for (Py_ssize_t i = 0; i < n; ++i) {
-        std::string_view name;
-        if (!BinNameView(st, PyTuple_GET_ITEM(names.get(), i), &name)) return nullptr;
-        w.Add(proto::OpType::kRead, proto::ParticleType::kNull, name, ByteSpan());
-      }
-      row.n_ops = w.count();
-    }
-  }
-  const Py_ssize_t n = PyTuple_GET_SIZE(keys.get());
-  BatchBuilder b(st, static_cast<size_t>(n));
+  if (!ReadSpec(st, *p, a[1], "bins", &row)) return nullptr;
+
+  BatchBuilder b(st, SizeHint(a[0]));
   uint16_t spec_index;
   if (!b.AddSpec(std::move(row), &spec_index)) return nullptr;
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    if (!b.AddKey(PyTuple_GET_ITEM(keys.get(), i), i, spec_index)) return nullptr;
-  }
-  if (n == 0) return EmptyResult(self, kind);
+  Ref entries;
+  if (!b.AddKeys(a[0], spec_index, &entries)) return nullptr;
+  Ref ctx = Ref::Steal(b.NewContext(entries.get(), entries.get()));
+  if (!ctx) return nullptr;
   ApplyBatchPolicy(*p, b.cmd());
-  return SendBatch(self, b.Release(), kind, OpKind::kBatchRead, keys.get(), t_start);
+  if (kind == ResultKind::kBatchNumpy) {
+    b.cmd()->finisher = std::make_unique<NumpyFiller>(std::move(layout));
+    ctx = Ref::Steal(PyTuple_Pack(2, dtype.get(), ctx.get()));
+    if (!ctx) return nullptr;
+  }
+  return SendBatch(self, b.Release(), kind, OpKind::kBatchRead, ctx.get(), t_start);
+}
+
+// One row of batch(): the attributes of a Read/Write/Remove object (ours
+// or aerospike_helpers.batch.records'); missing ones read as None.
+struct RowAttrs {
+  long type = -1;
+  Ref key, ops, bins, meta, policy, read_all_bins;
+};
+
+bool ReadRowAttr(PyObject* row, PyObject* name, Ref* out) {
+  PyObject* v = PyObject_GetAttr(row, name);
+  if (v == nullptr) {
+    if (!PyErr_ExceptionMatches(PyExc_AttributeError)) return false;
+    PyErr_Clear();
+    v = Py_NewRef(Py_None);
+  }
+  *out = Ref::Steal(v);
+  return true;
+}
+
+// Row kinds, with the numbers of the official client's _Types.
+constexpr long kRowRead = 0;
+constexpr long kRowWrite = 1;
+constexpr long kRowApply = 2;
+constexpr long kRowRemove = 3;
+
+bool ReadRow(ModuleState* st, PyObject* row, Py_ssize_t i, RowAttrs* out) {
+  Ref type;
+  if (!ReadRowAttr(row, st->s__type, &type)) return false;
+  if (!PyLong_Check(type.get())) {
+    RaiseInvalidArg(st, "records[%zd] must be an aerospike_py.batch Read, Write or Remove, not "
+                    "%.100s", i, Py_TYPE(row)->tp_name);
+    return false;
+  }
+  out->type = PyLong_AsLong(type.get());
+  return ReadRowAttr(row, st->s_key, &out->key) && ReadRowAttr(row, st->s_ops, &out->ops) &&
+         ReadRowAttr(row, st->s_bins, &out->bins) && ReadRowAttr(row, st->s_meta, &out->meta) &&
+         ReadRowAttr(row, st->s_policy, &out->policy) &&
+         ReadRowAttr(row, st->s_read_all_bins, &out->read_all_bins);
+}
+
+PyObject* OrNull(const Ref& r) { return r.get() == Py_None ? nullptr : r.get(); }
+
+// The row spec of one batch() row.
+bool RowSpec(ClientObject* self, const RowAttrs& row, Py_ssize_t i, const OpPolicy& batch,
+             const OpPolicy& write_defaults, const OpPolicy& remove_defaults,
+             BatchRowSpec* spec) {
+  ModuleState* st = self->st;
+  const std::string where = "records[" + std::to_string(i) + "]";
+  PyObject* ops = OrNull(row.ops);
+  PyObject* bins = OrNull(row.bins);
+  PyObject* meta = OrNull(row.meta);
+  PyObject* policy = OrNull(row.policy);
+  switch (row.type) {
+    case kRowRead: {
+      if (meta != nullptr) {
+        RaiseInvalidArg(st, "%s: a Read row takes no meta", where.c_str());
+        return false;
+      }
+      OpPolicy p;
+      p.base.read_mode_ap = batch.base.read_mode_ap;
+      p.read_touch_ttl_percent = batch.read_touch_ttl_percent;
+      if (policy != nullptr && !ApplyPolicyDict(st, policy, PolicyKind::kBatchRead,
+                                                (where + " policy").c_str(), &p)) {
+        return false;
+      }
+      const int read_all = row.read_all_bins.get() == Py_None
+                               ? 0
+                               : PyObject_IsTrue(row.read_all_bins.get());
+      if (read_all < 0) return false;
+      if (bins != nullptr || ops == nullptr || read_all) {
+        if (bins != nullptr && (ops != nullptr || read_all)) {
+          RaiseInvalidArg(st, "%s: give a Read row bins or ops, not both", where.c_str());
+          return false;
+        }
+        if (!ReadSpec(st, p, read_all ? nullptr : bins, (where + " bins").c_str(), spec)) {
+          return false;
+        }
+      } else {
+        EncodedOps enc;
+        if (!EncodeOperations(st, ops, &enc)) return false;
+        if (enc.has_write) {
+          RaiseInvalidArg(st, "%s: a Read row may only read; use Write for write operations",
+                          where.c_str());
+          return false;
+        }
+        ReadBase(p, spec);
+        if (enc.count == 0) {
+          spec->info1 |= proto::info1::kNoBinData;  // ops=[]: header only
+        } else if (enc.read_all) {
+          spec->info1 |= proto::info1::kGetAll;
+        }
+        spec->ops = std::move(enc.bytes);
+        spec->n_ops = enc.count;
+      }
+      spec->filter_expression = p.filter_expression;
+      return true;
+    }
+    case kRowWrite: {
+      OpPolicy p = write_defaults;
+      if (policy != nullptr && !ApplyPolicyDict(st, policy, PolicyKind::kBatchWrite,
+                                                (where + " policy").c_str(), &p)) {
+        return false;
+      }
+      if (meta != nullptr &&
+          !ApplyPolicyDict(st, meta, PolicyKind::kMeta, (where + " meta").c_str(), &p)) {
+        return false;
+      }
+      *spec = WriteSpec(self, p);
+      proto::OpWriter w(&spec->ops);
+      if (bins != nullptr) {
+        if (!PyDict_Check(bins)) {
+          RaiseInvalidArg(st, "%s: bins must be a dict, not %.100s", where.c_str(),
+                          Py_TYPE(bins)->tp_name);
+          return false;
+        }
+        if (!AppendBinWrites(st, bins, &w)) return false;
+      }
+      uint32_t n_ops = w.count();
+      if (ops != nullptr) {
+        EncodedOps enc;
+        if (!EncodeOperations(st, ops, &enc)) return false;
+        if (enc.has_read) {
+          spec->info1 |= proto::info1::kRead;
+          if (enc.read_all) spec->info1 |= proto::info1::kGetAll;
+        }
+        spec->ops.Append(enc.bytes.span());
+        n_ops += enc.count;
+      }
+      if (n_ops == 0) {
+        RaiseInvalidArg(st, "%s: a Write row needs bins or ops", where.c_str());
+        return false;
+      }
+      if (n_ops > UINT16_MAX) {
+        RaiseInvalidArg(st, "%s: too many operations", where.c_str());
+        return false;
+      }
+      spec->n_ops = static_cast<uint16_t>(n_ops);
+      return true;
+    }
+    case kRowRemove: {
+      OpPolicy p = remove_defaults;
+      if (policy != nullptr && !ApplyPolicyDict(st, policy, PolicyKind::kBatchDelete,
+                                                (where + " policy").c_str(), &p)) {
+        return false;
+      }
+      if (meta != nullptr && !ApplyPolicyDict(st, meta, PolicyKind::kDeleteMeta,
+                                              (where + " meta").c_str(), &p)) {
+        return false;
+      }
+      *spec = RemoveSpec(self, p);
+      return true;
+    }
+    case kRowApply:
+      RaiseInvalidArg(st, "%s: Apply (UDF) rows are not supported yet", where.c_str());
+      return false;
+    default:
+      RaiseInvalidArg(st, "%s must be a Read, Write or Remove row (unknown _type %ld)",
+                      where.c_str(), row.type);
+      return false;
+  }
 }
 
 }  // namespace
@@ -333,27 +422,14 @@ PyObject* Client_batch_write(PyObject* obj, PyObject* const* args, Py_ssize_t na
   ModuleState* st = self->st;
   PyObject* a[3];
   if (!ParseArgs(spec, args, nargs, kwnames, a)) return nullptr;
-  if (a[2] != nullptr) {
-    // Retries are driven by aerospike_py.client (they need the loop's sleep).
-    if (!PyLong_Check(a[2]) || PyBool_Check(a[2])) {
-      return RaiseInvalidArg(st, "retry must be an int, not %.100s", Py_TYPE(a[2])->tp_name);
-    }
-    const long retry = PyLong_AsLong(a[2]);
-    if (retry != 0) {
-      if (retry == -1 && PyErr_Occurred()) return nullptr;
-      return RaiseInvalidArg(st, "retry must be 0 here; use aerospike_py.Client.batch_write");
-    }
-  }
+  if (!CheckNoRetry(st, a[2], "batch_write")) return nullptr;
   Ref records = Ref::Steal(AsTuple(st, a[0], "records"));
   if (!records) return nullptr;
   OpPolicy batch_local;
   const OpPolicy* bp = BatchPolicyOf(self, a[1], &batch_local);
   if (bp == nullptr) return nullptr;
-  // Per-record defaults: the client's batch_write policy under the call's
-  // batch-level write keys.
-  OpPolicy record_defaults = self->s->policies.batch_write;
-  if (a[1] != nullptr &&
-      !ApplyPolicyDict(st, a[1], PolicyKind::kBatch, "policy", &record_defaults)) {
+  OpPolicy record_defaults;
+  if (!RecordDefaults(self, self->s->policies.batch_write, a[1], &record_defaults)) {
     return nullptr;
   }
 
@@ -380,24 +456,49 @@ PyObject* Client_batch_write(PyObject* obj, PyObject* const* args, Py_ssize_t na
     }
     BatchRowSpec row = WriteSpec(self, p);
     proto::OpWriter w(&row.ops);
-    Py_ssize_t pos = 0;
-    PyObject *k, *v;
-    while (PyDict_Next(bins, &pos, &k, &v)) {
-      std::string_view name;
-      if (!BinNameView(st, k, &name)) return nullptr;
-      w.Begin(proto::OpType::kWrite, proto::ParticleType::kNull, name);
-      proto::ParticleType pt;
-      if (!EncodeParticle(st, v, name, &row.ops, &pt)) return nullptr;
-      w.SetParticle(pt);
-      w.End();
-    }
+    if (!AppendBinWrites(st, bins, &w)) return nullptr;
     row.n_ops = w.count();
     uint16_t spec_index;
     if (!b.AddSpec(std::move(row), &spec_index)) return nullptr;
     if (!b.AddKey(key, i, spec_index)) return nullptr;
     PyTuple_SET_ITEM(keys.get(), i, Py_NewRef(key));
   }
-  if (n == 0) return EmptyResult(self, ResultKind::kBatchWrite);
+  ApplyBatchPolicy(*bp, b.cmd());
+  return SendBatch(self, b.Release(), ResultKind::kBatchWrite, OpKind::kBatchWrite, keys.get(),
+                   t_start);
+}
+
+PyObject* Client_batch_write_numpy(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
+                                   PyObject* kwnames) {
+  static const ArgSpec spec = {"batch_write_numpy", kWriteNumpyArgs, 7, 4};
+  const int64_t t_start = StartTimer();
+  ClientObject* self = AsClient(obj);
+  ModuleState* st = self->st;
+  PyObject* a[7];
+  if (!ParseArgs(spec, args, nargs, kwnames, a)) return nullptr;
+  if (!CheckNoRetry(st, a[6], "batch_write_numpy")) return nullptr;
+  std::string scratch;
+  if (!ParseNamespace(st, a[1], "namespace", &scratch) ||
+      !ParseSetName(st, a[2], "set_name", &scratch)) {
+    return nullptr;
+  }
+  if (a[3] == nullptr) return RaiseInvalidArg(st, "_dtype must be a structured numpy.dtype");
+  Ref key_field = a[4] != nullptr ? Ref::New(a[4]) : Ref::Steal(PyUnicode_FromString("_key"));
+  if (!key_field) return nullptr;
+  OpPolicy batch_local;
+  const OpPolicy* bp = BatchPolicyOf(self, a[5], &batch_local);
+  if (bp == nullptr) return nullptr;
+  OpPolicy record_defaults;
+  if (!RecordDefaults(self, self->s->policies.batch_write, a[5], &record_defaults)) {
+    return nullptr;
+  }
+  BatchRowSpec base = WriteSpec(self, record_defaults);
+  BatchBuilder b(st, 0);
+  b.set_label("data");
+  Ref keys;
+  if (!AddNumpyWriteRows(st, a[0], a[3], a[1], a[2], key_field.get(), base, &b, &keys)) {
+    return nullptr;
+  }
   ApplyBatchPolicy(*bp, b.cmd());
   return SendBatch(self, b.Release(), ResultKind::kBatchWrite, OpKind::kBatchWrite, keys.get(),
                    t_start);
@@ -411,17 +512,13 @@ PyObject* Client_batch_operate(PyObject* obj, PyObject* const* args, Py_ssize_t 
   ModuleState* st = self->st;
   PyObject* a[3];
   if (!ParseArgs(spec, args, nargs, kwnames, a)) return nullptr;
-  Ref keys = Ref::Steal(AsTuple(st, a[0], "keys"));
-  if (!keys) return nullptr;
   EncodedOps ops;
   if (!EncodeOperations(st, a[1], &ops)) return nullptr;
   OpPolicy local;
   const OpPolicy* bp = BatchPolicyOf(self, a[2], &local);
   if (bp == nullptr) return nullptr;
-  OpPolicy record = self->s->policies.batch_write;
-  if (a[2] != nullptr && !ApplyPolicyDict(st, a[2], PolicyKind::kBatch, "policy", &record)) {
-    return nullptr;
-  }
+  OpPolicy record;
+  if (!RecordDefaults(self, self->s->policies.batch_write, a[2], &record)) return nullptr;
   BatchRowSpec row;
   if (ops.has_write) {
     row = WriteSpec(self, record);
@@ -434,16 +531,15 @@ PyObject* Client_batch_operate(PyObject* obj, PyObject* const* args, Py_ssize_t 
   }
   row.ops = std::move(ops.bytes);
   row.n_ops = ops.count;
-  const Py_ssize_t n = PyTuple_GET_SIZE(keys.get());
-  BatchBuilder b(st, static_cast<size_t>(n));
+  BatchBuilder b(st, SizeHint(a[0]));
   uint16_t spec_index;
   if (!b.AddSpec(std::move(row), &spec_index)) return nullptr;
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    if (!b.AddKey(PyTuple_GET_ITEM(keys.get(), i), i, spec_index)) return nullptr;
-  }
-  if (n == 0) return EmptyResult(self, ResultKind::kBatchWrite);
+  Ref entries;
+  if (!b.AddKeys(a[0], spec_index, &entries)) return nullptr;
+  Ref ctx = Ref::Steal(b.NewContext(entries.get(), entries.get()));
+  if (!ctx) return nullptr;
   ApplyBatchPolicy(*bp, b.cmd());
-  return SendBatch(self, b.Release(), ResultKind::kBatchWrite, OpKind::kBatchOperate, keys.get(),
+  return SendBatch(self, b.Release(), ResultKind::kBatchWrite, OpKind::kBatchOperate, ctx.get(),
                    t_start);
 }
 
@@ -455,29 +551,29 @@ PyObject* Client_batch_remove(PyObject* obj, PyObject* const* args, Py_ssize_t n
   ModuleState* st = self->st;
   PyObject* a[2];
   if (!ParseArgs(spec, args, nargs, kwnames, a)) return nullptr;
-  Ref entries = Ref::Steal(AsTuple(st, a[0], "keys"));
+  Ref entries;
+  if (!PyTuple_Check(a[0]) && !PyList_Check(a[0])) {
+    if (!EnsureBatchExtras(st)) return nullptr;
+    if (PyObject_TypeCheck(a[0], reinterpret_cast<PyTypeObject*>(st->batch_keys_type))) {
+      entries = Ref::Steal(PyTuple_Pack(1, a[0]));
+    }
+  }
+  if (!entries) entries = Ref::Steal(AsTuple(st, a[0], "keys"));
   if (!entries) return nullptr;
   OpPolicy local;
   const OpPolicy* bp = BatchPolicyOf(self, a[1], &local);
   if (bp == nullptr) return nullptr;
-  OpPolicy record = self->s->policies.batch_remove;
-  if (a[1] != nullptr) {
-    // The batch-level delete keys (gen, key, commit_level, durable_delete,
-    // filter_expression) are read from the same dict.
-    OpPolicy scratch = record;
-    if (!ApplyPolicyDict(st, a[1], PolicyKind::kBatch, "policy", &scratch)) return nullptr;
-    record = scratch;
-  }
-  BatchRowSpec base = WriteSpec(self, record);
-  base.info2 |= proto::info2::kDelete;
-  base.ttl = 0;
+  // The batch-level delete keys (gen, key, commit_level, durable_delete,
+  // filter_expression) are read from the same dict.
+  OpPolicy record;
+  if (!RecordDefaults(self, self->s->policies.batch_remove, a[1], &record)) return nullptr;
 
   const Py_ssize_t n = PyTuple_GET_SIZE(entries.get());
-  Ref keys = Ref::Steal(PyTuple_New(n));
-  if (!keys) return nullptr;
+  Ref classic = Ref::Steal(PyTuple_New(n));
+  if (!classic) return nullptr;
   BatchBuilder b(st, static_cast<size_t>(n));
   uint16_t base_index;
-  if (!b.AddSpec(std::move(base), &base_index)) return nullptr;
+  if (!b.AddSpec(RemoveSpec(self, record), &base_index)) return nullptr;
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject* entry = PyTuple_GET_ITEM(entries.get(), i);
     PyObject* key = entry;
@@ -493,18 +589,88 @@ PyObject* Client_batch_remove(PyObject* obj, PyObject* const* args, Py_ssize_t n
         if (!ApplyPolicyDict(st, meta, PolicyKind::kDeleteMeta, what.c_str(), &p)) {
           return nullptr;
         }
-        BatchRowSpec row = WriteSpec(self, p);
-        row.info2 |= proto::info2::kDelete;
-        row.ttl = 0;
-        if (!b.AddSpec(std::move(row), &spec_index)) return nullptr;
+        if (!b.AddSpec(RemoveSpec(self, p), &spec_index)) return nullptr;
       }
+      if (!b.AddKey(key, i, spec_index)) return nullptr;
+    } else if (!b.AddEntry(entry, i, spec_index)) {
+      return nullptr;
     }
-    if (!b.AddKey(key, i, spec_index)) return nullptr;
-    PyTuple_SET_ITEM(keys.get(), i, Py_NewRef(key));
+    PyTuple_SET_ITEM(classic.get(), i, Py_NewRef(key));
   }
-  if (n == 0) return EmptyResult(self, ResultKind::kBatchWrite);
+  // With BatchKeys groups the context describes them; `entries` then holds
+  // (key, meta) pairs as they came, which only the classic context reads.
+  Ref ctx = Ref::Steal(b.NewContext(classic.get(), classic.get()));
+  if (!ctx) return nullptr;
   ApplyBatchPolicy(*bp, b.cmd());
-  return SendBatch(self, b.Release(), ResultKind::kBatchWrite, OpKind::kBatchRemove, keys.get(),
+  return SendBatch(self, b.Release(), ResultKind::kBatchWrite, OpKind::kBatchRemove, ctx.get(),
+                   t_start);
+}
+
+PyObject* Client_batch(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
+                       PyObject* kwnames) {
+  static const ArgSpec spec = {"batch", kBatchArgs, 2, 1};
+  const int64_t t_start = StartTimer();
+  ClientObject* self = AsClient(obj);
+  ModuleState* st = self->st;
+  PyObject* a[2];
+  if (!ParseArgs(spec, args, nargs, kwnames, a)) return nullptr;
+  if (!EnsureBatchExtras(st)) return nullptr;
+  // A BatchRecords (ours or the official client's) stands for its rows.
+  Ref rows_arg = Ref::New(a[0]);
+  if (!PyList_Check(a[0]) && !PyTuple_Check(a[0])) {
+    PyObject* inner = PyObject_GetAttrString(a[0], "batch_records");
+    if (inner != nullptr) {
+      rows_arg = Ref::Steal(inner);
+    } else if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+      PyErr_Clear();
+    } else {
+      return nullptr;
+    }
+  }
+  Ref rows = Ref::Steal(AsTuple(st, rows_arg.get(), "records"));
+  if (!rows) return nullptr;
+  OpPolicy local;
+  const OpPolicy* bp = BatchPolicyOf(self, a[1], &local);
+  if (bp == nullptr) return nullptr;
+  OpPolicy write_defaults, remove_defaults;
+  if (!RecordDefaults(self, self->s->policies.batch_write, a[1], &write_defaults) ||
+      !RecordDefaults(self, self->s->policies.batch_remove, a[1], &remove_defaults)) {
+    return nullptr;
+  }
+  const Py_ssize_t n = PyTuple_GET_SIZE(rows.get());
+  Ref keys = Ref::Steal(PyTuple_New(n));
+  if (!keys) return nullptr;
+  BatchBuilder b(st, static_cast<size_t>(n));
+  b.set_label("records");
+  // Rows built from the same objects (a loop of Read(k) or Read(k, ops)
+  // sharing one ops list) share one row spec, so they go as REPEAT rows.
+  RowAttrs previous;
+  uint16_t previous_spec = 0;
+  bool have_previous = false;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    RowAttrs row;
+    if (!ReadRow(st, PyTuple_GET_ITEM(rows.get(), i), i, &row)) return nullptr;
+    uint16_t spec_index;
+    if (have_previous && row.type == previous.type && row.ops.get() == previous.ops.get() &&
+        row.bins.get() == previous.bins.get() && row.meta.get() == previous.meta.get() &&
+        row.policy.get() == previous.policy.get() &&
+        row.read_all_bins.get() == previous.read_all_bins.get() &&
+        (row.type == kRowRead || row.type == kRowRemove ||
+         (row.bins.get() == Py_None && row.ops.get() != Py_None))) {
+      spec_index = previous_spec;
+    } else {
+      BatchRowSpec row_spec;
+      if (!RowSpec(self, row, i, *bp, write_defaults, remove_defaults, &row_spec)) return nullptr;
+      if (!b.AddSpec(std::move(row_spec), &spec_index)) return nullptr;
+    }
+    if (!b.AddKey(row.key.get(), i, spec_index)) return nullptr;
+    PyTuple_SET_ITEM(keys.get(), i, Py_NewRef(row.key.get()));
+    previous_spec = spec_index;
+    previous = std::move(row);
+    have_previous = true;
+  }
+  ApplyBatchPolicy(*bp, b.cmd());
+  return SendBatch(self, b.Release(), ResultKind::kBatchWrite, OpKind::kBatchWrite, keys.get(),
                    t_start);
 }
 

@@ -207,8 +207,9 @@ PyMethodDef kClientMethods[] = {
      "truncate(namespace, set_name, nanos=0, policy=None)\n--\n\nDeletes every record of a "
      "set (or namespace) last updated before nanos (0: now)."},
     {"batch_read", Fast(Client_batch_read), kFast,
-     "batch_read(keys, bins=None, policy=None)\n--\n\nReads many records: {user_key: bins} of "
-     "the records found."},
+     "batch_read(keys, bins=None, policy=None, _dtype=None)\n--\n\nReads many records: "
+     "{user_key: bins} of the records found, or with _dtype a NumpyBatchRecords. keys: key "
+     "tuples and/or BatchKeys."},
     {"batch_read_view", Fast(Client_batch_read_view), kFast,
      "batch_read_view(keys, bins=None, policy=None)\n--\n\nReads many records: one "
      "BatchRecord per key, in input order, with result code, meta and bins."},
@@ -220,6 +221,12 @@ PyMethodDef kClientMethods[] = {
      "BatchWriteResult."},
     {"batch_remove", Fast(Client_batch_remove), kFast,
      "batch_remove(keys, policy=None)\n--\n\nDeletes many records: BatchWriteResult."},
+    {"batch_write_numpy", Fast(Client_batch_write_numpy), kFast,
+     "batch_write_numpy(data, namespace, set_name, _dtype, key_field='_key', policy=None, "
+     "retry=0)\n--\n\nWrites one record per row of a structured array: BatchWriteResult."},
+    {"batch", Fast(Client_batch), kFast,
+     "batch(records, policy=None)\n--\n\nRuns Read/Write/Remove rows (aerospike_py.batch) "
+     "in one batch: BatchWriteResult, one BatchRecord per row in order."},
     {nullptr, nullptr, 0, nullptr},
 };
 

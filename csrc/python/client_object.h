@@ -74,6 +74,8 @@ ASPY_FASTCALL_METHOD(Client_batch_read_view);
 ASPY_FASTCALL_METHOD(Client_batch_write);
 ASPY_FASTCALL_METHOD(Client_batch_operate);
 ASPY_FASTCALL_METHOD(Client_batch_remove);
+ASPY_FASTCALL_METHOD(Client_batch_write_numpy);
+ASPY_FASTCALL_METHOD(Client_batch);
 PyObject* Client_ping(PyObject* self, PyObject* unused);
 
 }  // namespace aerospike_py::python

@@ -79,7 +79,28 @@ class BinNameCache;
   X(s_bin)                                                                 \
   X(s_val)                                                                 \
   X(s_drain)                                                               \
-  X(s_loop_gone)
+  X(s_loop_gone)                                                           \
+  /* batch extras (bulk keys, mixed batches, NumPy): null until first use; */ \
+  /* filled by EnsureBatchExtras() (bulk_keys.h) and EnsureNumpy()        */ \
+  /* (numpy_batch.h), so importing the module never imports numpy.        */ \
+  X(batch_keys_type)      /* aerospike_py.batch.BatchKeys */               \
+  X(numpy_buffer_type)    /* _NumpyBuffer: owns a NumPy result's memory */ \
+  X(numpy_batch_type)     /* aerospike_py.numpy_batch.NumpyBatchRecords */ \
+  X(numpy_frombuffer)                                                      \
+  X(numpy_dtype)                                                           \
+  X(numpy_meta_dtype)     /* [("gen", "u4"), ("ttl", "u4")] */             \
+  X(numpy_codes_dtype)    /* int32 */                                      \
+  X(numpy_layouts)        /* [(dtype, names, layout capsule)], newest last */ \
+  X(s_namespace)                                                           \
+  X(s_set_name)                                                            \
+  X(s_keys)                                                                \
+  X(s_digests)                                                             \
+  X(s__type)                                                               \
+  X(s_ops)                                                                 \
+  X(s_bins)                                                                \
+  X(s_meta)                                                                \
+  X(s_policy)                                                              \
+  X(s_read_all_bins)
 
 struct ModuleState {
 #define ASPY_DECLARE_FIELD(name) PyObject* name;

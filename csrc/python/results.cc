@@ -230,6 +230,7 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     case ResultKind::kBatchRead:
     case ResultKind::kBatchView:
     case ResultKind::kBatchWrite:
+    case ResultKind::kBatchNumpy:
       return ConvertBatch(st, kind, owned, ctx);
   }
   PyErr_SetString(PyExc_SystemError, "unknown result kind");

@@ -26,6 +26,7 @@ enum class ResultKind : uint8_t {
   kBatchRead,  // aerospike-py's dict {user_key: bins} of found records
   kBatchView,  // lossless: [BatchRecord(key, result, record, in_doubt)] in input order
   kBatchWrite, // BatchWriteResult([BatchRecord...])
+  kBatchNumpy, // NumpyBatchRecords (batch_read with _dtype; ctx: (dtype, key context))
 };
 
 // New reference to the result, or null with the exception set. `ctx` is
