@@ -193,6 +193,37 @@ def stages_section(res: dict[str, Any]) -> list[str]:
                rows) + [""]
 
 
+def gc_section(res: dict[str, Any]) -> list[str]:
+    """Python's cyclic GC during Env A's measured calls, per client and batch size."""
+    totals: dict[tuple[str, int], list[float]] = {}
+    for run in res["env_a"]["runs"]:
+        g = run["raw"].get("gc")
+        if run["gil"] or not g:
+            continue
+        t = totals.setdefault((run["client"], run["batch"]), [0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+        t[0] += float(g.get("seconds", 0.0))
+        t[1] += float(run["raw"].get("wall_s") or 0.0)
+        t[2] += float(run["raw"].get("ok_calls", len(run["raw"]["latencies_ms"])))
+        for i, n in enumerate(g.get("collections", [])[:3]):
+            t[3 + i] += float(n)
+    rows = []
+    for (client, batch), t in sorted(totals.items(), key=lambda kv: (kv[0][1], _rank(kv[0][0]))):
+        gc_s, wall, calls = t[0], t[1], t[2]
+        if not calls:
+            continue
+        per100 = "/".join(_f(100.0 * n / calls, 1) for n in t[3:6])
+        rows.append([client, str(batch), _f(1e6 * gc_s / calls, 1),
+                     _f(100.0 * gc_s / wall if wall else math.nan, 1), per100])
+    if not rows:
+        return []
+    return ["## Python's garbage collector during Env A", "",
+            "Time the client's process spent in the cyclic GC (`gc.callbacks`) during the "
+            "measured calls: every client builds the same dicts and lists, and each container "
+            "allocated counts towards a collection.", ""] + \
+        _table(["client", "batch", "GC µs/call", "GC % of wall",
+                "collections per 100 calls (gen 0/1/2)"], rows) + [""]
+
+
 # --- GIL ------------------------------------------------------------------
 
 
@@ -390,7 +421,8 @@ def header(res: dict[str, Any]) -> list[str]:
 
 
 def render(res: dict[str, Any], plots: list[str] | None = None) -> str:
-    lines = header(res) + env_a_section(res) + stages_section(res) + gil_section(res) \
+    lines = header(res) + env_a_section(res) + stages_section(res) + gc_section(res) \
+        + gil_section(res) \
         + env_b_section(res) + env_c_section(res)
     failures = [(env, f) for env in ("env_a", "env_b", "env_c")
                 for f in res.get(env, {}).get("failures", [])]

@@ -129,6 +129,7 @@ def _synthetic_results() -> dict[str, Any]:
                 "calls": 10, "completed": 10, "parse_ns": 100_000, "submit_ns": 10_000,
                 "queue_ns": 20_000, "io_ns": 500_000, "wake_ns": 30_000, "convert_ns": 200_000,
                 "gil_held_ns": 310_000}}
+            raw["gc"] = {"seconds": 0.002, "collections": [30, 3, 1]}
         return {"client": client, "set": set_name, "batch": 50, "gil": gil,
                 "summary": stats.summarize(lat), "raw": raw}
 
@@ -170,6 +171,9 @@ def test_report_tables_and_ratios() -> None:
     # Stage timers: 310 µs of GIL per call over 10 calls -> 31.0 µs per call, 0.62 per record.
     stages = text.split("## Where our client's time goes")[1].split("##")[0]
     assert "| ours-async | 50 | 10 | 10.0 | 1.0 | 2.0 | 50.0 | 3.0 | 20.0 | 31.0 | 0.62 |" in stages
+    # GC: 2 ms over 10 calls in 1 s of wall -> 200 µs per call, 0.2 % of wall.
+    gc_part = text.split("## Python's garbage collector")[1].split("##")[0]
+    assert "| ours-async | 50 | 200.0 | 0.2 | 300.0/30.0/10.0 |" in gc_part
     assert "![env_a_cdf_b50.png](env_a_cdf_b50.png)" in text
     assert "Quick mode" in text
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
 import time
 from typing import Any
 
@@ -81,6 +82,33 @@ def _sync_phase(driver: Driver, pool: concurrent.futures.ThreadPoolExecutor,
         f.result()
 
 
+class GcMeter:
+    """Time spent in Python's cyclic garbage collector, and collections per
+    generation, between start() and stop() (gc.callbacks; any thread)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = [0, 0, 0]
+        self._t0 = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._t0
+            gen = int(info.get("generation", 0))
+            if 0 <= gen < len(self.collections):
+                self.collections[gen] += 1
+
+    def start(self) -> None:
+        gc.callbacks.append(self._callback)
+
+    def stop(self) -> dict[str, Any]:
+        if self._callback in gc.callbacks:
+            gc.callbacks.remove(self._callback)
+        return {"seconds": self.seconds, "collections": list(self.collections)}
+
+
 def run(driver: Driver, loop: asyncio.AbstractEventLoop | None, params: dict[str, Any],
         gil: GilTask) -> dict[str, Any]:
     """One scenario (one set, one batch size); returns raw measurements."""
@@ -105,6 +133,7 @@ def run(driver: Driver, loop: asyncio.AbstractEventLoop | None, params: dict[str
         gil_info["baseline_rate"] = gil.measure_alone(float(params.get("gil_baseline_s", 1.0)))
 
     tally = _Tally()
+    gc_meter = GcMeter()
     pool: concurrent.futures.ThreadPoolExecutor | None = None
     if not driver.is_async:
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=conc)
@@ -118,6 +147,7 @@ def run(driver: Driver, loop: asyncio.AbstractEventLoop | None, params: dict[str
         if with_gil:
             gil.mark()
         driver.stage_stats(reset=True)
+        gc_meter.start()
         cpu0 = time.process_time()
         t0 = time.perf_counter()
         if driver.is_async:
@@ -128,10 +158,12 @@ def run(driver: Driver, loop: asyncio.AbstractEventLoop | None, params: dict[str
             _sync_phase(driver, pool, meas_rows, tally)
         wall = time.perf_counter() - t0
         cpu = time.process_time() - cpu0
+        gc_info = gc_meter.stop()
         stages = driver.stage_stats(reset=True)
         if with_gil:
             gil_info["during_rate"] = gil.rate()
     finally:
+        gc_meter.stop()  # idempotent
         if pool is not None:
             pool.shutdown(wait=True)
         if with_gil:
@@ -151,4 +183,5 @@ def run(driver: Driver, loop: asyncio.AbstractEventLoop | None, params: dict[str
         "first_error": tally.first_error,
         "gil": gil_info,
         "stages": stages,
+        "gc": gc_info,
     }
