@@ -8,7 +8,10 @@ Switches (environment variables):
   ASPY_DEBUG=1     -O0 -g, assertions on
   ASPY_SANITIZE=1  AddressSanitizer + UndefinedBehaviorSanitizer (load with
                    LD_PRELOAD=$(gcc -print-file-name=libasan.so))
-  ASPY_STATIC=1    link libuv and abseil statically (wheels)
+  ASPY_STATIC=1    link libuv and abseil statically (wheels); needs
+                   ASPY_STATIC_LIBDIR (their archives built with -fPIC) and
+                   ASPY_STATIC_INCLUDE (their headers, ':'-separated), which
+                   scripts/build_wheel.sh sets
 """
 
 from __future__ import annotations
@@ -62,9 +65,19 @@ def _link_args(static: bool) -> list[str]:
     absl = _pkg_config("--libs", *(["--static"] if static else []), *ABSL_PACKAGES)
     uv = ["-luv"]
     if static:
-        # Debian's static archives are position independent, so they can go
-        # into a shared object; OpenSSL and zlib stay dynamic for auditwheel.
-        uv = ["-l:libuv_a.a"]
+        # Debian's libuv_a.a and libabsl_*.a are built as PIE (PC-relative
+        # data references, local-exec TLS) and ld refuses them in a shared
+        # object, so static builds link archives rebuilt with -fPIC from the
+        # same Debian sources (scripts/build_static_deps.sh), found first in
+        # ASPY_STATIC_LIBDIR. OpenSSL and zlib stay dynamic for auditwheel.
+        libdir = os.environ.get("ASPY_STATIC_LIBDIR", "")
+        if not all(os.path.exists(os.path.join(libdir, a)) for a in ("libuv_a.a", "libabsl_base.a")):
+            sys.exit(
+                "ASPY_STATIC=1 needs ASPY_STATIC_LIBDIR: a directory with libuv_a.a and "
+                "libabsl_*.a built with -fPIC (Debian's are PIE only); scripts/build_wheel.sh "
+                "builds them with scripts/build_static_deps.sh"
+            )
+        uv = [f"-L{libdir}", "-l:libuv_a.a"]
         absl = ["-Wl,--start-group"] + [
             a.replace("-labsl_", "-l:libabsl_") + ".a" if a.startswith("-labsl_") else a
             for a in absl
@@ -90,8 +103,15 @@ if SANITIZE:
     compile_args += san
     link_args = san + link_args
 
+# Static builds compile against the headers of the sources whose archives
+# they link (the same Debian versions, so normally identical to /usr/include,
+# but never mismatched).
+_static_include = (
+    [d for d in os.environ.get("ASPY_STATIC_INCLUDE", "").split(os.pathsep) if d] if STATIC else []
+)
+
 COMMON = dict(
-    include_dirs=[os.path.join(HERE, "csrc")],
+    include_dirs=[os.path.join(HERE, "csrc")] + _static_include,
     extra_compile_args=compile_args,
     extra_link_args=link_args,
     language="c++",

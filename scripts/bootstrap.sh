@@ -41,6 +41,14 @@ if [ ! -f .venv/.deps-bench-v1 ]; then
   .venv/bin/pip install -q fastapi uvicorn
   touch .venv/.deps-bench-v1
 fi
+# The documentation toolchain (pinned in docs/requirements.txt; re-installed
+# when that file changes) and httpx2, which FastAPI's TestClient uses in
+# tests/unit/test_examples.py.
+docs_stamp=.venv/.deps-docs-$(sha256sum docs/requirements.txt | cut -c1-16)
+if [ ! -f "$docs_stamp" ]; then
+  .venv/bin/pip install -q -r docs/requirements.txt "httpx2==2.16.2"
+  rm -f .venv/.deps-docs-* && touch "$docs_stamp"
+fi
 
 # Build the extensions in place (incremental: setuptools skips up-to-date
 # objects only per extension, so this is quick after the first build) and
