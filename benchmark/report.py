@@ -234,6 +234,17 @@ def _gil_loss(g: dict[str, float]) -> float:
     return 100.0 * (1.0 - during / base)
 
 
+def _loss_per_kcall(loss: float, tps_with_task: float | None) -> float:
+    """Task loss per 1,000 calls/s served: the cost of the client's work.
+
+    Closed-loop runs let a faster client do more calls in the same second,
+    so its raw loss mixes cost with volume; this puts clients on equal work.
+    """
+    if not tps_with_task or math.isnan(loss):
+        return math.nan
+    return loss / (tps_with_task / 1000.0)
+
+
 def gil_section(res: dict[str, Any]) -> list[str]:
     rows = []
     a_runs = res["env_a"]["runs"]
@@ -245,7 +256,8 @@ def gil_section(res: dict[str, Any]) -> list[str]:
         without = plain.get((r["client"], r["set"], r["batch"]), {})
         rows.append([f"A {r['set']} b={r['batch']}", r["client"], _f(without.get("tps"), 1),
                      _f(with_task["tps"], 1), _f(g.get("baseline_rate"), 0),
-                     _f(g.get("during_rate"), 0), _f(_gil_loss(g), 1)])
+                     _f(g.get("during_rate"), 0), _f(_gil_loss(g), 1),
+                     _f(_loss_per_kcall(_gil_loss(g), with_task["tps"]), 1)])
     for env, key in (("env_b", "concurrency"), ("env_c", "mode")):
         env_runs = res[env]["runs"]
         plain_bc = {(r["client"], r[key]): r for r in env_runs if not r["gil"]}
@@ -255,16 +267,23 @@ def gil_section(res: dict[str, Any]) -> list[str]:
             rows.append([f"{env[-1].upper()} {key}={r[key]}", r["client"],
                          _f(alone["summary"]["tps"] if alone else None, 1),
                          _f(r["summary"]["tps"], 1), _f(g.get("baseline_rate"), 0),
-                         _f(g.get("during_rate"), 0), _f(_gil_loss(g), 1)])
+                         _f(g.get("during_rate"), 0), _f(_gil_loss(g), 1),
+                         _f(_loss_per_kcall(_gil_loss(g), r["summary"]["tps"]), 1)])
     if not rows:
         return []
     return ["## GIL contention", "",
             "A CPU-bound pure-Python thread runs in the client's process. Its rate alone "
             "(chunks/s, measured in the same process just before) against its rate during "
             "the run shows how much interpreter time the client takes from the application; "
-            "the benchmark's own TPS without and with the competitor is alongside.", ""] + \
+            "the benchmark's own TPS without and with the competitor is alongside. "
+            "These runs are closed loops, so a faster client also serves more calls in the "
+            "same second; `loss per 1k calls/s` divides the loss by the calls served "
+            "(thousands per second) to compare clients at equal work. A saturated asyncio "
+            "loop whose iterations hold the GIL for well under CPython's 5 ms switch "
+            "interval starves a CPU-bound thread whatever the client (see "
+            "docs/performance.md, 'GIL contention').", ""] + \
         _table(["scenario", "client", "TPS without task", "TPS with task", "task rate alone",
-                "task rate during", "task loss %"], rows) + [""]
+                "task rate during", "task loss %", "loss per 1k calls/s"], rows) + [""]
 
 
 # --- Env B / C ------------------------------------------------------------
@@ -455,7 +474,8 @@ def main(argv: list[str]) -> int:
         return 2
     from .plotting import make_plots
 
-    out_dir = argv[0]
+    # Absolute: the plots run in another interpreter with its own cwd.
+    out_dir = os.path.abspath(argv[0])
     with open(os.path.join(out_dir, "results.json"), encoding="utf-8") as f:
         res = json.load(f)
     plots, why = make_plots(out_dir, res)
