@@ -1,5 +1,6 @@
 #include "python/batch_results.h"
 
+#include "proto/ttl.h"
 #include "python/bulk_keys.h"
 #include "python/errors.h"
 #include "python/keys.h"
@@ -51,10 +52,11 @@ PyObject* BinsOf(ModuleState* st, const BatchRecordResult& r, PyObject* bins, si
 // expires"), so records with equal metadata share one object.
 class MetaCache {
  public:
-  explicit MetaCache(ModuleState* st) : st_(st) {}
+  // TTLs of one batch are measured against one reading of the clock.
+  explicit MetaCache(ModuleState* st) : st_(st), now_(proto::NowServerEpochSeconds()) {}
   // New reference.
   PyObject* Get(uint32_t generation, uint32_t void_time) {
-    const uint32_t ttl = TtlFromVoidTime(void_time);
+    const uint32_t ttl = proto::TtlFromVoidTime(void_time, now_);
     if (!last_ || generation != generation_ || ttl != ttl_) {
       PyObject* items[2] = {PyLong_FromUnsignedLong(generation), PyLong_FromUnsignedLong(ttl)};
       if (items[0] == nullptr || items[1] == nullptr) {
@@ -72,6 +74,7 @@ class MetaCache {
 
  private:
   ModuleState* st_;
+  int64_t now_;
   Ref last_;
   uint32_t generation_ = 0;
   uint32_t ttl_ = 0;

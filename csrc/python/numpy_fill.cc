@@ -2,11 +2,11 @@
 
 #include <cmath>
 #include <cstring>
-#include <ctime>
 
 #include "absl/strings/str_cat.h"
 #include "common/byte_order.h"
 #include "proto/constants.h"
+#include "proto/ttl.h"
 #include "proto/msgpack.h"
 
 namespace aerospike_py::python {
@@ -359,13 +359,6 @@ bool NumpyBlock::Allocate(size_t n, uint32_t row_size) {
   return bytes != nullptr;
 }
 
-uint32_t TtlFromVoidTime(uint32_t void_time) {
-  if (void_time == 0) return 0xFFFFFFFFu;
-  const int64_t now = static_cast<int64_t>(std::time(nullptr)) - proto::kCitrusleafEpoch;
-  const int64_t left = static_cast<int64_t>(void_time) - now;
-  return left < 1 ? 1u : static_cast<uint32_t>(left);
-}
-
 bool FillNumpyRows(const NumpyLayout& layout, const client::BatchCommand& cmd,
                    NumpyBlock* block, NumpyFillError* error) {
   const size_t n = cmd.results.size();
@@ -376,10 +369,11 @@ bool FillNumpyRows(const NumpyLayout& layout, const client::BatchCommand& cmd,
     return false;
   }
   Filler filler(layout, error);
+  const int64_t now = proto::NowServerEpochSeconds();
   for (size_t i = 0; i < n; ++i) {
     const client::BatchRecordResult& r = cmd.results[i];
     if (!r.answered || r.result != ResultCode::kOk) continue;
-    const uint32_t meta[2] = {r.generation, TtlFromVoidTime(r.void_time)};
+    const uint32_t meta[2] = {r.generation, proto::TtlFromVoidTime(r.void_time, now)};
     std::memcpy(block->meta(i), meta, sizeof(meta));
     if (!filler.Record(i, r.message, block->row(i, layout.row_size))) return false;
   }

@@ -72,10 +72,6 @@ struct NumpyBlock {
   uint8_t* code(size_t i) { return bytes.get() + codes_offset + i * 4; }
 };
 
-// TTL seconds from a record's void time, as RecordMetadata reports it:
-// 0xFFFFFFFF for "never expires", otherwise the seconds left (at least 1).
-uint32_t TtlFromVoidTime(uint32_t void_time);
-
 // Fills `block` (allocated here) from a finished batch: rows and meta of
 // every key answered with result OK. Result codes are left to the bridge
 // (they depend on how the command ended). Returns false with `error` set.

@@ -1,10 +1,10 @@
 #include "python/results.h"
 
-#include <ctime>
 #include <string>
 #include <string_view>
 
 #include "proto/constants.h"
+#include "proto/ttl.h"
 #include "proto/info.h"
 #include "python/batch_results.h"
 #include "python/errors.h"
@@ -147,14 +147,7 @@ PyObject* NewNamedTuple(PyObject* type_obj, PyObject** items, Py_ssize_t n) {
 }
 
 PyObject* NewMeta(ModuleState* st, uint32_t generation, uint32_t void_time) {
-  uint32_t ttl;
-  if (void_time == 0) {
-    ttl = 0xFFFFFFFFu;
-  } else {
-    const int64_t now = static_cast<int64_t>(std::time(nullptr)) - proto::kCitrusleafEpoch;
-    const int64_t left = static_cast<int64_t>(void_time) - now;
-    ttl = left < 1 ? 1u : static_cast<uint32_t>(left);
-  }
+  const uint32_t ttl = proto::TtlFromVoidTime(void_time, proto::NowServerEpochSeconds());
   PyObject* items[2];
   items[0] = PyLong_FromUnsignedLong(generation);
   items[1] = PyLong_FromUnsignedLong(ttl);
