@@ -44,12 +44,14 @@ class OpWriter {
   }
 
   ByteBuffer* buffer() { return out_; }
-  uint16_t count() const { return count_; }
+  // Ops written so far. A message carries at most 65535; the caller checks
+  // before narrowing to the header's 16-bit field.
+  size_t count() const { return count_; }
 
  private:
   ByteBuffer* out_;
   size_t start_ = 0;
-  uint16_t count_ = 0;
+  size_t count_ = 0;
 };
 
 }  // namespace aerospike_py::proto

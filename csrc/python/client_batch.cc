@@ -116,8 +116,7 @@ bool ReadSpec(ModuleState* st, const OpPolicy& p, PyObject* bins, const char* wh
     if (!BinNameView(st, PyTuple_GET_ITEM(names.get(), i), &name)) return false;
     w.Add(proto::OpType::kRead, proto::ParticleType::kNull, name, ByteSpan());
   }
-  row->n_ops = w.count();
-  return true;
+  return WireOpCount(st, w, what, &row->n_ops);
 }
 
 // Appends one write op per bin of `bins` (a non-empty dict).
@@ -357,7 +356,7 @@ bool RowSpec(ClientObject* self, const RowAttrs& row, Py_ssize_t i, const OpPoli
         }
         if (!AppendBinWrites(st, bins, &w)) return false;
       }
-      uint32_t n_ops = w.count();
+      size_t n_ops = w.count();
       if (ops != nullptr) {
         EncodedOps enc;
         if (!EncodeOperations(st, ops, &enc)) return false;
@@ -457,7 +456,7 @@ PyObject* Client_batch_write(PyObject* obj, PyObject* const* args, Py_ssize_t na
     BatchRowSpec row = WriteSpec(self, p);
     proto::OpWriter w(&row.ops);
     if (!AppendBinWrites(st, bins, &w)) return nullptr;
-    row.n_ops = w.count();
+    if (!WireOpCount(st, w, "records bins", &row.n_ops)) return nullptr;
     uint16_t spec_index;
     if (!b.AddSpec(std::move(row), &spec_index)) return nullptr;
     if (!b.AddKey(key, i, spec_index)) return nullptr;

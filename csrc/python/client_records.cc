@@ -135,7 +135,7 @@ PyObject* Client_select(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
     if (!BinNameView(st, PyTuple_GET_ITEM(seq.get(), i), &name)) return nullptr;
     w.Add(proto::OpType::kRead, proto::ParticleType::kNull, name, ByteSpan());
   }
-  cmd->n_ops = w.count();
+  if (!WireOpCount(st, w, "bins", &cmd->n_ops)) return nullptr;
   // No names: the record's metadata only.
   if (n == 0) cmd->info1 |= proto::info1::kNoBinData;
   return Send(self, std::move(cmd), ResultKind::kRecord, OpKind::kSelect, a[0], t_start);
@@ -182,7 +182,7 @@ PyObject* Client_put(PyObject* obj, PyObject* const* args, Py_ssize_t nargs, PyO
     w.SetParticle(pt);
     w.End();
   }
-  cmd->n_ops = w.count();
+  if (!WireOpCount(st, w, "bins", &cmd->n_ops)) return nullptr;
   return Send(self, std::move(cmd), ResultKind::kNone, OpKind::kPut, a[0], t_start);
 }
 
@@ -225,7 +225,7 @@ PyObject* Client_touch(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
   if (val > 0) cmd->record_ttl = static_cast<uint32_t>(val);
   proto::OpWriter w(&cmd->ops);
   w.Add(proto::OpType::kTouch, proto::ParticleType::kNull, std::string_view(), ByteSpan());
-  cmd->n_ops = w.count();
+  if (!WireOpCount(st, w, "bins", &cmd->n_ops)) return nullptr;
   return Send(self, std::move(cmd), ResultKind::kNone, OpKind::kTouch, a[0], t_start);
 }
 
@@ -295,7 +295,7 @@ PyObject* Client_remove_bin(PyObject* obj, PyObject* const* args, Py_ssize_t nar
     if (!BinNameView(st, PyTuple_GET_ITEM(seq.get(), i), &name)) return nullptr;
     w.Add(proto::OpType::kWrite, proto::ParticleType::kNull, name, ByteSpan());
   }
-  cmd->n_ops = w.count();
+  if (!WireOpCount(st, w, "bins", &cmd->n_ops)) return nullptr;
   return Send(self, std::move(cmd), ResultKind::kNone, OpKind::kRemoveBin, a[0], t_start);
 }
 

@@ -10,6 +10,7 @@
 #include "proto/op_writer.h"
 #include "python/batch_results.h"
 #include "python/errors.h"
+#include "python/ops.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -584,7 +585,7 @@ bool AddNumpyWriteRows(ModuleState* st, PyObject* data, PyObject* dtype_arg, PyO
     for (const NumpyField* f : bins) {
       if (!AppendBinOp(st, row + f->offset, *f, r, &w)) return false;
     }
-    spec.n_ops = w.count();
+    if (!WireOpCount(st, w, "dtype bins", &spec.n_ops)) return false;
     uint16_t spec_index;
     if (!b->AddSpec(std::move(spec), &spec_index)) return false;
     if (!b->AddKey(key, r, spec_index)) return false;

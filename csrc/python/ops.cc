@@ -124,6 +124,16 @@ bool EncodeOne(ModuleState* st, PyObject* op, Py_ssize_t index, EncodedOps* out,
 
 }  // namespace
 
+bool WireOpCount(ModuleState* st, const proto::OpWriter& w, const char* what, uint16_t* n_ops) {
+  if (w.count() > UINT16_MAX) {
+    RaiseInvalidArg(st, "%s: %zu operations, a record command carries at most 65535", what,
+                    w.count());
+    return false;
+  }
+  *n_ops = static_cast<uint16_t>(w.count());
+  return true;
+}
+
 bool EncodeOperations(ModuleState* st, PyObject* ops, EncodedOps* out) {
   if (!PyList_Check(ops) && !PyTuple_Check(ops)) {
     RaiseInvalidArg(st, "ops must be a list of op dicts, not %.100s", Py_TYPE(ops)->tp_name);
@@ -144,8 +154,7 @@ bool EncodeOperations(ModuleState* st, PyObject* ops, EncodedOps* out) {
   for (Py_ssize_t i = 0; i < n; ++i) {
     if (!EncodeOne(st, PyTuple_GET_ITEM(seq.get(), i), i, out, &w)) return false;
   }
-  out->count = w.count();
-  return true;
+  return WireOpCount(st, w, "ops", &out->count);
 }
 
 bool AppendIncrementOp(ModuleState* st, PyObject* bin, PyObject* value, ByteBuffer* out) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/byte_buffer.h"
+#include "proto/op_writer.h"
 #include "python/module_state.h"
 
 namespace aerospike_py::python {
@@ -28,6 +29,10 @@ struct EncodedOps {
 };
 
 bool EncodeOperations(ModuleState* st, PyObject* ops, EncodedOps* out);
+
+// The number of ops `w` wrote, as a message header's 16-bit op count; a
+// ParamError naming `what` when there are more than a message can carry.
+bool WireOpCount(ModuleState* st, const proto::OpWriter& w, const char* what, uint16_t* n_ops);
 
 // The value of an increment (int or float; bool is refused) as an op.
 bool AppendIncrementOp(ModuleState* st, PyObject* bin, PyObject* value, ByteBuffer* out);

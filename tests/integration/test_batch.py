@@ -92,6 +92,19 @@ async def test_malformed_key_in_batch_names_its_index(db: Db, ns: str, set_name:
     assert _core.debug_counters()["live_commands"] == 0
 
 
+async def test_more_ops_than_a_message_carries_is_refused(
+    db: Db, ns: str, set_name: str
+) -> None:
+    # The op count is a 16-bit header field: 65536 names must not wrap to 0.
+    key = (ns, set_name, "wide")
+    await db.put(key, {"a": 1})
+    assert await db.batch_read([key], ["a"] * 65535) == {"wide": {"a": 1}}
+    with pytest.raises(ParamError, match="65536 operations"):
+        await db.batch_read([key], ["a"] * 65536)
+    with pytest.raises(ParamError, match="at most 65535"):
+        await db.batch_write([(key, {f"b{i}": i for i in range(65536)})])
+
+
 async def test_batch_write(db: Db, ns: str, set_name: str) -> None:
     keys = [(ns, set_name, i) for i in range(5)]
     result = await db.batch_write(
