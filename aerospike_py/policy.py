@@ -382,7 +382,9 @@ class ClientConfig(TypedDict, total=False):
 
     aerospike-py keys: ``hosts`` (``[(host, port)]`` or ``"host:port"``),
     ``cluster_name`` (checked against the server's), ``auth_mode``
-    (``AUTH_*``), ``user``, ``password``, ``timeout`` (connect/login ms),
+    (``AUTH_*``), ``user``, ``password`` (login is not built yet: a client
+    configured with credentials refuses to connect, with ``ClientError``),
+    ``timeout`` (connect ms),
     ``idle_timeout`` (ms a pooled connection may stay idle),
     ``max_conns_per_node``, ``min_conns_per_node``, ``conn_pools_per_node``,
     ``tend_interval`` (ms), ``use_services_alternate``,
@@ -393,10 +395,13 @@ class ClientConfig(TypedDict, total=False):
     Additions: ``policies`` (:class:`ClientPolicies`), ``tls``
     (:class:`TLSConfig`; hosts may then carry a TLS name as third element),
     ``rack_aware``/``rack_id``/``rack_ids`` (rack of this client, used with
-    ``POLICY_REPLICA_PREFER_RACK``), ``app_id`` (reported to the server),
-    ``login_timeout_ms``, ``max_error_rate`` and ``error_rate_window``
-    (per-node circuit breaker: at most ``max_error_rate`` errors per
-    ``error_rate_window`` tend intervals; 0 disables).
+    ``POLICY_REPLICA_PREFER_RACK``), ``max_error_rate`` and
+    ``error_rate_window`` (per-node circuit breaker: once a node has cost
+    ``max_error_rate`` connections, through network errors, timeouts or
+    malformed replies, within ``error_rate_window`` tend intervals, commands
+    skip it with ``MaxErrorRateExceeded`` until the window ends; 0 disables).
+    Accepted for compatibility and not acted on yet: ``app_id`` (not sent
+    to the server) and ``login_timeout_ms`` (no login handshake).
     """
 
     hosts: list[tuple[str, int] | tuple[str, int, str] | str]

@@ -252,6 +252,10 @@ void BatchExecution::Route(absl::Span<const uint32_t> keys, uint32_t attempt_no)
 
 void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
                           uint32_t attempt_no) {
+  if (Status open = engine_->CheckErrorRate(*node); !open.ok()) {
+    RetryLater(std::vector<uint32_t>(keys.begin(), keys.end()), attempt_no, open);
+    return;
+  }
   auto owned = std::make_unique<Chunk>(this, next_chunk_id_++);
   Chunk* chunk = owned.get();
   chunks_.push_back(std::move(owned));

@@ -12,6 +12,7 @@
 #include "client/log_queue.h"
 #include "client/record_execution.h"
 #include "io/address.h"
+#include "io/connection_pool.h"
 #include "io/node_io.h"
 
 namespace aerospike_py::client {
@@ -35,6 +36,15 @@ Status ValidateConfig(const ClientConfig& c) {
   }
   if (c.max_keys_per_batch_request == 0) {
     return absl::InvalidArgumentError("max_keys_per_batch_request must be at least 1");
+  }
+  // Login (the admin LOGIN command and a session token on every new
+  // connection) is not built yet. Ignoring the credentials would surface
+  // on a secured cluster as NOT_AUTHENTICATED on the first command, far
+  // from the cause; refusing here names it.
+  if (!c.user.empty()) {
+    return absl::UnimplementedError(
+        "user/password authentication is not supported by this version of aerospike_py; "
+        "connect without credentials (server security disabled)");
   }
   return absl::OkStatus();
 }
@@ -73,6 +83,8 @@ ResultCode ResultForStatus(const Status& status) {
       return ResultCode::kClientParam;
     case absl::StatusCode::kResourceExhausted:
       return ResultCode::kNoMoreConnections;
+    case absl::StatusCode::kAborted:
+      return ResultCode::kMaxErrorRate;
     default:
       return ResultCode::kClientError;
   }
@@ -80,6 +92,7 @@ ResultCode ResultForStatus(const Status& status) {
 
 bool IsRetryable(const Status& status) {
   return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kAborted ||
          status.code() == absl::StatusCode::kDeadlineExceeded;
 }
 
@@ -363,6 +376,30 @@ void Engine::OnNodeTrouble() {
   ArmTend(0);
 }
 
+Status Engine::CheckErrorRate(const cluster::Node& node) const {
+  if (config_.max_error_rate == 0) return absl::OkStatus();
+  const io::NodeIo* nio = io::NodeIo::Of(node);
+  if (nio == nullptr) return absl::OkStatus();
+  const uint32_t errors = nio->data_pool()->errors_in_window();
+  if (errors < config_.max_error_rate) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("node ", node.name(), " had ", errors,
+                                         " errors in the current window (max_error_rate ",
+                                         config_.max_error_rate, "); it is skipped until the ",
+                                         "window ends"));
+}
+
+void Engine::RollErrorWindow() {
+  if (config_.max_error_rate == 0) return;
+  const int64_t now = loop_->NowMs();
+  const int64_t window_ms =
+      static_cast<int64_t>(config_.error_rate_window) * config_.tend_interval_ms;
+  if (now - error_window_start_ms_ < window_ms) return;
+  error_window_start_ms_ = now;
+  for (const auto& node : cluster_->nodes()) {
+    if (io::NodeIo* nio = io::NodeIo::Of(*node)) nio->data_pool()->ResetErrorWindow();
+  }
+}
+
 void Engine::OnLoopIteration() {
   finished_.clear();
   if (transport_) transport_->Sweep();
@@ -426,6 +463,7 @@ void Engine::OnPartitionsChanged() {
 
 void Engine::OnTendComplete() {
   PublishNodes();
+  RollErrorWindow();
   if (connect_waiters_.empty()) return;
   std::vector<Execution*> waiters = connect_waiters_;
   if (cluster_->usable()) {

@@ -71,8 +71,15 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   // A command could not reach a node: tend now (at most every 100 ms)
   // rather than at the next interval, so the map follows a dead node fast.
   void OnNodeTrouble();
+  // Not OK when the node's circuit breaker is open: max_error_rate errors
+  // in the current window (an Aborted status, which retries elsewhere and
+  // surfaces as MAX_ERROR_RATE).
+  Status CheckErrorRate(const cluster::Node& node) const;
 
  private:
+  // Starts a new error-rate window every error_rate_window tend intervals.
+  void RollErrorWindow();
+
   explicit Engine(ClientConfig config);
 
   // EventLoop::Owner
@@ -130,6 +137,7 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   std::vector<proto::DigestRequest> digest_requests_;
   uint32_t rotation_ = 0;
   int64_t last_tend_ms_ = 0;
+  int64_t error_window_start_ms_ = 0;
   std::atomic<bool> joined_{false};
 };
 

@@ -152,6 +152,10 @@ void RecordExecution::NextAttempt() {
     Retry(absl::UnavailableError(absl::StrCat("node ", node->name(), " has no connections")));
     return;
   }
+  if (Status open = engine_->CheckErrorRate(*node); !open.ok()) {
+    Retry(open);
+    return;
+  }
   node_ = node->shared_from_this();
   cmd_->node = node->name();
   int64_t deadline = 0;

@@ -6,6 +6,18 @@
 #include "io/event_loop.h"
 
 namespace aerospike_py::io {
+namespace {
+
+// Failures that count against the node's error rate: the connection broke,
+// could not be opened, or carried bytes that are not an answer. Timeouts
+// count where they happen (OnTimeout, AbortAfterTimeout), and only while an
+// answer was awaited: waiting for a pooled connection is local congestion.
+bool CostsTheNode(const Status& why) {
+  return why.code() == absl::StatusCode::kUnavailable ||
+         why.code() == absl::StatusCode::kDataLoss;
+}
+
+}  // namespace
 
 void Attempt::Begin(EventLoop* loop, absl::Span<const ByteSpan> request, int64_t deadline_ms) {
   Abort();
@@ -65,6 +77,7 @@ void Attempt::AbortAfterTimeout() {
   if (state_ == State::kExchanging && conn_ != nullptr) {
     timer_.Cancel();
     state_ = State::kIdle;
+    if (pool_ != nullptr) pool_->CountError();
     DropTimedOut(absl::DeadlineExceededError("command timed out mid-answer"));
   }
   Abort();  // whatever else is held
@@ -84,6 +97,7 @@ void Attempt::DropTimedOut(const Status& why) {
 void Attempt::Fail(const Status& why) {
   timer_.Cancel();
   state_ = State::kDone;
+  if (pool_ != nullptr && CostsTheNode(why)) pool_->CountError();
   listener_->OnAttemptDone(why);  // last: may destroy or restart us
 }
 
@@ -95,6 +109,7 @@ void Attempt::OnTimeout() {
                                                               " within the socket timeout"))
                    : absl::DeadlineExceededError("timed out waiting for a connection");
   state_ = State::kDone;  // Abort() must not re-arm anything
+  if (pool_ != nullptr && exchanging) pool_->CountError();
   if (pool_ != nullptr && !exchanging) pool_->CancelWait(this);
   if (conn_ != nullptr) DropTimedOut(why);
   if (fresh_ != nullptr) {

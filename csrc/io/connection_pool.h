@@ -63,6 +63,15 @@ class ConnectionPool : public ConnectionOwner {
   size_t waiter_count() const { return waiters_; }
   size_t recovering_count() const { return recovering_.size(); }
 
+  // The node's circuit breaker (ClientConfig::max_error_rate): attempts
+  // on this pool that cost a connection (connect or socket failure,
+  // timeout, malformed answer) since the window began. Commands stop
+  // using the node once the count reaches the limit; the engine resets
+  // it every error_rate_window tends.
+  void CountError() { ++errors_in_window_; }
+  uint32_t errors_in_window() const { return errors_in_window_; }
+  void ResetErrorWindow() { errors_in_window_ = 0; }
+
  private:
   class Recovery;
   void EndRecovery(Recovery* r);
@@ -86,6 +95,7 @@ class ConnectionPool : public ConnectionOwner {
   PoolWaiter* head_ = nullptr;
   PoolWaiter* tail_ = nullptr;
   size_t waiters_ = 0;
+  uint32_t errors_in_window_ = 0;
   std::vector<std::unique_ptr<Recovery>> recovering_;
 };
 

@@ -34,6 +34,7 @@ class NodeIo : public cluster::NodeExtension {
   }
 
   ConnectionPool* data_pool() { return data_.get(); }
+  const ConnectionPool* data_pool() const { return data_.get(); }
   ConnectionPool* tend_pool() { return tend_.get(); }
   const SocketAddress& address() const { return address_; }
 

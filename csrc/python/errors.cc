@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "client/execution.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -61,18 +62,10 @@ PyObject* RaiseFormatted(ModuleState* st, int code, const char* format, va_list 
 
 int CodeForStatus(const Status& status, ResultCode result) {
   if (ToInt(result) < 0) return ToInt(result);
-  switch (status.code()) {
-    case absl::StatusCode::kInvalidArgument:
-      return ToInt(ResultCode::kClientParam);
-    case absl::StatusCode::kDeadlineExceeded:
-      return ToInt(ResultCode::kTimeout);
-    case absl::StatusCode::kUnavailable:
-      return ToInt(ResultCode::kConnection);
-    case absl::StatusCode::kCancelled:
-      return ToInt(ResultCode::kClientAbort);
-    default:
-      return ToInt(ResultCode::kClientError);
-  }
+  // Admission control gave up waiting: aerospike-py's BackpressureError
+  // carries the generic client code.
+  if (status.code() == absl::StatusCode::kResourceExhausted) return ToInt(ResultCode::kClientError);
+  return ToInt(client::ResultForStatus(status));
 }
 
 PyObject* NewError(ModuleState* st, int code, std::string_view msg, bool in_doubt,

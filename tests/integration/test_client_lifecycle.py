@@ -130,3 +130,20 @@ async def test_default_policies_from_config(aerospike_server: ServerHandle, key:
         await db.put(key, {"a": 2}, meta={"ttl": aerospike_py.TTL_CLIENT_DEFAULT})
         assert 290 <= (await db.get(key)).meta.ttl <= 301
         await close(client)
+
+
+async def test_credentials_are_refused_until_login_exists(aerospike_server: ServerHandle) -> None:
+    # Login is not built: connecting with credentials must say so rather
+    # than fail later with NOT_AUTHENTICATED on a secured cluster.
+    config = {**aerospike_server.client_config(), "user": "u", "password": "p"}
+    with pytest.raises(ClientError, match="authentication is not supported"):
+        aerospike_py.client(config).connect()
+    with pytest.raises(ClientError, match="authentication is not supported"):
+        await aerospike_py.async_client(config).connect()
+    plain = aerospike_py.client(aerospike_server.client_config())
+    with pytest.raises(ClientError, match="authentication is not supported"):
+        plain.connect("u", "p")
+    assert not plain.is_connected()
+    plain.connect()
+    assert plain.is_connected()
+    plain.close()
