@@ -145,8 +145,11 @@ TEST_F(ClusterOpsTest, NodeStoppedMidLoad) {
     const int64_t ms = (done->timings.completed - done->timings.submitted) / 1000000;
     worst_ms = std::max(worst_ms, ms);
   }
-  // Every command resolved within its total timeout (plus scheduling slack).
-  EXPECT_LE(worst_ms, kTotal + 250);
+  // Every command resolved within its total timeout, plus scheduling slack.
+  // Alone this run's worst is ~1 ms (~70 ms beside two CPU hogs); under
+  // ctest -j on two shared cores a command that did time out has been seen
+  // to fire 287 ms late, so the slack is sized for a starved event thread.
+  EXPECT_LE(worst_ms, kTotal + 500);
   // The client drops the node and everything succeeds on the other two.
   EXPECT_TRUE(WaitFor([&] { return client->NodeNames().size() == 2; }, 3000));
   std::this_thread::sleep_for(std::chrono::milliseconds(150));  // a tend reads the new map
