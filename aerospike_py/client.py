@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, cast, overload
 
@@ -57,14 +57,24 @@ def _batch_budget_ms(config: Mapping[str, Any], policy: Mapping[str, Any] | None
 class _RetryState:
     """Bookkeeping of a batch_write retry loop (shared by both clients)."""
 
-    def __init__(self, records: list[Any], retry: int, budget_ms: int) -> None:
-        self.records = records
+    def __init__(self, first: BatchWriteResult, retry: int, budget_ms: int, started: float) -> None:
+        self.batch_records: list[BatchRecord] = list(first.batch_records)
         self.max_attempts = retry + 1
         self.attempts = 1
         self.budget_s = budget_ms / 1000.0
-        self.started = time.monotonic()
+        self.started = started
         self.truncated = False
-        self.batch_records: list[BatchRecord] = []
+
+    def rounds(self) -> Iterator[tuple[list[int], float]]:
+        """Each further attempt: the indexes still failing, and the delay to wait first."""
+        while self.attempts < self.max_attempts:
+            indexes = self.pending()
+            if not indexes:
+                return
+            delay = self.backoff()
+            if delay is None:
+                return
+            yield indexes, delay
 
     def pending(self) -> list[int]:
         return [i for i, br in enumerate(self.batch_records) if br.result in _RETRYABLE]
@@ -91,6 +101,36 @@ class _RetryState:
             unresolved=len(self.pending()),
         )
         return BatchWriteResult(self.batch_records, info)
+
+
+def _retry_batch(
+    state: _RetryState, resend: Callable[[list[int]], BatchWriteResult]
+) -> BatchWriteResult:
+    """Runs the retry rounds of a blocking batch write."""
+    for indexes, delay in state.rounds():
+        time.sleep(delay)
+        try:
+            again = resend(indexes)
+        except AerospikeError:
+            state.attempts += 1  # the whole attempt failed: try again
+            continue
+        state.merge(indexes, again)
+    return state.result()
+
+
+async def _aretry_batch(
+    state: _RetryState, resend: Callable[[list[int]], Awaitable[BatchWriteResult]]
+) -> BatchWriteResult:
+    """Runs the retry rounds of an asyncio batch write."""
+    for indexes, delay in state.rounds():
+        await asyncio.sleep(delay)
+        try:
+            again = await resend(indexes)
+        except AerospikeError:
+            state.attempts += 1  # the whole attempt failed: try again
+            continue
+        state.merge(indexes, again)
+    return state.result()
 
 __all__ = ["AsyncClient", "Client", "async_client", "client"]
 
@@ -144,23 +184,12 @@ class Client(_core.Client):
         records = cast(Sequence[tuple[Any, ...]], records)
         if _check_retry(retry) == 0:
             return super().batch_write(records, policy)
-        state = _RetryState(list(records), retry, _batch_budget_ms(self._config, policy))
-        state.batch_records = list(super().batch_write(state.records, policy).batch_records)
-        while state.attempts < state.max_attempts:
-            indexes = state.pending()
-            if not indexes:
-                break
-            delay = state.backoff()
-            if delay is None:
-                break
-            time.sleep(delay)
-            try:
-                again = super().batch_write([state.records[i] for i in indexes], policy)
-            except AerospikeError:
-                state.attempts += 1  # the whole attempt failed: try again
-                continue
-            state.merge(indexes, again)
-        return state.result()
+        items = list(records)
+        send = super().batch_write
+        started = time.monotonic()
+        budget = _batch_budget_ms(self._config, policy)
+        state = _RetryState(send(items, policy), retry, budget, started)
+        return _retry_batch(state, lambda indexes: send([items[i] for i in indexes], policy))
 
     def batch_write_numpy(
         self,
@@ -182,26 +211,15 @@ class Client(_core.Client):
         """
         if _check_retry(retry) == 0:
             return super().batch_write_numpy(data, namespace, set_name, _dtype, key_field, policy)
-        state = _RetryState(list(range(len(data))), retry, _batch_budget_ms(self._config, policy))
-        first = super().batch_write_numpy(data, namespace, set_name, _dtype, key_field, policy)
-        state.batch_records = list(first.batch_records)
-        while state.attempts < state.max_attempts:
-            indexes = state.pending()
-            if not indexes:
-                break
-            delay = state.backoff()
-            if delay is None:
-                break
-            time.sleep(delay)
-            try:
-                again = super().batch_write_numpy(
-                    data[indexes], namespace, set_name, _dtype, key_field, policy
-                )
-            except AerospikeError:
-                state.attempts += 1
-                continue
-            state.merge(indexes, again)
-        return state.result()
+        send = super().batch_write_numpy
+        started = time.monotonic()
+        budget = _batch_budget_ms(self._config, policy)
+        first = send(data, namespace, set_name, _dtype, key_field, policy)
+        state = _RetryState(first, retry, budget, started)
+        return _retry_batch(
+            state,
+            lambda indexes: send(data[indexes], namespace, set_name, _dtype, key_field, policy),
+        )
 
     def connect(self, username: str | None = None, password: str | None = None) -> Client:
         """Connect to the cluster and return ``self``.
@@ -271,24 +289,12 @@ class AsyncClient(_core.AsyncClient):
         records = cast(Sequence[tuple[Any, ...]], records)
         if _check_retry(retry) == 0:
             return await super().batch_write(records, policy)
-        state = _RetryState(list(records), retry, _batch_budget_ms(self._config, policy))
-        first = await super().batch_write(state.records, policy)
-        state.batch_records = list(first.batch_records)
-        while state.attempts < state.max_attempts:
-            indexes = state.pending()
-            if not indexes:
-                break
-            delay = state.backoff()
-            if delay is None:
-                break
-            await asyncio.sleep(delay)
-            try:
-                again = await super().batch_write([state.records[i] for i in indexes], policy)
-            except AerospikeError:
-                state.attempts += 1
-                continue
-            state.merge(indexes, again)
-        return state.result()
+        items = list(records)
+        send = super().batch_write
+        started = time.monotonic()
+        budget = _batch_budget_ms(self._config, policy)
+        state = _RetryState(await send(items, policy), retry, budget, started)
+        return await _aretry_batch(state, lambda indexes: send([items[i] for i in indexes], policy))
 
     async def batch_write_numpy(  # type: ignore[override]
         self,
@@ -305,26 +311,15 @@ class AsyncClient(_core.AsyncClient):
             return await super().batch_write_numpy(
                 data, namespace, set_name, _dtype, key_field, policy
             )
-        state = _RetryState(list(range(len(data))), retry, _batch_budget_ms(self._config, policy))
-        first = await super().batch_write_numpy(data, namespace, set_name, _dtype, key_field, policy)
-        state.batch_records = list(first.batch_records)
-        while state.attempts < state.max_attempts:
-            indexes = state.pending()
-            if not indexes:
-                break
-            delay = state.backoff()
-            if delay is None:
-                break
-            await asyncio.sleep(delay)
-            try:
-                again = await super().batch_write_numpy(
-                    data[indexes], namespace, set_name, _dtype, key_field, policy
-                )
-            except AerospikeError:
-                state.attempts += 1
-                continue
-            state.merge(indexes, again)
-        return state.result()
+        send = super().batch_write_numpy
+        started = time.monotonic()
+        budget = _batch_budget_ms(self._config, policy)
+        first = await send(data, namespace, set_name, _dtype, key_field, policy)
+        state = _RetryState(first, retry, budget, started)
+        return await _aretry_batch(
+            state,
+            lambda indexes: send(data[indexes], namespace, set_name, _dtype, key_field, policy),
+        )
 
     async def connect(
         self, username: str | None = None, password: str | None = None

@@ -44,6 +44,7 @@ FAULT_KINDS: dict[str, int] = {
     "drop_mid_reply": 2,
     "garbage": 3,
     "stop_answering": 4,
+    "key_busy": 5,
 }
 
 #: Which replies a fault applies to: every reply, AS_MSG (data) replies
@@ -204,7 +205,9 @@ class EmbeddedServer:
             kind: ``"delay"`` (hold each reply ``delay_ms``), ``"drop_mid_reply"``
                 (send half a reply, then close), ``"garbage"`` (send bytes
                 that are not a frame), ``"stop_answering"`` (read requests,
-                never reply) or ``"none"``.
+                never reply), ``"key_busy"`` (answer every record of a reply,
+                single or batch row, with KEY_BUSY (14) without executing
+                it) or ``"none"``.
             delay_ms: for ``"delay"``.
             count: replies to affect before the fault clears itself; 0 means
                 until :meth:`clear_faults`.

@@ -257,7 +257,7 @@ PyObject* Server_set_fault(PyObject* op, PyObject* args, PyObject* kwargs) {
                                    &delay_ms, &count)) {
     return nullptr;
   }
-  if (kind < 0 || kind > static_cast<int>(FaultKind::kStopAnswering) || scope < 0 ||
+  if (kind < 0 || kind > static_cast<int>(FaultKind::kKeyBusy) || scope < 0 ||
       scope > static_cast<int>(FaultScope::kInfo)) {
     PyErr_SetString(PyExc_ValueError, "unknown fault kind or scope");
     return nullptr;

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/result_code.h"
 
 namespace aerospike_py::server {
 
@@ -96,7 +97,12 @@ void Connection::HandleFrames() {
       continue;
     }
     ByteBuffer reply;
-    if (processor->Handle(node_->index(), frame, &reply) == FrameOutcome::kClose) {
+    if (fault.kind == FaultKind::kKeyBusy) {
+      processor->set_forced_record_result(static_cast<uint8_t>(ResultCode::kKeyBusy));
+    }
+    const FrameOutcome outcome = processor->Handle(node_->index(), frame, &reply);
+    processor->set_forced_record_result(0);
+    if (outcome == FrameOutcome::kClose) {
       close_after_write_ = true;
       stop_reading_ = true;
       break;
@@ -113,8 +119,12 @@ void Connection::HandleFrames() {
       case FaultKind::kGarbage:
         pending_.Append(kGarbage, sizeof(kGarbage));
         break;
-      default:  // no fault, but earlier replies are held: keep the order
-        QueueDelayed(std::move(reply), 0);
+      default:  // a well-formed reply (no fault, or key_busy answers)
+        if (delayed_.empty()) {
+          pending_.Append(reply.data(), reply.size());
+        } else {
+          QueueDelayed(std::move(reply), 0);  // earlier replies are held: keep the order
+        }
         break;
     }
   }

@@ -258,6 +258,8 @@ uint8_t Processor::ExecuteRecord(int node, const MsgHeader& h, Namespace* ns,
     rc = Code(ResultCode::kUnsupportedFeature);  // no UDF engine (yet)
   } else if (f.has_mrt || (h.info4 & 0x1F) != 0) {
     rc = Code(ResultCode::kEnterpriseOnly);  // transactions are EE-only
+  } else if (forced_record_result_ != 0) {
+    rc = forced_record_result_;
   }
   if (rc != kOk) {
     AppendStatus(out, rc, nullptr, index);

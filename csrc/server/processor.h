@@ -84,6 +84,11 @@ class Processor {
   // The value of a single info command (no echo, no newline).
   std::string InfoValue(int node, std::string_view command);
 
+  // Fault injection (FaultKind::kKeyBusy): while non-zero, every record
+  // command, single or batch row, is answered with this result code and
+  // not executed. The event thread sets it around one frame.
+  void set_forced_record_result(uint8_t code) { forced_record_result_ = code; }
+
  private:
   FrameOutcome HandleMessage(int node, ByteSpan body, ByteBuffer* out);
   void HandleAdmin(ByteSpan body, ByteBuffer* out);
@@ -120,6 +125,7 @@ class Processor {
   std::string TruncateInfo(std::string_view params, bool whole_namespace);
 
   ServerState* state_;
+  uint8_t forced_record_result_ = 0;
   Clock clock_;
 };
 

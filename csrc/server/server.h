@@ -53,6 +53,7 @@ enum class FaultKind : uint8_t {
   kDropMidReply = 2,   // send the first half of a reply, then close
   kGarbage = 3,        // send bytes that are not a valid frame instead
   kStopAnswering = 4,  // read requests, never reply (connections stay open)
+  kKeyBusy = 5,        // answer every record (single or batch row) KEY_BUSY, unexecuted
 };
 
 // Which replies a fault applies to.

@@ -69,6 +69,25 @@ size_t LastFrameSize(const ByteBuffer& bytes) {
   return last;
 }
 
+// The key_busy fault: every record, single or batch row, is answered
+// KEY_BUSY and nothing is executed; the store is untouched.
+TEST(Batch, ForcedRecordResultAnswersEveryRowUnexecuted) {
+  Harness h;
+  Seed(h, 3);
+  h.processor().set_forced_record_result(14);
+  EXPECT_EQ(h.One(GetReq(0)).rc(), 14);
+  EXPECT_EQ(h.One(PutReq(0, {Write("a", Value::Int(100))})).rc(), 14);
+  BatchBuilder b;
+  b.env.batch_flags = p::batch_flags::kRespondAllKeys | p::batch_flags::kReportErrorRecord;
+  auto* shape = b.Shape(p::info1::kRead | p::info1::kGetAll);
+  for (int i = 0; i < 4; ++i) b.Add(i, shape);
+  auto busy = h.Run(b.Encode());
+  ASSERT_EQ(busy.size(), 5u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(busy[i].rc(), 14) << i;
+  h.processor().set_forced_record_result(0);
+  EXPECT_EQ(h.One(GetReq(0)).Int("a"), 0);  // the forced put did not apply
+}
+
 TEST(Batch, ReadsAnswerEveryRowInOrderThenLast) {
   Harness h;
   Seed(h, 7);

@@ -171,6 +171,7 @@ class Harness {
   }
 
   ServerState& state() { return *state_; }
+  Processor& processor() { return *processor_; }
   const ByteBuffer& last_bytes() const { return last_bytes_; }
 
  private:
