@@ -21,6 +21,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tomllib
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -89,7 +90,10 @@ DEBUG = _flag("ASPY_DEBUG")
 SANITIZE = _flag("ASPY_SANITIZE")
 STATIC = _flag("ASPY_STATIC")
 
-compile_args = ["-std=c++20", "-fvisibility=hidden", "-Wall", "-Wextra",
+with open(os.path.join(HERE, "pyproject.toml"), "rb") as _f:
+    VERSION = tomllib.load(_f)["project"]["version"]
+
+compile_args = [f'-DASPY_VERSION="{VERSION}"', "-std=c++20", "-fvisibility=hidden", "-Wall", "-Wextra",
                 "-Wno-missing-field-initializers", "-Wno-unused-parameter"]
 compile_args += _pkg_config("--cflags", "libuv", *ABSL_PACKAGES)
 if DEBUG or SANITIZE:

@@ -400,8 +400,10 @@ class ClientConfig(TypedDict, total=False):
     ``max_error_rate`` connections, through network errors, timeouts or
     malformed replies, within ``error_rate_window`` tend intervals, commands
     skip it with ``MaxErrorRateExceeded`` until the window ends; 0 disables).
-    Accepted for compatibility and not acted on yet: ``app_id`` (not sent
-    to the server) and ``login_timeout_ms`` (no login handshake).
+    ``app_id``: reported to servers of version 8.1 and later with
+    ``user-agent-set`` (as the official clients do), with this client's
+    version. Accepted for compatibility and not acted on yet:
+    ``login_timeout_ms`` (no login handshake).
     """
 
     hosts: list[tuple[str, int] | tuple[str, int, str] | str]

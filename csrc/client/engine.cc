@@ -11,6 +11,7 @@
 #include "client/info_execution.h"
 #include "client/log_queue.h"
 #include "client/record_execution.h"
+#include "client/user_agent.h"
 #include "io/address.h"
 #include "io/connection_pool.h"
 #include "io/node_io.h"
@@ -213,6 +214,7 @@ void Engine::OnLoopStart() {
   options.cluster_name = config_.cluster_name;
   options.rack_aware = config_.rack_aware;
   options.use_alternate_addresses = config_.use_services_alternate;
+  options.user_agent = UserAgent(config_.app_id);
   cluster_ = std::make_unique<cluster::Cluster>(std::move(options), transport_.get(), this);
   cluster_->Tend();
   ArmTend(config_.tend_interval_ms);

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "proto/info.h"
@@ -216,6 +217,27 @@ void Cluster::AddNode(const ValidatedNode& validated, const proto::Endpoint& add
   Log(LogLevel::kInfo,
       absl::StrCat("node ", node->name(), " added at ", EndpointText(address)));
   listener_->OnNodeAdded(*node);
+  SendUserAgent(*node);
+}
+
+void Cluster::SendUserAgent(Node& node) {
+  if (options_.user_agent.empty() || !node.features().user_agent) return;
+  std::string request =
+      absl::StrCat("user-agent-set:value=", absl::Base64Escape(options_.user_agent), "\n");
+  transport_->InfoToNode(node, std::move(request),
+                         [this, name = node.name()](StatusOr<std::string> body) {
+    if (shutdown_) return;
+    std::string_view value;
+    if (body.ok()) {
+      for (const proto::InfoPair& pair : proto::ParseInfoResponse(*body)) value = pair.value;
+    }
+    if (!body.ok() || value != "ok") {
+      // Older servers and proxies may refuse it; commands are unaffected.
+      Log(LogLevel::kDebug,
+          absl::StrCat("user-agent-set on node ", name, " answered ",
+                       body.ok() ? std::string(value) : StatusText(body.status())));
+    }
+  });
 }
 
 void Cluster::NodeFailed(Node& node, const Status& status, std::string_view what) {

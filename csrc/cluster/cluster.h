@@ -45,6 +45,10 @@ struct ClusterOptions {
   // Use the nodes' alternate (e.g. public/NAT) addresses: `peers-clear-alt`.
   bool use_alternate_addresses = false;
   uint32_t max_tend_failures = 5;
+  // What the client tells each node about itself (`user-agent-set`, sent
+  // once when a node of build 8.1 or later joins): "1,<client>-<version>,
+  // <app id>", base64-encoded on the wire. Empty: not sent.
+  std::string user_agent;
 };
 
 class Cluster {
@@ -104,6 +108,10 @@ class Cluster {
   uint64_t rounds_completed_ = 0;
   bool shutdown_ = false;
   std::string last_error_;
+
+  // Sends options_.user_agent to a node that just joined; the answer only
+  // matters to the log.
+  void SendUserAgent(Node& node);
 };
 
 }  // namespace aerospike_py::cluster

@@ -30,6 +30,7 @@ struct NodeFeatures {
   bool pscans = false;
   bool query_show = false;
   bool pquery = false;
+  bool user_agent = false;  // build >= 8.1: takes `user-agent-set`
   // Parsed `build` (0.0.0.0 when not answered).
   int version[4] = {0, 0, 0, 0};
 };

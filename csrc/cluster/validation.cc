@@ -85,6 +85,7 @@ StatusOr<ValidatedNode> ValidateNodeAnswer(std::string_view body,
   bool version_ok = false;
   if (have_build && ParseBuildVersion(build, out.features.version)) {
     version_ok = VersionAtLeast(out.features.version, 4, 9, 0, 3);
+    out.features.user_agent = VersionAtLeast(out.features.version, 8, 1, 0, 0);
   }
   if (have_features) {
     for (std::string_view token : Split(features, ';', /*skip_empty=*/true)) {

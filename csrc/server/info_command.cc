@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "proto/info.h"
@@ -170,7 +171,24 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
     }
     return v;
   }
-  if (name == "user-agent-set") return "ok";
+  if (name == "user-agent-set") {
+    std::string_view value = Param(params, "value");
+    std::string decoded;
+    if (value.empty() || !absl::Base64Unescape(AbslView(value), &decoded)) {
+      return "ERROR:4:invalid user-agent";
+    }
+    ++state_->user_agents[{node, std::string(value)}];
+    return "ok";
+  }
+  if (name == "user-agents") {
+    std::string v;
+    for (const auto& [key, count] : state_->user_agents) {
+      if (key.first != node) continue;
+      if (!v.empty()) v += ';';
+      absl::StrAppend(&v, "user-agent=", key.second, ":count=", count);
+    }
+    return v;
+  }
   if (name == "truncate") return TruncateInfo(params, false);
   if (name == "truncate-namespace") return TruncateInfo(params, true);
   if (name == "sindex-list" || name == "sindex") return "";

@@ -59,6 +59,9 @@ struct ServerState {
   static constexpr size_t kMaxJobs = 1000;
   std::map<std::pair<int, uint64_t>, BackgroundJob> jobs;
   std::deque<std::pair<int, uint64_t>> job_order;
+  // `user-agent-set` values (base64, as sent) by node, with how many times
+  // each was set; reported by the `user-agents` info command.
+  std::map<std::pair<int, std::string>, uint64_t> user_agents;
 };
 
 // What the caller must do with the connection after a frame.

@@ -147,3 +147,26 @@ async def test_credentials_are_refused_until_login_exists(aerospike_server: Serv
     plain.connect()
     assert plain.is_connected()
     plain.close()
+
+
+async def test_the_client_reports_its_user_agent() -> None:
+    # Servers 8.1+ learn each client's version and app_id through
+    # user-agent-set (the embedded server reports what it was told).
+    import base64
+
+    from aerospike_py.testing import EmbeddedServer
+
+    with EmbeddedServer() as server:
+        async with aerospike_py.async_client({"hosts": server.hosts, "app_id": "recsys"}):
+            pass
+        with aerospike_py.client({"hosts": server.hosts}):
+            pass
+        agents = {}
+        for item in server.info("user-agents").split(";"):
+            value, count = item.removeprefix("user-agent=").split(":count=")
+            agents[base64.b64decode(value).decode()] = int(count)
+    version = aerospike_py.__version__
+    assert agents == {
+        f"1,aerospike_py-{version},recsys": 1,
+        f"1,aerospike_py-{version},not-set": 1,
+    }

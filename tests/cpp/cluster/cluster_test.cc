@@ -74,6 +74,37 @@ TEST(ClusterTest, SingleSeedBecomesUsable) {
   EXPECT_EQ(l.tends, 2);
 }
 
+TEST(ClusterTest, UserAgentIsSentOnceToEachNodeThatTakesIt) {
+  FakeTransport t;
+  FakeNode& a = t.Add("127.0.0.1", 3000, "A");
+  FakeNode& b = t.Add("127.0.0.1", 3001, "B");
+  b.build = "7.2.0.1";  // before user-agent-set existed
+  a.replicas = StripedReplicas("test", 0, 1, 1);
+  b.replicas = a.replicas;
+  RecordingListener l;
+  ClusterOptions o = Seeds({{"127.0.0.1", 3000}, {"127.0.0.1", 3001}});
+  o.user_agent = "1,aerospike_py-0.1.0,recsys";
+  Cluster c(o, &t, &l);
+  c.Tend();
+  c.Tend();
+  ASSERT_EQ(c.nodes().size(), 2u);
+  std::vector<std::string> sent;
+  for (const std::string& line : t.log) {
+    if (line.find("user-agent-set") != std::string::npos) sent.push_back(line);
+  }
+  // base64("1,aerospike_py-0.1.0,recsys")
+  EXPECT_EQ(sent, std::vector<std::string>{
+                      "127.0.0.1:3000 <- user-agent-set:value=MSxhZXJvc3Bpa2VfcHktMC4xLjAscmVjc3lz\n"});
+
+  FakeTransport quiet_t;
+  quiet_t.Add("127.0.0.1", 3000, "A").replicas = StripedReplicas("test", 0, 1, 1);
+  Cluster quiet(Seeds({{"127.0.0.1", 3000}}), &quiet_t, &l);  // no user agent configured
+  quiet.Tend();
+  for (const std::string& line : quiet_t.log) {
+    EXPECT_EQ(line.find("user-agent-set"), std::string::npos) << line;
+  }
+}
+
 TEST(ClusterTest, ValidationRejectsBadNodes) {
   EXPECT_FALSE(ValidateNodeAnswer("node\tA\npartition-generation\t-1\nbuild\t8.1.2.0\n", "", "").ok());
   EXPECT_FALSE(ValidateNodeAnswer("node\t\npartition-generation\t1\nbuild\t8.1.2.0\n", "", "").ok());

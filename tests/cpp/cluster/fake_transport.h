@@ -113,6 +113,7 @@ class FakeTransport : public InfoTransport {
       else if (line == "rebalance-generation") value = absl::StrCat(n.rebalance_generation);
       else if (line == "replicas") value = n.replicas;
       else if (line == "rack-ids") value = n.rack_ids;
+      else if (line.substr(0, 21) == "user-agent-set:value=") value = "ok";
       else if (line == "peers-clear-std" || line == "peers-clear-alt") {
         proto::PeersValue pv;
         pv.generation = n.peers_generation;

@@ -30,6 +30,20 @@ TEST(Info, LineWithoutNewlineIsNotRun) {
   EXPECT_EQ(h.Run(req)[0].info, "node\tN1\n");
 }
 
+TEST(Info, UserAgentsAreRecordedPerNode) {
+  ServerOptions o;
+  o.nodes = 2;
+  Harness h(o);
+  EXPECT_EQ(h.Info("user-agents"), "");
+  EXPECT_EQ(h.Info("user-agent-set:value=MSxjLTcuNS4wLG5vdC1zZXQ="), "ok");  // 1,c-7.5.0,not-set
+  EXPECT_EQ(h.Info("user-agent-set:value=MSxjLTcuNS4wLG5vdC1zZXQ="), "ok");
+  EXPECT_EQ(h.Info("user-agent-set:value=QQ==", 1), "ok");
+  EXPECT_EQ(h.Info("user-agent-set:value=%%%"), "ERROR:4:invalid user-agent");
+  EXPECT_EQ(h.Info("user-agent-set"), "ERROR:4:invalid user-agent");
+  EXPECT_EQ(h.Info("user-agents"), "user-agent=MSxjLTcuNS4wLG5vdC1zZXQ=:count=2");
+  EXPECT_EQ(h.Info("user-agents", 1), "user-agent=QQ==:count=1");
+}
+
 TEST(Info, TendingValuesOfASingleNode) {
   Harness h;
   EXPECT_EQ(h.Info("partition-generation"), "0");
