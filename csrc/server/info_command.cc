@@ -177,7 +177,15 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
     if (value.empty() || !absl::Base64Unescape(AbslView(value), &decoded)) {
       return "ERROR:4:invalid user-agent";
     }
-    ++state_->user_agents[{node, std::string(value)}];
+    // Distinct values are bounded so a misbehaving peer cannot grow the map
+    // without limit; counts of known values still move.
+    auto key = std::make_pair(node, std::string(value));
+    auto it = state_->user_agents.find(key);
+    if (it != state_->user_agents.end()) {
+      ++it->second;
+    } else if (state_->user_agents.size() < ServerState::kMaxUserAgents) {
+      state_->user_agents.emplace(std::move(key), 1);
+    }
     return "ok";
   }
   if (name == "user-agents") {

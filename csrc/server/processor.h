@@ -61,6 +61,7 @@ struct ServerState {
   std::deque<std::pair<int, uint64_t>> job_order;
   // `user-agent-set` values (base64, as sent) by node, with how many times
   // each was set; reported by the `user-agents` info command.
+  static constexpr size_t kMaxUserAgents = 1000;
   std::map<std::pair<int, std::string>, uint64_t> user_agents;
 };
 
