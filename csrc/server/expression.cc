@@ -3,6 +3,7 @@
 #include <regex.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,20 @@ enum Op : int {
   kKey = 80, kBin = 81, kBinType = 82,
   kCond = 123, kVar = 124, kLet = 125, kQuote = 126,
 };
+
+// Integer arithmetic wraps (two's complement), as add, sub and mul already
+// do: -INT64_MIN, INT64_MIN / -1 and abs(INT64_MIN) are INT64_MIN instead of
+// undefined behaviour (the division traps: one request would kill the
+// server).
+int64_t WrappingNegate(int64_t v) { return static_cast<int64_t>(0 - static_cast<uint64_t>(v)); }
+
+// A float to int conversion as the server's C cast gives it on x86-64:
+// NaN and values outside int64 become INT64_MIN (a plain cast of those is
+// undefined behaviour).
+int64_t FloatToInt(double d) {
+  if (!(d >= -0x1p63 && d < 0x1p63)) return INT64_MIN;
+  return static_cast<int64_t>(d);
+}
 
 // Expression result types (exp_type) of BIN and KEY.
 EVal::K KindOfExpType(int64_t t) {
@@ -272,7 +287,7 @@ class Evaluator {
         if (a.k != EVal::K::kInt || b.k != EVal::K::kInt) return false;
         if (op == kMod) {
           if (b.i == 0) { *out = Unknown(); return true; }
-          *out = EVal::Int(a.i % b.i);
+          *out = EVal::Int(b.i == -1 ? 0 : a.i % b.i);  // INT64_MIN % -1 traps
         } else if (op == kIntLshift) {
           *out = EVal::Int(static_cast<int64_t>(static_cast<uint64_t>(a.i) << (b.i & 63)));
         } else if (op == kIntRshift) {
@@ -289,7 +304,7 @@ class Evaluator {
         if (a.k == EVal::K::kUnknown) { *out = Unknown(); return true; }
         switch (op) {
           case kAbs:
-            if (a.k == EVal::K::kInt) *out = EVal::Int(a.i < 0 ? -a.i : a.i);
+            if (a.k == EVal::K::kInt) *out = EVal::Int(a.i < 0 ? WrappingNegate(a.i) : a.i);
             else if (a.k == EVal::K::kFloat) *out = EVal::Float(std::fabs(a.d));
             else return false;
             return true;
@@ -299,7 +314,7 @@ class Evaluator {
             return true;
           case kToInt:
             if (a.k != EVal::K::kFloat) return false;
-            *out = EVal::Int(static_cast<int64_t>(a.d));
+            *out = EVal::Int(FloatToInt(a.d));
             return true;
           case kToFloat:
             if (a.k != EVal::K::kInt) return false;
@@ -467,7 +482,7 @@ class Evaluator {
           case kMul: acc.i = static_cast<int64_t>(static_cast<uint64_t>(acc.i) * static_cast<uint64_t>(v.i)); break;
           case kDiv:
             if (v.i == 0) { unknown = true; break; }
-            acc.i /= v.i;
+            acc.i = v.i == -1 ? WrappingNegate(acc.i) : acc.i / v.i;
             break;
           case kMin: acc.i = std::min(acc.i, v.i); break;
           case kMax: acc.i = std::max(acc.i, v.i); break;
@@ -488,7 +503,7 @@ class Evaluator {
     }
     if (argc == 1 && (op == kSub) && !unknown) {
       // A single operand negates.
-      if (acc.k == EVal::K::kInt) acc.i = -acc.i; else acc.d = -acc.d;
+      if (acc.k == EVal::K::kInt) acc.i = WrappingNegate(acc.i); else acc.d = -acc.d;
     }
     *out = unknown ? Unknown() : acc;
     return true;

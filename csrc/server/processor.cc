@@ -19,6 +19,9 @@ using proto::OpType;
 using proto::ParticleType;
 
 constexpr uint32_t kMaxTtl = 10u * 365 * 24 * 3600;  // the server's 10-year cap
+// RECORD_MAX_BINS: a write that would leave more bins fails with 4. Without
+// the cap, Record::n_bins (16 bits) wrapped and replies miscounted their ops.
+constexpr size_t kMaxBinsPerRecord = 0x7FFF;
 constexpr uint8_t kOk = 0;
 
 uint8_t Code(ResultCode c) { return static_cast<uint8_t>(ToInt(c)); }
@@ -138,14 +141,16 @@ bool NormalizeParticle(uint8_t type, ByteSpan value, std::string* out) {
       break;
     case ParticleType::kList:
     case ParticleType::kMap: {
-      proto::MsgpackReader reader(value);
-      proto::MsgpackItem item;
-      if (value.empty()) return false;
-      const uint8_t first = value[0];
-      const bool is_array = (first & 0xf0) == 0x90 || first == 0xdc || first == 0xdd;
-      const bool is_map = (first & 0xf0) == 0x80 || first == 0xde || first == 0xdf;
-      if (type == static_cast<uint8_t>(ParticleType::kList) ? !is_array : !is_map) return false;
-      if (!reader.Skip().ok() || !reader.AtEnd()) return false;
+      // One complete value of the bin's collection type that clients can
+      // decode: ext values only where msgpack collections allow them (order
+      // markers, wildcard/infinity) and nesting within the decoder's depth.
+      // Checking the structure alone (Skip) stored e.g. a map keyed by an
+      // arbitrary ext value, and every later read of the record failed.
+      StatusOr<proto::Value> v = proto::DecodeMsgpack(value);
+      const proto::Value::Type want = type == static_cast<uint8_t>(ParticleType::kList)
+                                          ? proto::Value::Type::kList
+                                          : proto::Value::Type::kMap;
+      if (!v.ok() || v->type() != want) return false;
       break;
     }
     case ParticleType::kGeoJson: {
@@ -165,6 +170,15 @@ bool NormalizeParticle(uint8_t type, ByteSpan value, std::string* out) {
   }
   out->assign(reinterpret_cast<const char*>(value.data()), value.size());
   return true;
+}
+
+// A user key the write may store with the record (the server's
+// get_msg_key()): a particle type byte and a value, integers 8 bytes. An
+// integer key of another size would come back in scan replies as a key
+// field clients cannot decode.
+bool IsStorableKey(ByteSpan key) {
+  if (key.empty()) return false;
+  return key[0] != static_cast<uint8_t>(ParticleType::kInteger) || key.size() == 9;
 }
 
 uint32_t NextGeneration(uint32_t g) {
@@ -488,6 +502,11 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
   if ((h.info2 & proto::info2::kGenerationGt) && h.generation <= current_gen) {
     return fail(ResultCode::kGeneration, r);
   }
+  if (r == nullptr && f.has_set && f.set.size() > proto::kMaxSetLen) {
+    // A new record's set must fit the server's set names (63 bytes):
+    // set_set_from_msg() fails and write_master() answers 4.
+    return fail(ResultCode::kParameter, nullptr);
+  }
   if (r != nullptr && !IsStoredWithSet(*ns, *r, f)) return fail(ResultCode::kParameter, nullptr);
   if (r != nullptr && !filter.empty()) {
     FilterSubject s{r, ns->SetName(r->set_id), f.digest, clock_.now_ns};
@@ -497,6 +516,11 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
   }
   if (f.has_key && r != nullptr && !r->key.empty() && AsChars(f.key) != r->key) {
     return fail(ResultCode::kKeyMismatch, r);
+  }
+  if (f.has_key && (r == nullptr || r->key.empty()) && !IsStorableKey(f.key)) {
+    // get_msg_key() fails and handle_msg_key() answers 16 (the server's own
+    // comment wonders why it is not 4).
+    return fail(ResultCode::kUnsupportedFeature, nullptr);
   }
 
   // Apply the ops to a working copy; the record is untouched until all of
@@ -643,6 +667,7 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
     }
   }
 
+  if (bins.size() > kMaxBinsPerRecord) return fail(ResultCode::kParameter, nullptr);
   if (bins.empty()) {
     if (!had_bins) return fail(ResultCode::kRecordNotFound, nullptr);
     if (h.info2 & proto::info2::kDurableDelete) return fail(ResultCode::kEnterpriseOnly, nullptr);

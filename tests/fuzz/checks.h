@@ -23,4 +23,15 @@ std::string CheckResponseBytes(ByteSpan data);
 // value and re-encode identically.
 std::string CheckMsgpackBytes(ByteSpan data);
 
+// The embedded server's request path: the input is what one connection
+// sent. A fresh one-node server (records seeded by well-formed puts) answers
+// every frame through Processor::Handle until one closes the connection.
+// Every answer must be well-formed frames of the request's type whose
+// messages parse, carry server result codes and decode; batches and scans
+// must end their stream; afterwards the store's counts must match its
+// records, every stored bin must be one a write could produce, and a
+// well-formed put/get round trip must still work. Lives in server_check.cc
+// (links aspy_server, unlike the two codec checks).
+std::string CheckServerRequest(ByteSpan data);
+
 }  // namespace aerospike_py::fuzz

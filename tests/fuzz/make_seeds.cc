@@ -73,17 +73,24 @@ int main(int argc, char** argv) {
   const std::string out = argv[1];
   const std::string response = out + "/response";
   const std::string msgpack = out + "/msgpack";
+  const std::string server = out + "/server";
   mkdir(out.c_str(), 0755);
   mkdir(response.c_str(), 0755);
   mkdir(msgpack.c_str(), 0755);
+  mkdir(server.c_str(), 0755);
 
   for (const GoldenFile& file : AllGolden()) {
     std::string stream;
+    std::string requests;
     for (size_t i = 0; i < file.messages.size(); ++i) {
       const GoldenMessage& m = file.messages[i];
       const std::string tag = file.name + "_" + std::to_string(i);
       Write(response, tag, m.bytes);
       if (!m.c2s) stream += m.bytes;
+      if (m.c2s) {
+        Write(server, tag, m.bytes);
+        requests += m.bytes;
+      }
       ByteSpan body = m.body();
       if (m.type == 1) {
         Write(response, tag + "_info", AsChars(body));
@@ -106,6 +113,7 @@ int main(int argc, char** argv) {
       }
     }
     if (!stream.empty()) Write(response, file.name + "_stream", stream);
+    if (!requests.empty()) Write(server, file.name + "_requests", requests);
   }
 
   // The fact sheet's msgpack examples (Appendix A.7/A.8) and the reserved
