@@ -397,8 +397,11 @@ std::string Processor::TruncateInfo(std::string_view params, bool whole_namespac
     ns->Truncate(-1, before_ns, now_ms);
     return "ok";
   }
-  // A set that never held records is still "ok" (nothing to remove).
-  ns->Truncate(ns->SetId(set), before_ns, now_ms);
+  if (set.size() > proto::kMaxSetLen) return "ERROR:4:set name too long";
+  // A set that never held records is still "ok" (nothing to remove), and
+  // is not created by the truncate.
+  const int set_id = ns->FindSetId(set);
+  if (set_id >= 0) ns->Truncate(set_id, before_ns, now_ms);
   return "ok";
 }
 

@@ -124,6 +124,11 @@ TEST(Info, NamespaceSetsStatisticsAndTruncate) {
   EXPECT_EQ(h.Info("truncate-namespace:namespace=test"), "ok");
   EXPECT_EQ(h.state().store.Find("test")->objects(), 0u);
   EXPECT_EQ(h.Info("truncate:namespace=nope;set=x").rfind("ERROR", 0), 0u);
+  // Truncating a set that never existed changes nothing and creates no set.
+  EXPECT_EQ(h.Info("truncate:namespace=test;set=never"), "ok");
+  EXPECT_EQ(h.Info("sets").find("set=never"), std::string::npos);
+  EXPECT_EQ(h.Info("truncate:namespace=test;set=" + std::string(64, 's')),
+            "ERROR:4:set name too long");
 }
 
 TEST(Info, TruncateHonoursLastUpdateTime) {
