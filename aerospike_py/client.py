@@ -57,13 +57,18 @@ def _batch_budget_ms(config: Mapping[str, Any], policy: Mapping[str, Any] | None
 class _RetryState:
     """Bookkeeping of a batch_write retry loop (shared by both clients)."""
 
-    def __init__(self, first: BatchWriteResult, retry: int, budget_ms: int, started: float) -> None:
-        self.batch_records: list[BatchRecord] = list(first.batch_records)
+    def __init__(self, retry: int, budget_ms: int) -> None:
+        """Starts the budget's clock: create it before the first attempt is sent."""
+        self.batch_records: list[BatchRecord] = []
         self.max_attempts = retry + 1
         self.attempts = 1
         self.budget_s = budget_ms / 1000.0
-        self.started = started
+        self.started = time.monotonic()
         self.truncated = False
+
+    def first(self, result: BatchWriteResult) -> None:
+        """Records the first attempt's answer."""
+        self.batch_records = list(result.batch_records)
 
     def rounds(self) -> Iterator[tuple[list[int], float]]:
         """Each further attempt: the indexes still failing, and the delay to wait first."""
@@ -186,9 +191,8 @@ class Client(_core.Client):
             return super().batch_write(records, policy)
         items = list(records)
         send = super().batch_write
-        started = time.monotonic()
-        budget = _batch_budget_ms(self._config, policy)
-        state = _RetryState(send(items, policy), retry, budget, started)
+        state = _RetryState(retry, _batch_budget_ms(self._config, policy))
+        state.first(send(items, policy))
         return _retry_batch(state, lambda indexes: send([items[i] for i in indexes], policy))
 
     def batch_write_numpy(
@@ -212,10 +216,8 @@ class Client(_core.Client):
         if _check_retry(retry) == 0:
             return super().batch_write_numpy(data, namespace, set_name, _dtype, key_field, policy)
         send = super().batch_write_numpy
-        started = time.monotonic()
-        budget = _batch_budget_ms(self._config, policy)
-        first = send(data, namespace, set_name, _dtype, key_field, policy)
-        state = _RetryState(first, retry, budget, started)
+        state = _RetryState(retry, _batch_budget_ms(self._config, policy))
+        state.first(send(data, namespace, set_name, _dtype, key_field, policy))
         return _retry_batch(
             state,
             lambda indexes: send(data[indexes], namespace, set_name, _dtype, key_field, policy),
@@ -291,9 +293,8 @@ class AsyncClient(_core.AsyncClient):
             return await super().batch_write(records, policy)
         items = list(records)
         send = super().batch_write
-        started = time.monotonic()
-        budget = _batch_budget_ms(self._config, policy)
-        state = _RetryState(await send(items, policy), retry, budget, started)
+        state = _RetryState(retry, _batch_budget_ms(self._config, policy))
+        state.first(await send(items, policy))
         return await _aretry_batch(state, lambda indexes: send([items[i] for i in indexes], policy))
 
     async def batch_write_numpy(  # type: ignore[override]
@@ -312,10 +313,8 @@ class AsyncClient(_core.AsyncClient):
                 data, namespace, set_name, _dtype, key_field, policy
             )
         send = super().batch_write_numpy
-        started = time.monotonic()
-        budget = _batch_budget_ms(self._config, policy)
-        first = await send(data, namespace, set_name, _dtype, key_field, policy)
-        state = _RetryState(first, retry, budget, started)
+        state = _RetryState(retry, _batch_budget_ms(self._config, policy))
+        state.first(await send(data, namespace, set_name, _dtype, key_field, policy))
         return await _aretry_batch(
             state,
             lambda indexes: send(data[indexes], namespace, set_name, _dtype, key_field, policy),
