@@ -22,6 +22,7 @@ import shlex
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -142,12 +143,38 @@ if server_binding:
 
 
 class BuildExt(build_ext):
-    """Compiles in parallel by default (the machine's cores)."""
+    """Builds one extension at a time, compiling its sources in parallel.
 
-    def finalize_options(self) -> None:
-        super().finalize_options()
-        if self.parallel is None:
-            self.parallel = os.cpu_count() or 1
+    setuptools' own parallel mode builds whole extensions concurrently, and
+    ours share csrc/common and csrc/proto: both wrote the same object files
+    at once, and a wheel once linked a half-written one (an undefined symbol
+    at import). Source-level parallelism keeps the speed without the race.
+    """
+
+    def build_extensions(self) -> None:
+        self.check_extensions_list(self.extensions)
+        jobs = self.parallel if isinstance(self.parallel, int) and self.parallel > 1 else (
+            os.cpu_count() or 1)
+        compiler = self.compiler
+
+        def compile_parallel(sources, output_dir=None, macros=None, include_dirs=None, debug=0,
+                             extra_preargs=None, extra_postargs=None, depends=None):
+            macros, objects, extra_postargs, pp_opts, build = compiler._setup_compile(
+                output_dir, macros, include_dirs, sources, depends, extra_postargs)
+            cc_args = compiler._get_cc_args(pp_opts, debug, extra_preargs)
+
+            def one(obj):
+                if obj in build:
+                    src, ext = build[obj]
+                    compiler._compile(obj, src, ext, cc_args, extra_postargs, pp_opts)
+
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(one, objects))
+            return objects
+
+        compiler.compile = compile_parallel
+        for ext in self.extensions:
+            self.build_extension(ext)
 
 
 # ASPY_ONLY=core|server builds one extension (parallel developers each
