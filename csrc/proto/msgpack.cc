@@ -9,11 +9,8 @@
 
 namespace aerospike_py::proto {
 
-Status MsgpackReader::Need(size_t n) const {
-  if (n > data_.size() - pos_) {
-    return MalformedError(absl::StrCat("msgpack: truncated at offset ", pos_));
-  }
-  return absl::OkStatus();
+Status MsgpackReader::Truncated() const {
+  return MalformedError(absl::StrCat("msgpack: truncated at offset ", pos_));
 }
 
 Status MsgpackReader::Next(MsgpackItem* item) {

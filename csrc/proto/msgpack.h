@@ -9,9 +9,11 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "common/byte_buffer.h"
+#include "common/byte_order.h"
 #include "common/status.h"
 #include "proto/value.h"
 
@@ -59,8 +61,82 @@ class MsgpackReader {
   // Skips one complete value, nested contents included.
   Status Skip();
 
+  // Fast paths for the items of numeric lists (feature vectors, id lists),
+  // where the general Next() costs more than the value: each consumes the
+  // next item and returns true only when it is that kind of number and is
+  // complete; otherwise nothing is consumed and Next() handles the item.
+  // An integer item that fits int64 (fixints, cc..ce, cf up to INT64_MAX, d0..d3).
+  bool TryNextInt(int64_t* v) {
+    if (AtEnd()) return false;
+    const uint8_t* p = data_.data() + pos_;
+    const uint8_t tag = p[0];
+    if (tag <= 0x7f || tag >= 0xe0) {  // positive / negative fixint
+      *v = tag <= 0x7f ? int64_t{tag} : int64_t{static_cast<int8_t>(tag)};
+      ++pos_;
+      return true;
+    }
+    size_t width;
+    bool is_signed;
+    if (tag >= 0xcc && tag <= 0xcf) {
+      width = size_t{1} << (tag - 0xcc);
+      is_signed = false;
+    } else if (tag >= 0xd0 && tag <= 0xd3) {
+      width = size_t{1} << (tag - 0xd0);
+      is_signed = true;
+    } else {
+      return false;
+    }
+    if (width + 1 > remaining()) return false;
+    const uint8_t* q = p + 1;
+    uint64_t raw;
+    switch (width) {
+      case 1: raw = q[0]; break;
+      case 2: raw = LoadBE16(q); break;
+      case 4: raw = LoadBE32(q); break;
+      default: raw = LoadBE64(q); break;
+    }
+    if (is_signed) {
+      switch (width) {
+        case 1: *v = static_cast<int8_t>(raw); break;
+        case 2: *v = static_cast<int16_t>(raw); break;
+        case 4: *v = static_cast<int32_t>(raw); break;
+        default: *v = static_cast<int64_t>(raw); break;
+      }
+    } else {
+      if (raw > static_cast<uint64_t>(INT64_MAX)) return false;  // Next() reports kUInt
+      *v = static_cast<int64_t>(raw);
+    }
+    pos_ += width + 1;
+    return true;
+  }
+  // A float64 (cb) or float32 (ca, widened) item.
+  bool TryNextDouble(double* v) {
+    if (AtEnd()) return false;
+    const uint8_t* p = data_.data() + pos_;
+    if (p[0] == 0xcb && remaining() >= 9) {
+      *v = BitsToDouble(LoadBE64(p + 1));
+      pos_ += 9;
+      return true;
+    }
+    if (p[0] == 0xca && remaining() >= 5) {
+      const uint32_t bits = LoadBE32(p + 1);
+      float f;
+      std::memcpy(&f, &bits, 4);
+      *v = f;
+      pos_ += 5;
+      return true;
+    }
+    return false;
+  }
+
  private:
-  Status Need(size_t n) const;
+  // Inline so that the bounds check of every item costs a compare: only
+  // the truncated case builds a status.
+  Status Need(size_t n) const {
+    if (n <= data_.size() - pos_) [[likely]] return absl::OkStatus();
+    return Truncated();
+  }
+  Status Truncated() const;
   ByteSpan data_;
   size_t pos_ = 0;
 };

@@ -9,16 +9,26 @@ PyObject* BinNameCache::Get(const char* data, size_t len) {
   if (len > kMaxCachedLen) {
     return PyUnicode_DecodeUTF8(data, static_cast<Py_ssize_t>(len), nullptr);
   }
-  // FNV-1a, also checking that every byte is ASCII (only then is the
-  // cached str's 1-byte data comparable to the wire bytes).
-  uint32_t h = 2166136261u;
-  unsigned char high = 0;
-  for (size_t i = 0; i < len; ++i) {
-    const unsigned char c = static_cast<unsigned char>(data[i]);
-    high |= c;
-    h = (h ^ c) * 16777619u;
+  // Eight bytes at a time (names are at most 15 bytes on the server): a
+  // multiplicative hash of the words, and the OR of every byte to check
+  // that all are ASCII (only then is the cached str's 1-byte data
+  // comparable to the wire bytes).
+  uint64_t h = len * 0x9E3779B97F4A7C15ull;
+  uint64_t high = 0;
+  for (size_t i = 0; i < len; i += 8) {
+    uint64_t word = 0;
+    if (len - i >= 8) {
+      std::memcpy(&word, data + i, 8);
+    } else {
+      for (size_t j = 0; j < len - i; ++j) {
+        word |= uint64_t{static_cast<unsigned char>(data[i + j])} << (8 * j);
+      }
+    }
+    high |= word;
+    h = (h ^ word) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
   }
-  if (high & 0x80) {
+  if (high & 0x8080808080808080ull) {
     return PyUnicode_DecodeUTF8(data, static_cast<Py_ssize_t>(len), nullptr);
   }
   PyObject*& slot = slots_[h & (kSlots - 1)];

@@ -81,6 +81,13 @@ class Filler {
   bool Element(const Number& v, uint8_t* dst);
   bool List(ByteSpan value, uint8_t* dst);
   bool ListItems(MsgpackReader* r, uint32_t count, int depth, uint8_t* dst, uint32_t* next);
+  bool ListItem(MsgpackReader* r, uint32_t k, int depth, uint8_t* dst, uint32_t* next,
+                Number* v, bool* has_value);
+  bool ListTooLong() {
+    return Fail(NumpyFillError::Kind::kParam,
+                absl::StrCat("the list has more than ", field_->count,
+                             " items (they would be truncated)"));
+  }
 
   const NumpyLayout& layout_;
   NumpyFillError* error_;
@@ -197,6 +204,18 @@ bool Filler::Bin(uint8_t particle_type, ByteSpan value, uint8_t* dst) {
 
 bool Filler::Element(const Number& v, uint8_t* dst) {
   const NumpyField& f = *field_;
+  // The common case of vectors and id lists: the value's own type, native
+  // 8 bytes; nothing to check.
+  if (f.base_size == 8 && !f.swap) {
+    if (f.kind == NumpyKind::kFloat && v.type == Number::Type::kFloat) {
+      std::memcpy(dst, &v.d, 8);
+      return true;
+    }
+    if (f.kind == NumpyKind::kInt && v.type == Number::Type::kInt) {
+      std::memcpy(dst, &v.i, 8);
+      return true;
+    }
+  }
   const auto overflow = [&] {
     return Fail(NumpyFillError::Kind::kOverflow,
                 absl::StrCat(Describe(v), " does not fit in ", TypeName(f)));
@@ -304,37 +323,69 @@ bool Filler::List(ByteSpan value, uint8_t* dst) {
 bool Filler::ListItems(MsgpackReader* r, uint32_t count, int depth, uint8_t* dst,
                        uint32_t* next) {
   if (depth > kMaxListDepth) return Fail(NumpyFillError::Kind::kParam, "list nested too deeply");
+  // Vectors into native f8 / i8 fields: a copy per item, nothing to check.
+  const NumpyField& f = *field_;
+  const bool native8 = f.base_size == 8 && !f.swap;
+  const bool f8 = native8 && f.kind == NumpyKind::kFloat;
+  const bool i8 = native8 && f.kind == NumpyKind::kInt;
   for (uint32_t k = 0; k < count; ++k) {
-    MsgpackItem item;
-    if (!r->Next(&item).ok()) return Fail(NumpyFillError::Kind::kParam, "malformed list particle");
     Number v;
-    switch (item.kind) {
-      case MsgpackItem::Kind::kExt:
-        if (k == 0 && proto::IsOrderFlagExt(item)) continue;  // ordered-list marker
-        return Fail(NumpyFillError::Kind::kParam, "a list item is not a number");
-      case MsgpackItem::Kind::kArray:
-        if (!ListItems(r, item.count, depth + 1, dst, next)) return false;
-        continue;
-      case MsgpackItem::Kind::kNil:
-        if (*next >= field_->count) break;  // reported below
-        ++*next;  // no value: the element stays zero
-        continue;
-      case MsgpackItem::Kind::kInt: v.i = item.i; break;
-      case MsgpackItem::Kind::kUInt: v.type = Number::Type::kUInt; v.u = item.u; break;
-      case MsgpackItem::Kind::kDouble: v.type = Number::Type::kFloat; v.d = item.d; break;
-      case MsgpackItem::Kind::kBool: v.type = Number::Type::kBool; v.i = item.b ? 1 : 0; break;
-      default:
-        return Fail(NumpyFillError::Kind::kParam, "a list item is not a number");
+    if (f8 && r->TryNextDouble(&v.d)) {
+      if (*next >= f.count) return ListTooLong();
+      std::memcpy(dst + size_t{*next} * 8, &v.d, 8);
+      ++*next;
+      continue;
     }
-    if (*next >= field_->count) {
-      return Fail(NumpyFillError::Kind::kParam,
-                  absl::StrCat("the list has more than ", field_->count,
-                               " items (they would be truncated)"));
+    if (i8 && r->TryNextInt(&v.i)) {
+      if (*next >= f.count) return ListTooLong();
+      std::memcpy(dst + size_t{*next} * 8, &v.i, 8);
+      ++*next;
+      continue;
     }
+    if (r->TryNextDouble(&v.d)) {
+      v.type = Number::Type::kFloat;
+    } else if (!r->TryNextInt(&v.i)) {
+      bool has_value = false;
+      if (!ListItem(r, k, depth, dst, next, &v, &has_value)) return false;
+      if (!has_value) continue;
+    }
+    if (*next >= field_->count) return ListTooLong();
     if (!Element(v, dst + static_cast<size_t>(*next) * field_->base_size)) return false;
     ++*next;
   }
   return true;
+}
+
+// The list item at the reader that is not a plain int64 or float: the
+// ordered-list marker, a nested list (written here), nil, bool or a uint64
+// above INT64_MAX. Sets `has_value` when `v` is a number still to store.
+bool Filler::ListItem(MsgpackReader* r, uint32_t k, int depth, uint8_t* dst, uint32_t* next,
+                      Number* v, bool* has_value) {
+  MsgpackItem item;
+  if (!r->Next(&item).ok()) return Fail(NumpyFillError::Kind::kParam, "malformed list particle");
+  *has_value = true;
+  switch (item.kind) {
+    case MsgpackItem::Kind::kExt:
+      if (k == 0 && proto::IsOrderFlagExt(item)) {  // ordered-list marker
+        *has_value = false;
+        return true;
+      }
+      return Fail(NumpyFillError::Kind::kParam, "a list item is not a number");
+    case MsgpackItem::Kind::kArray:
+      *has_value = false;
+      return ListItems(r, item.count, depth + 1, dst, next);
+    case MsgpackItem::Kind::kNil:
+      if (*next >= field_->count) return ListTooLong();
+      ++*next;  // no value: the element stays zero
+      *has_value = false;
+      return true;
+    case MsgpackItem::Kind::kInt: v->type = Number::Type::kInt; v->i = item.i; return true;
+    case MsgpackItem::Kind::kUInt: v->type = Number::Type::kUInt; v->u = item.u; return true;
+    case MsgpackItem::Kind::kDouble: v->type = Number::Type::kFloat; v->d = item.d; return true;
+    case MsgpackItem::Kind::kBool: v->type = Number::Type::kBool; v->i = item.b ? 1 : 0; return true;
+    default:
+      return Fail(NumpyFillError::Kind::kParam, "a list item is not a number");
+  }
 }
 
 }  // namespace

@@ -97,8 +97,19 @@ Outcome ReadArray(ModuleState* st, MsgpackReader* r, uint32_t count, int depth,
   if (!list) return Outcome::kPyError;
   for (uint32_t i = 0; i < count - skip; ++i) {
     PyObject* item = nullptr;
-    Outcome o = ReadValue(st, r, depth + 1, &item);
-    if (o != Outcome::kOk) return o;
+    // Numbers first: feature vectors and id lists are most of the lists read.
+    double d;
+    int64_t n;
+    if (r->TryNextDouble(&d)) {
+      item = PyFloat_FromDouble(d);
+      if (item == nullptr) return Outcome::kPyError;
+    } else if (r->TryNextInt(&n)) {
+      item = PyLong_FromLongLong(n);
+      if (item == nullptr) return Outcome::kPyError;
+    } else {
+      Outcome o = ReadValue(st, r, depth + 1, &item);
+      if (o != Outcome::kOk) return o;
+    }
     PyList_SET_ITEM(list.get(), i, item);
   }
   *out = list.release();

@@ -180,6 +180,47 @@ async def test_nothing_is_lost_silently(
         (await db.batch_read(keys)).to_numpy(dtype)
 
 
+async def test_list_items_of_every_form(db: Db, ns: str, set_name: str) -> None:
+    """Lists fill sub-arrays item by item: 8-byte native fields copy ints and
+    floats directly, other fields convert and check each item; nil items,
+    nested lists and uint64 items above INT64_MAX take the general path."""
+    ints = [0, 127, 128, 255, 65535, 2**32, 2**63 - 1, -1, -32, -33, -129, -(2**31) - 1, -(2**63)]
+    floats = [0.0, -1.5, 1e300, -math.inf, 2.5]
+    await db.put((ns, set_name, 1), {
+        "i": ints,
+        "f": floats,
+        "mixed": [1, 2.5, None, True, [3, [4]]],
+        "big": [2**64 - 1, 7],
+    })
+    dtype = np.dtype([
+        ("i", "i8", (16,)),
+        ("i_be", ">i8", (16,)),
+        ("f", "f8", (5,)),
+        ("i_as_f", "f8", (16,)),
+        ("mixed", "f8", (6,)),
+        ("big", "u8", (2,)),
+    ])
+    await db.put((ns, set_name, 1), {"i_be": ints, "i_as_f": ints})
+    out = await db.batch_read([(ns, set_name, 1)], _dtype=dtype)
+    row = out.batch_records[0]
+    assert row["i"].tolist() == ints + [0, 0, 0]
+    assert row["i_be"].tolist() == ints + [0, 0, 0]
+    assert row["f"].tolist() == floats
+    assert row["i_as_f"].tolist() == [float(x) for x in ints] + [0.0, 0.0, 0.0]
+    assert row["mixed"].tolist() == [1.0, 2.5, 0.0, 1.0, 3.0, 4.0]
+    assert row["big"].tolist() == [2**64 - 1, 7]
+    # The direct copies still refuse what does not fit.
+    for field, pattern in [
+        (("i", "i8", (12,)), "more than 12 items"),
+        (("f", "f8", (4,)), "more than 4 items"),
+        (("f", "i8", (5,)), "fraction"),
+        (("big", "i8", (2,)), "does not fit in int64"),
+        (("i", "i1", (16,)), "does not fit in int8"),
+    ]:
+        with pytest.raises((ParamError, OverflowError), match=pattern):
+            await db.batch_read([(ns, set_name, 1)], _dtype=np.dtype([field]))
+
+
 async def test_bad_dtypes(db: Db, ns: str, set_name: str) -> None:
     keys = [(ns, set_name, 1)]
     for dtype, pattern in [

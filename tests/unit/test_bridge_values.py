@@ -228,3 +228,24 @@ def test_bad_string_inside_a_list_keeps_the_rest() -> None:
 def test_ordered_list_marker_is_skipped() -> None:
     data = b"\x93\xc7\x00\x01\x01\x02"
     assert _core._decode_value(LIST, data) == [1, 2]
+
+
+def test_list_numbers_in_every_wire_form() -> None:
+    # Lists read numbers through a fast path; every msgpack form of an int or
+    # float, from any writer, must come back as the same value and type.
+    items = [
+        (b"\x05", 5), (b"\xe0", -32), (b"\xcc\xff", 255), (b"\xcd\x01\x00", 256),
+        (b"\xce\xff\xff\xff\xff", 2**32 - 1), (b"\xcf\x7f" + b"\xff" * 7, 2**63 - 1),
+        (b"\xcf" + b"\xff" * 8, 2**64 - 1), (b"\xd0\x80", -128), (b"\xd1\x80\x00", -32768),
+        (b"\xd2\x80\x00\x00\x00", -(2**31)), (b"\xd3\x80" + b"\x00" * 7, -(2**63)),
+        (b"\xca" + struct.pack(">f", 1.5), 1.5), (b"\xcb" + struct.pack(">d", -0.25), -0.25),
+        (b"\xc0", None), (b"\xc3", True),
+    ]
+    data = bytes([0xDC, 0, len(items)]) + b"".join(raw for raw, _ in items)
+    back = _core._decode_value(LIST, data)
+    assert back == [value for _, value in items]
+    assert [type(v) for v in back] == [type(value) for _, value in items]
+    # A number cut short inside a list is not read as some other value: the
+    # list comes back whole as its bytes, like any particle that does not decode.
+    cut = _core._decode_value(LIST, b"\x91\xcb\x00\x00")
+    assert isinstance(cut, TypedBlob) and cut.particle_type == LIST

@@ -66,6 +66,52 @@ TEST(MsgpackTest, IntegersAtEveryWidthBoundary) {
   }
 }
 
+// The list fast paths agree with Next() on every form they accept, and
+// leave everything else (uint64 above INT64_MAX, other kinds, truncated
+// items) unconsumed for Next().
+TEST(MsgpackTest, FastNumberReadersAgreeWithNext) {
+  const std::vector<std::string> numbers = {
+      "00", "7f", "cc80", "ccff", "cd0100", "ceffffffff", "cf7fffffffffffffff", "ff", "e0",
+      "d0df", "d18000", "d280000000", "d38000000000000000", "cb3ff8000000000000",
+      "ca3fc00000", "cbfff0000000000000"};
+  for (const std::string& hex : numbers) {
+    const std::string bytes = testing::Unhex(hex);
+    MsgpackItem item;
+    MsgpackReader slow(AsBytes(bytes));
+    ASSERT_TRUE(slow.Next(&item).ok()) << hex;
+    MsgpackReader fast(AsBytes(bytes));
+    int64_t i = 0;
+    double d = 0;
+    if (item.kind == MsgpackItem::Kind::kInt) {
+      EXPECT_FALSE(fast.TryNextDouble(&d)) << hex;
+      ASSERT_TRUE(fast.TryNextInt(&i)) << hex;
+      EXPECT_EQ(i, item.i) << hex;
+    } else {
+      ASSERT_EQ(item.kind, MsgpackItem::Kind::kDouble) << hex;
+      EXPECT_FALSE(fast.TryNextInt(&i)) << hex;
+      ASSERT_TRUE(fast.TryNextDouble(&d)) << hex;
+      EXPECT_EQ(d, item.d) << hex;
+    }
+    EXPECT_TRUE(fast.AtEnd()) << hex;
+    // Every truncation of the item is refused and consumes nothing.
+    for (size_t cut = 0; cut < bytes.size(); ++cut) {
+      MsgpackReader part(AsBytes(std::string_view(bytes).substr(0, cut)));
+      EXPECT_FALSE(part.TryNextInt(&i)) << hex << " cut " << cut;
+      EXPECT_FALSE(part.TryNextDouble(&d)) << hex << " cut " << cut;
+      EXPECT_EQ(part.offset(), 0u) << hex << " cut " << cut;
+    }
+  }
+  for (const char* other : {"cf8000000000000000", "c0", "c3", "a3036162", "9101", "80"}) {
+    const std::string bytes = testing::Unhex(other);
+    MsgpackReader r(AsBytes(bytes));
+    int64_t i = 0;
+    double d = 0;
+    EXPECT_FALSE(r.TryNextInt(&i)) << other;
+    EXPECT_FALSE(r.TryNextDouble(&d)) << other;
+    EXPECT_EQ(r.offset(), 0u) << other;
+  }
+}
+
 TEST(MsgpackTest, NonMinimalIntegerFormsDecode) {
   // Other writers may use wider forms than needed; all decode to the value.
   EXPECT_EQ(Dec("cc05"), Value::Int(5));
