@@ -87,6 +87,30 @@ def test_data_set_shape() -> None:
     assert dataset.scenario_seed("A", "set_1", 50) != dataset.scenario_seed("A", "set_1", 200)
 
 
+def test_numpy_dtypes_hold_every_bin_of_every_set() -> None:
+    np = pytest.importorskip("numpy")
+    for name in dataset.SET_NAMES:
+        full = np.dtype(dataset.numpy_fields(name))
+        rec = dataset.record(name, 17)
+        assert set(full.names) == set(rec), name  # every bin has a field
+        row = np.zeros(1, dtype=full)[0]
+        for bin_name, value in rec.items():  # and each value fits its field
+            if isinstance(value, bytes):
+                value = np.frombuffer(value, dtype="<f4")
+            elif isinstance(value, list):
+                value = value + [0] * (full[bin_name].shape[0] - len(value))
+            elif isinstance(value, str):
+                value = value.encode()
+                assert len(value) <= full[bin_name].itemsize, (name, bin_name)
+            row[bin_name] = value
+        no_lists = np.dtype(dataset.numpy_fields(name, lists=False))
+        kinds = dict(dataset.SCHEMAS[name])
+        assert set(no_lists.names) == {
+            b for b in rec if not kinds[b].startswith(("ilist", "flist"))}, name
+    found = drivers.FoundRows(np.zeros(3), 2)
+    assert len(found) == 2 and found.rows.shape == (3,)
+
+
 def test_numpy_dlrm_scores_candidates_with_missing_records() -> None:
     model = dlrm.NumpyDLRM()
     n = 6

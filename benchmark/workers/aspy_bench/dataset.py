@@ -161,6 +161,39 @@ def record(set_name: str, index: int) -> dict[str, Any]:
     return {name: _value(kind, rng) for name, kind in SCHEMAS[set_name]}
 
 
+# The longest value a `name` bin can hold: three of _WORDS joined by "-".
+NAME_BYTES = 3 * max(len(w) for w in _WORDS) + 2
+# An `ilist` holds 3-8 ints; its NumPy field is a sub-array of the maximum.
+ILIST_MAX = 8
+
+
+def numpy_fields(set_name: str, lists: bool = True) -> list[tuple[Any, ...]]:
+    """A NumPy structured dtype (as a list of fields) that holds every bin of
+    a set's records: ints as i8, floats as f8, words as fixed bytes, blobs of
+    float32 as f4 sub-arrays. List bins (`ilist`, `flist`) become numeric
+    sub-arrays when `lists` is true; otherwise they are left out (aerospike-py
+    cannot fill a field from a list), and the record's other bins still fill.
+    Kept as a list so that this module imports only the standard library."""
+    fields: list[tuple[Any, ...]] = []
+    for name, kind in SCHEMAS[set_name]:
+        base, _, arg = kind.partition(":")
+        if base in ("id", "cat", "cnt", "ts"):
+            fields.append((name, "i8"))
+        elif base in ("f01", "fpos"):
+            fields.append((name, "f8"))
+        elif base == "str":
+            fields.append((name, f"S{max(len(w) for w in arg.split('|'))}"))
+        elif base == "name":
+            fields.append((name, f"S{NAME_BYTES}"))
+        elif base == "blob":
+            fields.append((name, "f4", (int(arg),)))
+        elif base == "flist" and lists:
+            fields.append((name, "f8", (int(arg),)))
+        elif base == "ilist" and lists:
+            fields.append((name, "i8", (ILIST_MAX,)))
+    return fields
+
+
 def dense_bins(set_name: str) -> list[str]:
     """The two float bins a set contributes to the model's dense input."""
     return [n for n, k in SCHEMAS[set_name] if k in ("f01", "fpos")][:2]

@@ -9,6 +9,12 @@ Driver kinds (the same adapter serves our client and aerospike-py, whose APIs
 are identical; which one runs depends only on the virtualenv):
   aspy-async      aerospike_py.async_client(cfg); await c.batch_read(keys)
   aspy-sync       aerospike_py.client(cfg).connect(); c.batch_read(keys)
+  aspy-async-numpy
+                  the same AsyncClient, records into a NumPy structured array:
+                  ours batch_read(keys, _dtype=dt); aerospike-py (whose
+                  AsyncClient.batch_read takes no _dtype) (await
+                  batch_read(keys)).to_numpy(dt), with the list bins left out
+                  of dt because it cannot fill a field from a list
   official        aerospike.client(cfg).connect(); c.batch_read(keys)
   official-async  the official sync client under loop.run_in_executor
   fake            no server: an in-process stand-in for harness tests
@@ -29,7 +35,8 @@ from . import dataset
 Key = tuple[str, str, Any]
 Result = Mapping[Any, Mapping[str, Any]]
 
-DRIVER_KINDS = ("aspy-async", "aspy-sync", "official", "official-async", "fake")
+DRIVER_KINDS = ("aspy-async", "aspy-sync", "aspy-async-numpy", "official", "official-async",
+                "fake")
 
 
 def library_identity() -> dict[str, Any]:
@@ -150,6 +157,51 @@ class AspyAsync(Driver):
         await self.client.close()
 
 
+class FoundRows:
+    """A NumPy batch as a model takes it: one row per key in key order (a
+    missing record's row is zeros, the default features) and how many keys
+    were found; len() is the found count, as for the dict results."""
+
+    __slots__ = ("rows", "found")
+
+    def __init__(self, rows: Any, found: int) -> None:
+        self.rows = rows
+        self.found = found
+
+    def __len__(self) -> int:
+        return self.found
+
+
+class AspyAsyncNumpy(AspyAsync):
+    """Records into a structured array (see FoundRows)."""
+
+    kind = "aspy-async-numpy"
+
+    async def aconnect(self) -> None:
+        await super().aconnect()
+        self.np = importlib.import_module("numpy")
+        core = importlib.import_module("aerospike_py")
+        # Ours fills the array on the event thread from `_dtype`; aerospike-py's
+        # AsyncClient has only the handle's to_numpy().
+        self.ours = hasattr(core, "_core")
+        self.dtypes: dict[str, Any] = {}
+
+    def _dtype(self, set_name: str) -> Any:
+        dt = self.dtypes.get(set_name)
+        if dt is None:
+            dt = self.np.dtype(dataset.numpy_fields(set_name, lists=self.ours))
+            self.dtypes[set_name] = dt
+        return dt
+
+    async def abatch_read(self, keys: list[Key]) -> Any:
+        dt = self._dtype(keys[0][1])
+        if self.ours:
+            res = await self.client.batch_read(keys, None, self.policy, _dtype=dt)
+        else:
+            res = (await self.client.batch_read(keys, None, self.policy)).to_numpy(dt)
+        return FoundRows(res.batch_records, int(self.np.count_nonzero(res.result_codes == 0)))
+
+
 class AspySync(Driver):
     kind = "aspy-sync"
 
@@ -253,7 +305,8 @@ def make(kind: str, hosts: Sequence[tuple[str, int]], policy: dict[str, Any] | N
          concurrency: int = 10) -> Driver:
     """A driver of the given kind (see DRIVER_KINDS)."""
     classes: dict[str, type[Driver]] = {
-        "aspy-async": AspyAsync, "aspy-sync": AspySync, "official": Official,
+        "aspy-async": AspyAsync, "aspy-sync": AspySync, "aspy-async-numpy": AspyAsyncNumpy,
+        "official": Official,
         "official-async": OfficialAsync, "fake": Fake,
     }
     if kind not in classes:
