@@ -58,6 +58,8 @@ CLIENTS: tuple[ClientSpec, ...] = (
                ("/opt/venv-official", "@self"), "official sync client under run_in_executor"),
     ClientSpec("native", "native", "native", "A", "", (),
                "C++ program on csrc/client, no Python (the floor)"),
+    ClientSpec("native-values", "native", "native-values", "A", "", (),
+               "the same C++ program handing out records: every bin decoded to proto::Value"),
 )
 FAKE = ClientSpec("fake", "fake", "fake", "ABC", "", ("@self",), "no server (harness test)")
 DEFAULT_CLIENTS = tuple(c.name for c in CLIENTS)

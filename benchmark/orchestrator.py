@@ -243,7 +243,7 @@ class Runner:
             if r.spec.library == "native":
                 assert r.binary is not None
                 w = NativeWorker(r.binary, self.target.hosts_text(), name, self.log(name),
-                                 self.scratch)
+                                 self.scratch, values=r.spec.driver == "native-values")
                 w.call({"cmd": "hello"}, timeout=60)
             else:
                 assert r.python is not None

@@ -17,7 +17,9 @@ import matplotlib  # type: ignore[import-not-found,unused-ignore]
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
 
-ORDER = ("ours-async", "ours-sync", "aerospike-py", "official", "official-async", "native", "fake")
+# report.py's CLIENT_ORDER (this script runs alone, in whichever interpreter has matplotlib).
+ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "aerospike-py", "aerospike-py-numpy",
+         "official", "official-async", "native", "native-values", "fake")
 
 
 def _rank(name: str) -> int:

@@ -19,7 +19,8 @@ OURS = "ours-async"
 OURS_SYNC = "ours-sync"
 OURS_NUMPY = "ours-async-numpy"
 CLIENT_ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "aerospike-py",
-                "aerospike-py-numpy", "official", "official-async", "native", "fake")
+                "aerospike-py-numpy", "official", "official-async", "native", "native-values",
+                "fake")
 
 
 def _f(x: Any, digits: int = 2) -> str:
@@ -120,7 +121,9 @@ def env_a_section(res: dict[str, Any]) -> list[str]:
                 "`batch_read(keys, _dtype=dt)`, with list bins as numeric sub-arrays; "
                 "aerospike-py's AsyncClient has only `(await batch_read(keys)).to_numpy(dt)`, "
                 "which cannot fill a field from a list, so its dtype leaves the list bins out "
-                "(less work than ours). `native` decodes nothing: it walks each record's ops.",
+                "(less work than ours). `native` decodes nothing: it walks each record's ops; "
+                "`native-values` is the same C++ program handing out records, every bin "
+                "decoded into the core's `proto::Value`.",
                 ""]
     clients = _ordered(r["client"] for r in runs)
     batches = sorted({r["batch"] for r in runs})
@@ -135,10 +138,10 @@ def env_a_section(res: dict[str, Any]) -> list[str]:
                         _f(int(agg[c]["errors"]))] for c in clients if c in agg])
         out.append("")
         ratio_rows = _ratio_rows(agg, OURS, ["aerospike-py", "official", "official-async",
-                                             "native"])
+                                             "native", "native-values"])
         ratio_rows += _ratio_rows(agg, OURS_SYNC, ["official", "aerospike-py"])
         ratio_rows += _ratio_rows(agg, OURS_NUMPY, ["aerospike-py-numpy", "aerospike-py",
-                                                    "native"])
+                                                    "native", "native-values"])
         if ratio_rows:
             out += _table(["ratio (ours / theirs)", "mean", "p99", "TPS", "CPU/record"],
                           ratio_rows)

@@ -100,8 +100,10 @@ class NativeWorker(LineProcess):
     Its command line is `env_a NS SET BATCH CONCURRENCY WARMUP ITERATIONS KEY_SPACE SEED`.
     """
 
-    def __init__(self, binary: str, hosts: str, label: str, log: IO[bytes], scratch: str) -> None:
-        super().__init__([binary, "--hosts", hosts], label, log, scratch)
+    def __init__(self, binary: str, hosts: str, label: str, log: IO[bytes], scratch: str,
+                 values: bool = False) -> None:
+        super().__init__([binary, "--hosts", hosts] + (["--values"] if values else []),
+                         label, log, scratch)
 
     def call(self, cmd: dict[str, Any], timeout: float = 600.0) -> dict[str, Any]:
         if cmd["cmd"] == "hello":

@@ -3,7 +3,10 @@
 // asyncio drivers do, waiting on the client's Mailbox eventfd with poll(),
 // and walks every found record's ops (the part of decoding that cannot be
 // skipped) without building any objects. The gap between this and our
-// Python client is what the bridge costs.
+// Python client is what the bridge costs. With --values it is instead a raw
+// C++ client that hands its user every record: each bin decoded into the
+// core's proto::Value (strings, lists and blobs owned), as the official C
+// client hands out as_record/as_val.
 //
 // It speaks the orchestrator's worker line protocol (benchmark/workerproc.py,
 // NativeWorker): on stdin
@@ -33,6 +36,8 @@
 #include "client/completion.h"
 #include "common/status.h"
 #include "proto/message_view.h"
+#include "proto/particle.h"
+#include "proto/value.h"
 
 namespace aerospike_py::bench {
 namespace {
@@ -145,8 +150,16 @@ struct Tally {
   std::string first_error;
 };
 
-// Counts found records and touches every op's value, as a decoder must.
-bool Account(const BatchCommand& cmd, Tally* tally) {
+// One record as a C++ program on the core would hand it to its user: each
+// bin's name and its value decoded into the core's own Value type.
+struct DecodedRecord {
+  std::vector<std::pair<std::string, proto::Value>> bins;
+};
+
+// Counts found records and touches every op's value, as a decoder must;
+// with `values`, also decodes every bin into a DecodedRecord (a raw C++
+// client's result), kept until the batch is accounted for.
+bool Account(const BatchCommand& cmd, bool values, Tally* tally) {
   if (!cmd.status.ok()) {
     ++tally->errors;
     std::string kind = absl::StatusCodeToString(cmd.status.code());
@@ -154,15 +167,33 @@ bool Account(const BatchCommand& cmd, Tally* tally) {
     if (tally->first_error.empty()) tally->first_error = cmd.status.ToString();
     return false;
   }
+  std::vector<DecodedRecord> records;
+  if (values) records.reserve(cmd.results.size());
   for (const auto& r : cmd.results) {
     if (!r.answered || r.result != ResultCode::kOk) continue;
     ++tally->found;
     proto::OpIterator ops(r.message);
     proto::OpView op;
-    while (ops.Next(&op)) {
-      tally->bytes_seen += op.value.size() + op.name.size();
-      if (!op.value.empty()) tally->bytes_seen += op.value[0];
+    if (!values) {
+      while (ops.Next(&op)) {
+        tally->bytes_seen += op.value.size() + op.name.size();
+        if (!op.value.empty()) tally->bytes_seen += op.value[0];
+      }
+      continue;
     }
+    DecodedRecord& rec = records.emplace_back();
+    rec.bins.reserve(r.message.header.n_ops);
+    while (ops.Next(&op)) {
+      StatusOr<proto::Value> v = proto::DecodeParticle(op.particle_type, op.value);
+      if (!v.ok()) {
+        ++tally->errors;
+        ++tally->error_kinds["decode"];
+        if (tally->first_error.empty()) tally->first_error = v.status().ToString();
+        return false;
+      }
+      rec.bins.emplace_back(std::string(op.name), *std::move(v));
+    }
+    tally->bytes_seen += rec.bins.size();
   }
   return true;
 }
@@ -170,7 +201,7 @@ bool Account(const BatchCommand& cmd, Tally* tally) {
 // Runs every worker's command list with `concurrency` in flight at once; a
 // worker's next command is submitted when its previous one completes.
 Status RunPhase(client::Client* cli, const std::shared_ptr<client::Mailbox>& mailbox,
-                std::vector<std::vector<std::unique_ptr<BatchCommand>>>* work,
+                std::vector<std::vector<std::unique_ptr<BatchCommand>>>* work, bool values,
                 Tally* tally) {
   const size_t workers = work->size();
   std::vector<size_t> next(workers, 0);
@@ -202,7 +233,7 @@ Status RunPhase(client::Client* cli, const std::shared_ptr<client::Mailbox>& mai
         size_t w = static_cast<size_t>(c->token);
         --in_flight;
         const auto& batch = static_cast<const BatchCommand&>(*c);
-        if (tally != nullptr && Account(batch, tally)) {
+        if (tally != nullptr && Account(batch, values, tally)) {
           tally->latencies_ms.push_back(static_cast<double>(end - started[w]) / 1e6);
         }
         c.reset();
@@ -214,7 +245,7 @@ Status RunPhase(client::Client* cli, const std::shared_ptr<client::Mailbox>& mai
 }
 
 std::string EnvA(client::Client* cli, const std::shared_ptr<client::Mailbox>& mailbox,
-                 const std::vector<std::string>& args) {
+                 bool values, const std::vector<std::string>& args) {
   if (args.size() != 9) return "";
   const std::string& ns = args[1];
   const std::string& set = args[2];
@@ -235,12 +266,12 @@ std::string EnvA(client::Client* cli, const std::shared_ptr<client::Mailbox>& ma
     }
   }
   Tally tally;
-  if (Status s = RunPhase(cli, mailbox, &warm, nullptr); !s.ok()) {
+  if (Status s = RunPhase(cli, mailbox, &warm, values, nullptr); !s.ok()) {
     return "ERROR " + s.ToString();
   }
   double cpu0 = ProcessCpuSeconds();
   int64_t t0 = NowNs();
-  if (Status s = RunPhase(cli, mailbox, &meas, &tally); !s.ok()) {
+  if (Status s = RunPhase(cli, mailbox, &meas, values, &tally); !s.ok()) {
     return "ERROR " + s.ToString();
   }
   double wall = static_cast<double>(NowNs() - t0) / 1e9;
@@ -285,8 +316,13 @@ StatusOr<std::vector<client::Seed>> ParseHosts(const std::string& text) {
 
 int Main(int argc, char** argv) {
   std::string hosts = "127.0.0.1:3000";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--hosts") == 0) hosts = argv[i + 1];
+  bool values = false;  // --values: decode every bin (see Account)
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--hosts") == 0 && i + 1 < argc) {
+      hosts = argv[++i];
+    } else if (std::strcmp(argv[i], "--values") == 0) {
+      values = true;
+    }
   }
   auto seeds = ParseHosts(hosts);
   if (!seeds.ok()) {
@@ -327,13 +363,14 @@ int Main(int argc, char** argv) {
       break;
     }
     if (args[0] == "hello") {
-      Reply("{\"ok\": true, \"native\": true, \"hosts\": \"" + JsonEscape(hosts) + "\"}");
+      Reply("{\"ok\": true, \"native\": true, \"values\": " + std::string(values ? "true" : "false") +
+            ", \"hosts\": \"" + JsonEscape(hosts) + "\"}");
       continue;
     }
     if (args[0] == "env_a") {
       std::string out;
       try {
-        out = EnvA(cli->get(), *mailbox, args);
+        out = EnvA(cli->get(), *mailbox, values, args);
       } catch (const std::exception& e) {  // std::stoi on a bad argument
         out = std::string("ERROR ") + e.what();
       }
