@@ -33,7 +33,7 @@ PyObject* BinNameCache::Get(const char* data, size_t len) {
   }
   PyObject*& slot = slots_[h & (kSlots - 1)];
   if (slot != nullptr && static_cast<size_t>(PyUnicode_GET_LENGTH(slot)) == len &&
-      std::memcmp(PyUnicode_1BYTE_DATA(slot), data, len) == 0) {
+      SameBytes(PyUnicode_1BYTE_DATA(slot), data, len)) {
     Py_INCREF(slot);
     return slot;
   }
@@ -51,6 +51,7 @@ PyObject* BinNameCache::Get(const char* data, size_t len) {
 
 void BinNameCache::Clear() {
   for (PyObject*& slot : slots_) Py_CLEAR(slot);
+  for (PyObject*& hint : hints_) Py_CLEAR(hint);
 }
 
 int BinNameCache::Traverse(visitproc visit, void* arg) {

@@ -283,8 +283,9 @@ PyObject* NewBinsDict(ModuleState* st, const proto::MessageView& message) {
   if (!bins) return nullptr;
   proto::OpIterator it(message);
   proto::OpView op;
+  size_t position = 0;
   while (it.Next(&op)) {
-    Ref name = Ref::Steal(st->bin_names->Get(op.name.data(), op.name.size()));
+    Ref name = Ref::Steal(st->bin_names->GetAt(position++, op.name.data(), op.name.size()));
     if (!name) {
       // A name that is not UTF-8: keep the record readable, name as bytes.
       if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return nullptr;

@@ -81,6 +81,26 @@ async def test_bin_names_are_shared_across_records(db: Db, ns: str, set_name: st
     assert list(next(iter(again.values())))[0] is first[0]
 
 
+async def test_bin_names_that_change_at_one_position(db: Db, ns: str, set_name: str) -> None:
+    # Names are looked up by position first (the name seen last there); a
+    # different name of the same length, a non-ASCII one and a longer one
+    # at that position must each come back as themselves.
+    shapes = [
+        {"ab": 1, "cd": 2},
+        {"ab": 1, "ce": 2},
+        {"é": 3, "cd": 4},
+        {"ab": 5, "c" * 15: 6},
+        {"ab": 7, "cd": 8},
+    ]
+    keys = [(ns, set_name, i) for i in range(len(shapes))]
+    for key, bins in zip(keys, shapes):
+        await db.put(key, bins)
+    for _ in range(2):  # the second pass starts from the first's hints
+        result = await db.batch_read(keys)
+        assert [result[i] for i in range(len(shapes))] == shapes
+        assert [sorted(bins) for bins in result.to_list()] == [sorted(b) for b in shapes]
+
+
 async def test_100k_bulk_keys_into_numpy_on_three_nodes(aerospike_cluster3: EmbeddedServer) -> None:
     n = 100_000
     policy = {"total_timeout": 60_000}
