@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from . import clients as clients_mod
@@ -84,7 +85,14 @@ def parse_args(argv: list[str]) -> orchestrator.Config:
     return cfg
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # SIGTERM (a CI timeout, `kill`) would end the process without the
+    # orchestrator's clean-up, leaving the server, workers and apps running.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     cfg = parse_args(sys.argv[1:] if argv is None else argv)
     runner = orchestrator.Runner(cfg)
     results = runner.run()

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "client/counters.h"
-#include "python/bin_names.h"
+#include "python/str_cache.h"
 #include "python/debug_codec.h"
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
@@ -131,8 +131,8 @@ void ModuleFree(void* module) {
   ModuleState* st = StateOf(static_cast<PyObject*>(module));
   if (st == nullptr) return;
   ClearState(st);
-  delete st->bin_names;
-  st->bin_names = nullptr;
+  delete st->str_caches;
+  st->str_caches = nullptr;
 }
 
 PyModuleDef_Slot kModuleSlots[] = {

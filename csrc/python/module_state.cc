@@ -1,7 +1,7 @@
 #include "python/module_state.h"
 
 #include "python/batch_results.h"
-#include "python/bin_names.h"
+#include "python/str_cache.h"
 #include "python/client_object.h"
 #include "python/loop_bridge.h"
 
@@ -53,7 +53,7 @@ ModuleState* StateFromType(PyTypeObject* type) {
 int InitState(PyObject* module, ModuleState* st) {
   st->fork_generation = 0;
   st->last_bridge = nullptr;
-  st->bin_names = new BinNameCache();
+  st->str_caches = new StrCaches();
 
   Ref exc = Ref::Steal(PyImport_ImportModule("aerospike_py.exception"));
   if (!exc) return -1;
@@ -179,7 +179,7 @@ int TraverseState(ModuleState* st, visitproc visit, void* arg) {
 #define ASPY_VISIT_FIELD(name) Py_VISIT(st->name);
   ASPY_STATE_OBJECTS(ASPY_VISIT_FIELD)
 #undef ASPY_VISIT_FIELD
-  if (st->bin_names != nullptr) return st->bin_names->Traverse(visit, arg);
+  // The str caches hold plain str objects, which cannot form cycles.
   return 0;
 }
 
@@ -188,7 +188,7 @@ void ClearState(ModuleState* st) {
 #define ASPY_CLEAR_FIELD(name) Py_CLEAR(st->name);
   ASPY_STATE_OBJECTS(ASPY_CLEAR_FIELD)
 #undef ASPY_CLEAR_FIELD
-  if (st->bin_names != nullptr) st->bin_names->Clear();
+  if (st->str_caches != nullptr) st->str_caches->Clear();
 }
 
 }  // namespace aerospike_py::python

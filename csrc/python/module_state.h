@@ -12,7 +12,7 @@
 
 namespace aerospike_py::python {
 
-class BinNameCache;
+struct StrCaches;
 
 // X(field): strong references owned by the state.
 #define ASPY_STATE_OBJECTS(X)                                              \
@@ -112,7 +112,7 @@ struct ModuleState {
   // Bumped in the child after fork(): clients and bridges created under an
   // older generation belong to the parent and must not be touched.
   uint64_t fork_generation;
-  BinNameCache* bin_names;  // owned; freed in m_free
+  StrCaches* str_caches;  // owned; freed in m_free
 };
 
 // The state of a module object of ours.

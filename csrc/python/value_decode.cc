@@ -4,7 +4,7 @@
 #include "proto/constants.h"
 #include "proto/msgpack.h"
 #include "proto/particle.h"
-#include "python/bin_names.h"
+#include "python/str_cache.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -62,7 +62,7 @@ PyObject* TaggedToPython(ModuleState* st, std::string_view payload) {
   const size_t len = payload.size() - 1;
   switch (static_cast<ParticleType>(prefix)) {
     case ParticleType::kString: {
-      PyObject* s = PyUnicode_DecodeUTF8(body, static_cast<Py_ssize_t>(len), nullptr);
+      PyObject* s = st->str_caches->values.Get(body, len);
       if (s != nullptr || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return s;
       PyErr_Clear();
       return NewTypedBlob(st, body, len, prefix);
@@ -248,7 +248,7 @@ PyObject* DecodeParticle(ModuleState* st, uint8_t particle_type, ByteSpan bytes)
       if (len == 8) return PyFloat_FromDouble(BitsToDouble(LoadBE64(bytes.data())));
       break;
     case ParticleType::kString: {
-      PyObject* s = PyUnicode_DecodeUTF8(data, static_cast<Py_ssize_t>(len), nullptr);
+      PyObject* s = st->str_caches->values.Get(data, len);
       if (s != nullptr || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return s;
       PyErr_Clear();
       break;
@@ -285,7 +285,7 @@ PyObject* NewBinsDict(ModuleState* st, const proto::MessageView& message) {
   proto::OpView op;
   size_t position = 0;
   while (it.Next(&op)) {
-    Ref name = Ref::Steal(st->bin_names->GetAt(position++, op.name.data(), op.name.size()));
+    Ref name = Ref::Steal(st->str_caches->names.GetAt(position++, op.name.data(), op.name.size()));
     if (!name) {
       // A name that is not UTF-8: keep the record readable, name as bytes.
       if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return nullptr;

@@ -249,3 +249,28 @@ def test_list_numbers_in_every_wire_form() -> None:
     # list comes back whole as its bytes, like any particle that does not decode.
     cut = _core._decode_value(LIST, b"\x91\xcb\x00\x00")
     assert isinstance(cut, TypedBlob) and cut.particle_type == LIST
+
+
+def test_short_string_values_are_shared_and_exact() -> None:
+    # Short ASCII values come from a cache: the same str for the same text.
+    # (The cache stands aside for a while after mostly-missing lookups, which
+    # other tests may have caused: repeating one value ends that.)
+    for _ in range(100_000):
+        first = _core._decode_value(STRING, b"us")
+        if _core._decode_value(STRING, b"us") is first:
+            break
+    else:
+        pytest.fail("short string values are never shared")
+    assert first == "us" and type(first) is str
+    assert _core._decode_value(LIST, b"\x92\xa3\x03us\xa3\x03us") == ["us", "us"]
+    # Everything else is exact whether cached or not: empty, 8 and 9 bytes,
+    # non-ASCII, NUL, and a stream of values that never repeat.
+    for raw in [b"", b"a", b"abcdefgh", b"abcdefghi", "é".encode(), "日本".encode(), b"\x00x"]:
+        back = _core._decode_value(STRING, raw)
+        assert back == raw.decode() and type(back) is str
+    for i in range(20_000):
+        raw = f"{i:08x}".encode()
+        assert _core._decode_value(STRING, raw) == raw.decode()
+    # Invalid UTF-8 of cacheable length still comes back as a TypedBlob.
+    bad = _core._decode_value(STRING, b"\xff\xfe")
+    assert isinstance(bad, TypedBlob) and bad.particle_type == STRING
