@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "client/counters.h"
-#include "python/str_cache.h"
 #include "python/debug_codec.h"
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
 #include "python/module_state.h"
 #include "python/stage_stats.h"
+#include "python/str_cache.h"
 
 namespace aerospike_py::python {
 namespace {

@@ -1,9 +1,9 @@
 #include "python/module_state.h"
 
 #include "python/batch_results.h"
-#include "python/str_cache.h"
 #include "python/client_object.h"
 #include "python/loop_bridge.h"
+#include "python/str_cache.h"
 
 namespace aerospike_py::python {
 namespace {
