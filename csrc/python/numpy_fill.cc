@@ -78,7 +78,25 @@ class Filler {
   }
   int Lookup(std::string_view name, size_t position);
   bool Bin(uint8_t particle_type, ByteSpan value, uint8_t* dst);
-  bool Element(const Number& v, uint8_t* dst);
+  // One number into one element of the current field. The common case of
+  // vectors, id lists and scalar i8/f8 bins (the value's own type into a
+  // native 8-byte field) is a copy, inline; everything else is converted and
+  // checked by ConvertElement.
+  bool Element(const Number& v, uint8_t* dst) {
+    const NumpyField& f = *field_;
+    if (f.base_size == 8 && !f.swap) {
+      if (f.kind == NumpyKind::kFloat && v.type == Number::Type::kFloat) {
+        std::memcpy(dst, &v.d, 8);
+        return true;
+      }
+      if (f.kind == NumpyKind::kInt && v.type == Number::Type::kInt) {
+        std::memcpy(dst, &v.i, 8);
+        return true;
+      }
+    }
+    return ConvertElement(v, dst);
+  }
+  bool ConvertElement(const Number& v, uint8_t* dst);
   bool List(ByteSpan value, uint8_t* dst);
   bool ListItems(MsgpackReader* r, uint32_t count, int depth, uint8_t* dst, uint32_t* next);
   bool ListItem(MsgpackReader* r, uint32_t k, int depth, uint8_t* dst, uint32_t* next,
@@ -202,20 +220,8 @@ bool Filler::Bin(uint8_t particle_type, ByteSpan value, uint8_t* dst) {
   return Element(v, dst);
 }
 
-bool Filler::Element(const Number& v, uint8_t* dst) {
+bool Filler::ConvertElement(const Number& v, uint8_t* dst) {
   const NumpyField& f = *field_;
-  // The common case of vectors and id lists: the value's own type, native
-  // 8 bytes; nothing to check.
-  if (f.base_size == 8 && !f.swap) {
-    if (f.kind == NumpyKind::kFloat && v.type == Number::Type::kFloat) {
-      std::memcpy(dst, &v.d, 8);
-      return true;
-    }
-    if (f.kind == NumpyKind::kInt && v.type == Number::Type::kInt) {
-      std::memcpy(dst, &v.i, 8);
-      return true;
-    }
-  }
   const auto overflow = [&] {
     return Fail(NumpyFillError::Kind::kOverflow,
                 absl::StrCat(Describe(v), " does not fit in ", TypeName(f)));
@@ -323,25 +329,8 @@ bool Filler::List(ByteSpan value, uint8_t* dst) {
 bool Filler::ListItems(MsgpackReader* r, uint32_t count, int depth, uint8_t* dst,
                        uint32_t* next) {
   if (depth > kMaxListDepth) return Fail(NumpyFillError::Kind::kParam, "list nested too deeply");
-  // Vectors into native f8 / i8 fields: a copy per item, nothing to check.
-  const NumpyField& f = *field_;
-  const bool native8 = f.base_size == 8 && !f.swap;
-  const bool f8 = native8 && f.kind == NumpyKind::kFloat;
-  const bool i8 = native8 && f.kind == NumpyKind::kInt;
   for (uint32_t k = 0; k < count; ++k) {
     Number v;
-    if (f8 && r->TryNextDouble(&v.d)) {
-      if (*next >= f.count) return ListTooLong();
-      std::memcpy(dst + size_t{*next} * 8, &v.d, 8);
-      ++*next;
-      continue;
-    }
-    if (i8 && r->TryNextInt(&v.i)) {
-      if (*next >= f.count) return ListTooLong();
-      std::memcpy(dst + size_t{*next} * 8, &v.i, 8);
-      ++*next;
-      continue;
-    }
     if (r->TryNextDouble(&v.d)) {
       v.type = Number::Type::kFloat;
     } else if (!r->TryNextInt(&v.i)) {
