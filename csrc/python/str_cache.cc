@@ -36,8 +36,11 @@ void BinNameCache::Clear() {
 }
 
 PyObject* ShortStrCache::Get(const char* data, size_t len) {
-  if (len > kMaxLen || len == 0 || bypass_ > 0) {
-    if (bypass_ > 0) --bypass_;
+  if (len > kMaxLen || len == 0) {
+    return PyUnicode_DecodeUTF8(data, static_cast<Py_ssize_t>(len), nullptr);
+  }
+  if (bypass_ > 0) {  // counts only the values the cache could have held
+    --bypass_;
     return PyUnicode_DecodeUTF8(data, static_cast<Py_ssize_t>(len), nullptr);
   }
   bool ascii = false;
@@ -52,7 +55,6 @@ PyObject* ShortStrCache::Get(const char* data, size_t len) {
   if (slot != nullptr && static_cast<size_t>(PyUnicode_GET_LENGTH(slot)) == len &&
       SameBytes(PyUnicode_1BYTE_DATA(slot), data, len)) {
     ++window_hits_;
-    ++total_hits_;
     Py_INCREF(slot);
     return slot;
   }

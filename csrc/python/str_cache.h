@@ -109,9 +109,6 @@ class ShortStrCache {
   PyObject* Get(const char* data, size_t len);
   void Clear();
 
-  // For tests: lookups answered from the cache since it was made.
-  uint64_t hits() const { return total_hits_; }
-
  private:
   static constexpr size_t kSlots = 512;
   static constexpr uint32_t kWindow = 4096;      // lookups per hit-rate check
@@ -121,7 +118,6 @@ class ShortStrCache {
   uint32_t lookups_ = 0;
   uint32_t window_hits_ = 0;
   uint32_t bypass_ = 0;  // lookups left to decode without the cache
-  uint64_t total_hits_ = 0;
 };
 
 // The caches a module owns.

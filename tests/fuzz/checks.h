@@ -5,6 +5,8 @@
 // memory errors are left to the sanitizers.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "common/byte_buffer.h"
@@ -33,5 +35,15 @@ std::string CheckMsgpackBytes(ByteSpan data);
 // well-formed put/get round trip must still work. Lives in server_check.cc
 // (links aspy_server, unlike the two codec checks).
 std::string CheckServerRequest(ByteSpan data);
+
+// What a libFuzzer target does with a check's answer: a violated invariant
+// aborts, so libFuzzer saves the input.
+inline int AbortOnFailure(const std::string& failure) {
+  if (!failure.empty()) {
+    std::fprintf(stderr, "invariant violated: %s\n", failure.c_str());
+    std::abort();
+  }
+  return 0;
+}
 
 }  // namespace aerospike_py::fuzz

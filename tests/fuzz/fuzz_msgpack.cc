@@ -1,15 +1,7 @@
 // libFuzzer target: the msgpack decoder (see checks.h and README.md).
-#include <cstdio>
-#include <cstdlib>
-
 #include "checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string failure =
-      aerospike_py::fuzz::CheckMsgpackBytes(aerospike_py::ByteSpan(data, size));
-  if (!failure.empty()) {
-    std::fprintf(stderr, "invariant violated: %s\n", failure.c_str());
-    std::abort();
-  }
-  return 0;
+  return aerospike_py::fuzz::AbortOnFailure(
+      aerospike_py::fuzz::CheckMsgpackBytes(aerospike_py::ByteSpan(data, size)));
 }

@@ -239,21 +239,42 @@ std::string ReadWholeFile(const std::string& path) {
   return ss.str();
 }
 
-std::vector<std::string> GoldenFileNames() {
+std::vector<std::string> SortedFileNames(const std::string& dir,
+                                         const std::function<bool(std::string_view)>& keep) {
   std::vector<std::string> names;
-  DIR* dir = opendir(GoldenDir().c_str());
-  if (dir == nullptr) {
-    std::fprintf(stderr, "cannot open golden directory %s\n", GoldenDir().c_str());
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) {
+    std::fprintf(stderr, "cannot open directory %s\n", dir.c_str());
     std::abort();
   }
-  while (dirent* e = readdir(dir)) {
+  while (dirent* e = readdir(d)) {
     std::string n = e->d_name;
-    if (n.size() > 6 && n.substr(n.size() - 6) == ".jsonl") {
-      names.push_back(n.substr(0, n.size() - 6));
-    }
+    if (keep(n)) names.push_back(std::move(n));
   }
-  closedir(dir);
+  closedir(d);
   std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<NamedInput> ReadInputs(const std::string& dir,
+                                   std::initializer_list<std::string_view> prefixes) {
+  std::vector<NamedInput> inputs;
+  for (std::string& name : SortedFileNames(dir, [&](std::string_view n) {
+         return std::any_of(prefixes.begin(), prefixes.end(),
+                            [&](std::string_view p) { return n.substr(0, p.size()) == p; });
+       })) {
+    std::string bytes = ReadWholeFile(dir + "/" + name);
+    inputs.push_back({std::move(name), std::move(bytes)});
+  }
+  return inputs;
+}
+
+std::vector<std::string> GoldenFileNames() {
+  constexpr std::string_view kSuffix = ".jsonl";
+  std::vector<std::string> names = SortedFileNames(GoldenDir(), [&](std::string_view n) {
+    return n.size() > kSuffix.size() && n.substr(n.size() - kSuffix.size()) == kSuffix;
+  });
+  for (std::string& n : names) n.resize(n.size() - kSuffix.size());
   return names;
 }
 

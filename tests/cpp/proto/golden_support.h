@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -71,6 +73,18 @@ struct GoldenFile {
 
 std::string GoldenDir();
 std::string ReadWholeFile(const std::string& path);
+// The names of the files in `dir` that `keep` accepts, sorted; aborts when
+// the directory cannot be opened.
+std::vector<std::string> SortedFileNames(const std::string& dir,
+                                         const std::function<bool(std::string_view)>& keep);
+// The files of `dir` whose names start with one of `prefixes`, read whole,
+// sorted by name (the fuzz targets' regression inputs).
+struct NamedInput {
+  std::string name;
+  std::string bytes;
+};
+std::vector<NamedInput> ReadInputs(const std::string& dir,
+                                   std::initializer_list<std::string_view> prefixes);
 std::vector<std::string> GoldenFileNames();  // "00_tend", ... sorted
 GoldenFile LoadGolden(const std::string& name);
 const std::vector<GoldenFile>& AllGolden();  // loaded once

@@ -4,11 +4,8 @@
 // client->server frames, one by one and each file's requests as one
 // connection. So a fixed server bug stays fixed in every build, and the
 // check itself runs in CI without libFuzzer.
-#include <dirent.h>
-
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,25 +17,12 @@ namespace {
 
 namespace golden = ::aerospike_py::proto::testing;
 
-std::vector<std::string> ServerRegressionFiles() {
-  std::vector<std::string> names;
-  const std::string dir = std::string(ASPY_FUZZ_DIR) + "/regressions";
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      std::string n = e->d_name;
-      if (n.rfind("server-", 0) == 0) names.push_back(n);
-    }
-    closedir(d);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 TEST(ServerFuzzReplayTest, EveryRecordedInputPassesTheServerCheck) {
-  for (const std::string& name : ServerRegressionFiles()) {
-    const std::string bytes =
-        golden::ReadWholeFile(std::string(ASPY_FUZZ_DIR) + "/regressions/" + name);
-    EXPECT_EQ(fuzz::CheckServerRequest(AsBytes(bytes)), "") << name;
+  const std::vector<golden::NamedInput> inputs =
+      golden::ReadInputs(std::string(ASPY_FUZZ_DIR) + "/regressions", {"server-"});
+  ASSERT_FALSE(inputs.empty()) << "tests/fuzz/regressions/ holds no server-* inputs";
+  for (const golden::NamedInput& in : inputs) {
+    EXPECT_EQ(fuzz::CheckServerRequest(AsBytes(in.bytes)), "") << in.name;
   }
 }
 
