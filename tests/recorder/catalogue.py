@@ -47,7 +47,8 @@ class Compare:
     info_mask: info names whose values vary by run (compared by presence).
     info_keys: info names whose ``k=v;...`` values are compared by their
         key list, and the values of every key not in ``info_vary``.
-    info_vary: keys of ``k=v`` values that vary (uptimes, byte counts).
+    info_vary: keys (or fnmatch patterns of keys) of ``k=v`` values that
+        vary (uptimes, byte counts).
     """
 
     ttl_slack: int = 2
@@ -78,6 +79,8 @@ class Step:
     # Milliseconds to wait before sending (e.g. after a truncate, whose
     # cut-off is the current millisecond).
     pause_ms: int = 0
+    # Send on a new connection (per-connection state, e.g. user-agent-set).
+    new_connection: bool = False
 
 
 @dataclass
@@ -86,8 +89,8 @@ class Case:
     steps: list[Step] = field(default_factory=list)
 
     def add(self, name: str, request: bytes, compare: Compare | None = None,
-            pause_ms: int = 0) -> Case:
-        self.steps.append(Step(name, request, compare or Compare(), pause_ms))
+            pause_ms: int = 0, new_connection: bool = False) -> Case:
+        self.steps.append(Step(name, request, compare or Compare(), pause_ms, new_connection))
         return self
 
 

@@ -78,11 +78,13 @@ def record_family(family: Family, host: str, port: int, server: str) -> Recordin
             for step in case.steps:
                 if step.pause_ms:
                     time.sleep(step.pause_ms / 1000)
+                if step.new_connection:
+                    session.close()
                 at = server_epoch_now()
                 frames, closed = session.exchange(step.request, request_kind(step.request))
                 exchanges.append(Exchange(f"{case.name}/{step.name}", step.request,
                                           b"".join(frames), at, closed, step.compare,
-                                          step.pause_ms))
+                                          step.pause_ms, step.new_connection))
     finally:
         session.close()
     return Recording(family.name, family.seed, server, exchanges)

@@ -18,6 +18,7 @@ Every other line is one exchange, in the order it ran::
   (finishing) its answer; ``rep`` then holds what came before, if anything.
 * ``at``: the recorder's clock when the request left, in seconds since
   2010-01-01 (the server's epoch); void times are compared relative to it.
+* ``new_conn``: the step was sent on a new connection.
 * ``cmp``: the comparison options of ``catalogue.Compare`` that differ from
   the defaults.
 """
@@ -47,6 +48,7 @@ class Exchange:
     closed: bool = False
     compare: Compare = field(default_factory=Compare)
     pause_ms: int = 0
+    new_connection: bool = False
 
     def to_line(self) -> str:
         out: dict[str, Any] = {"id": self.id}
@@ -57,6 +59,8 @@ class Exchange:
         out["at"] = round(self.at, 3)
         if self.pause_ms:
             out["pause_ms"] = self.pause_ms
+        if self.new_connection:
+            out["new_conn"] = True
         cmp = self.compare.to_json()
         if cmp:
             out["cmp"] = cmp
@@ -66,7 +70,7 @@ class Exchange:
     def from_json(cls, data: dict[str, Any]) -> Exchange:
         return cls(data["id"], _decode("req", data), _decode("rep", data), float(data["at"]),
                    bool(data.get("closed", False)), Compare.from_json(data.get("cmp", {})),
-                   int(data.get("pause_ms", 0)))
+                   int(data.get("pause_ms", 0)), bool(data.get("new_conn", False)))
 
 
 def _encode(name: str, data: bytes) -> dict[str, str]:

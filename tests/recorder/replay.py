@@ -60,6 +60,8 @@ def replay_recording(rec: Recording, host: str, port: int,
         for ex in rec.exchanges:
             if ex.pause_ms:
                 time.sleep(ex.pause_ms / 1000)
+            if ex.new_connection:
+                session.close()
             at = server_epoch_now()
             try:
                 frames, closed = session.exchange(ex.request, request_kind(ex.request))

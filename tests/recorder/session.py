@@ -9,8 +9,9 @@ import time
 
 from . import templates, wire
 
-# An answer that has not started after this long is a hang, not a slow server.
-READ_TIMEOUT = 10.0
+# An answer that has not started after this long is a hang, not a slow server
+# (the real server needs seconds for a write of 32k bins on a busy machine).
+READ_TIMEOUT = 120.0
 # After a request the server answers by closing, how long to wait for EOF.
 CLOSE_TIMEOUT = 2.0
 
@@ -74,9 +75,13 @@ class Session:
         try:
             frames.append(self._frame())
             if kind in ("batch", "stream") and frames[0][1] == wire.MESSAGE:
+                # A batch always ends with a LAST message (a whole-batch
+                # error is a lone LAST with the code). A scan the server
+                # refuses is answered with one plain error message instead.
                 msgs = list(wire.parse_messages(frames[0]))
-                single_error = len(msgs) == 1 and msgs[0].result != 0
-                if not single_error:
+                refused = (kind == "stream" and len(msgs) == 1 and msgs[0].result != 0
+                           and not msgs[0].info3 & wire.LAST)
+                if not refused:
                     while not wire.is_stream_end(frames[-1]):
                         frames.append(self._frame())
         except Closed as closed:

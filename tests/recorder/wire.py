@@ -534,6 +534,13 @@ class ParseError(ValueError):
 
 def parse_messages(frame: bytes) -> Iterator[Msg]:
     """The AS_MSGs of one type-3 frame (several in a stream frame)."""
+    try:
+        yield from _parse_messages(frame)
+    except (IndexError, struct.error) as e:
+        raise ParseError(f"malformed AS_MSG: {e}") from None
+
+
+def _parse_messages(frame: bytes) -> Iterator[Msg]:
     if len(frame) < 8 or frame[1] != MESSAGE:
         raise ParseError(f"not an AS_MSG frame: {frame[:8].hex()}")
     body = frame[8:]

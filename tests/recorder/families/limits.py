@@ -42,7 +42,7 @@ def cases(rng: random.Random) -> list[Case]:
     c.add("grow_append", operate(SET, "grow", [wire.op(wire.OP_APPEND, "a", "z" * (MIB // 2))]))
     c.add("grow_get2", exists(SET, "grow"))
     c.add("grow_remove", remove(SET, "grow"))
-    c.add("list_big", put(SET, "biglist", {"l": list(range(200000))}))
+    c.add("list_big", put(SET, "biglist", {"l": [1000] * 400000}))
     c.add("list_big_exists", exists(SET, "biglist"))
     c.add("list_big_remove", remove(SET, "biglist"))
     c.add("many_small_bins", put(SET, "manysmall", {f"b{i}": "x" * 100 for i in range(11000)}))
@@ -64,15 +64,16 @@ def cases(rng: random.Random) -> list[Case]:
     out.append(c)
 
     c = Case("bin_count")
-    for n in (1000, 32766, 32767, 32768):
+    # The real server takes seconds for a write of ~32k bins.
+    for n in (1000, 32767, 32768):
         c.add(f"put_{n}", put(SET, f"bc{n}", {f"{i:x}": i for i in range(n)}))
         c.add(f"exists_{n}", exists(SET, f"bc{n}"))
-    c.add("grow_to_limit", put(SET, "bc32767", {"extra": 1}))
+    c.add("grow_past_limit", put(SET, "bc32767", {"extra": 1}))
     c.add("replace_at_limit", put(SET, "bc32767", {"0": "z"}))
     c.add("read_65535_names", get(SET, "bc1000", [f"n{i}" for i in range(65535)]))
     c.add("read_1000_names", get(SET, "bc1000", [f"{i:x}" for i in range(999, -1, -1)]))
     c.add("read_same_name_twice", get(SET, "bc1000", ["1", "1", "2"]))
-    for n in (1000, 32766, 32767):
+    for n in (1000, 32767):
         c.add(f"remove_{n}", remove(SET, f"bc{n}"))
     c.add("ops_65535_writes", put(SET, "ops", [("o", i) for i in range(65535)]))
     c.add("ops_get", get(SET, "ops"))
@@ -84,11 +85,13 @@ def cases(rng: random.Random) -> list[Case]:
         c.add(f"len_{n}", put(name if n != 1 else "r", "sn", {"a": 1}))
     c.add("get_63", get("rec_limits_" + "s" * 52, "sn"))
     c.add("get_64", get("rec_limits_" + "s" * 53, "sn"))
+    # The case removes what it wrote: these sets are not truncated first.
+    c.add("remove_62", remove("rec_limits_" + "s" * 51, "sn"))
     c.add("remove_63", remove("rec_limits_" + "s" * 52, "sn"))
     c.add("remove_1", remove("r", "sn"))
     for label, name in (("colon", "rec_limits:x"), ("semicolon", "rec_limits;x"),
                         ("pipe", "rec_limits|x"), ("space", "rec_limits x"),
-                        ("utf8", "rec_limits_é"), ("nul", "rec_limits\x00x")):
+                        ("utf8", "rec_limits_é")):
         c.add(f"odd_{label}", put(name, "sn", {"a": 1}))
         c.add(f"odd_{label}_remove", remove(name, "sn"))
     out.append(c)

@@ -1,7 +1,8 @@
 """Malformed requests: what the server answers (or whether it closes the
 connection) for a bad proto version or type, a bad AS_MSG header size,
 fields or ops that overrun or underrun the message, bad op and particle
-sizes. Each case starts on a fresh connection state (a close makes the
+sizes. (Type 5, XDR between servers, is left out: the real server reads
+it and never answers.) Each case starts on a fresh connection state (a close makes the
 next step reconnect) and ends with a request that must work."""
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from ._common import get, put
 
 SET = "rec_malformed"
 SETS = (SET,)
+PENDING = {
+    "admin_login/bad": "deliberate: security commands are answered 52 (not enabled) so that "
+                       "clients configured with a user proceed; CE answers 51",
+    "admin_short/bad": "deliberate: as admin_login",
+    "odd/udf_fields_no_op": "UDFs (another engineer's room): a record UDF call answers 100 with "
+                            "a FAILURE bin on the real server, 16 here",
+}
 
 
 def _frame(ptype: int, body: bytes, version: int = 2) -> bytes:
@@ -33,7 +41,6 @@ def cases(rng: random.Random) -> list[Case]:
         ("version_1", _frame(3, good, version=1)),
         ("version_3", _frame(3, good, version=3)),
         ("type_0", _frame(0, good)),
-        ("type_5", _frame(5, good)),
         ("type_6", _frame(6, good)),
         ("type_99", _frame(99, good)),
         ("admin_login", _frame(2, bytes([0, 0, 20, 0]) + b"\x00" * 12)),

@@ -26,7 +26,8 @@ def cases(rng: random.Random) -> list[Case]:
         c.add(f"put{i}", put(SET, i, {"a": i}))
         c.add(f"put_other{i}", put(OTHER, i, {"a": i}))
     c.add("stats_before", info(f"sets/test/{SET}", f"sets/test/{OTHER}"), SET_STATS)
-    c.add("truncate", info(f"truncate:namespace=test;set={SET}"))
+    # The records must be older than the truncate's millisecond.
+    c.add("truncate", info(f"truncate:namespace=test;set={SET}"), pause_ms=AFTER)
     c.add("get_truncated", get(SET, 0), pause_ms=AFTER)
     c.add("exists_truncated", exists(SET, 1))
     c.add("touch_truncated", touch(SET, 2))
@@ -63,7 +64,7 @@ def cases(rng: random.Random) -> list[Case]:
 
     c = Case("write_window")
     c.add("put", put(SET, "w", {"a": 1}))
-    c.add("truncate", info(f"truncate:namespace=test;set={SET}"))
+    c.add("truncate", info(f"truncate:namespace=test;set={SET}"), pause_ms=AFTER)
     c.add("put_after", put(SET, "w", {"a": 2}), pause_ms=AFTER)
     c.add("get", get(SET, "w"))
     c.add("put_other_set", put(OTHER, "w", {"a": 1}))
