@@ -103,6 +103,27 @@ async def test_concurrent_async_connects_one_wins(aerospike_server: ServerHandle
     await client.close()
 
 
+async def test_close_while_connecting_ends_the_connect() -> None:
+    # A seed that accepts and never answers: connect() is still pending when
+    # close() runs. aerospike-py raises from close() here; ours closes and
+    # the pending connect() fails (a deliberate difference, in the guide).
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        client = aerospike_py.async_client(
+            {"hosts": [("127.0.0.1", silent.getsockname()[1])], "timeout": 5000}
+        )
+        pending = asyncio.ensure_future(client.connect())
+        await asyncio.sleep(0.2)
+        assert not pending.done()
+        await client.close()
+        with pytest.raises(ClusterError, match="closed"):
+            await pending
+        assert not client.is_connected()
+
+
 async def test_failed_connect_can_be_retried() -> None:
     config = {"hosts": [("127.0.0.1", 1)], "timeout": 200}
     sync = aerospike_py.client(config)
