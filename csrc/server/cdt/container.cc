@@ -16,9 +16,11 @@ bool ReadContainer(Bytes packed, MpType want, uint8_t* flags, uint32_t* count, B
   *rest = packed.substr(h.size);
   *count = h.count;
   *flags = 0;
-  if (h.count != 0 && IsExt(*rest)) {
-    Header eh;
-    if (!ReadHeader(*rest, &eh)) return false;
+  Header eh;
+  // A leading ext is the order marker, unless it is a comparison-only
+  // value (wildcard, infinity: ext type 0xff).
+  if (h.count != 0 && IsExt(*rest) && ReadHeader(*rest, &eh) && eh.type == MpType::kExt &&
+      static_cast<uint8_t>(eh.ext_type) != 0xff) {
     *flags = static_cast<uint8_t>(eh.ext_type);
     rest->remove_prefix(eh.size);
     if (want == MpType::kMap) {

@@ -66,10 +66,14 @@ struct Selection {
   uint32_t count = 0;   // elements in the (non-inverted) range
   std::vector<bool> mask;           // selected (after inversion)
   uint32_t selected = 0;
+  uint32_t matched = 0;             // selected before inversion
+  bool inverted = false;
   std::vector<uint32_t> value_order;  // VALUE result order; empty: index order
 };
 
 void FinishMask(Selection* s, bool inverted) {
+  s->matched = static_cast<uint32_t>(std::count(s->mask.begin(), s->mask.end(), true));
+  s->inverted = inverted;
   if (inverted) {
     for (size_t i = 0; i < s->mask.size(); ++i) s->mask[i] = !s->mask[i];
     s->value_order.clear();
@@ -107,7 +111,9 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
       out->Int(s.selected);
       return rc::kOk;
     case rt::kExists:
-      out->Bool(s.selected != 0);
+      // Range selections answer from the range they matched, even when
+      // inverted (the server's result_data_set_index_rank_count).
+      out->Bool(s.inverted && s.kind != SelKind::kOther ? s.matched == 0 : s.selected != 0);
       return rc::kOk;
     case rt::kIndex: case rt::kRevIndex: {
       if (!r.multi) {
@@ -275,7 +281,7 @@ class ListOp {
   uint8_t Insert(int64_t index, const std::vector<Bytes>& values, uint64_t mod, bool set_result);
   uint8_t AppendOrdered(const std::vector<Bytes>& values, uint64_t mod);
   uint8_t ParseItems(Bytes payload, std::vector<std::string>* storage, std::vector<Bytes>* items);
-  uint8_t Select(const ReturnSpec& r);
+  uint8_t Select(ReturnSpec r);
   uint8_t RemoveSelected(const Selection& s);
 
   const OpArgs& a_;
@@ -425,7 +431,7 @@ uint8_t ListOp::RemoveSelected(const Selection& s) {
 }
 
 // The get/remove-by family and the legacy get/pop/remove ops.
-uint8_t ListOp::Select(const ReturnSpec& r) {
+uint8_t ListOp::Select(ReturnSpec r) {
   const uint32_t n = static_cast<uint32_t>(l_.items.size());
   const uint32_t op = a_.op;
   const bool by_rt = (op >= kGetByIndex && op <= kGetByValueRelRankRange) ||
@@ -453,6 +459,7 @@ uint8_t ListOp::Select(const ReturnSpec& r) {
                          r.type == rt::kRankRange || r.type == rt::kRevRankRange)) {
         return rc::kOpNotApplicable;
       }
+      if (r.inverted) r.inverted = ReduceInvertedRange(n, &start, &cnt);
       if (cnt == 0 && !r.inverted) {
         if (!SetNotFound(r, start, 0, result_)) return rc::kOpNotApplicable;
         return rc::kOk;
@@ -603,8 +610,10 @@ uint8_t ListOp::Run() {
         storage.push_back(std::move(v));
         values.push_back(storage.back());
       }
-      if (l_.ordered()) return AppendOrdered(values, mod);
-      const uint8_t code = Insert(static_cast<int64_t>(l_.items.size()), values, mod, true);
+      const uint8_t code = l_.ordered()
+                               ? AppendOrdered(values, mod)
+                               : Insert(static_cast<int64_t>(l_.items.size()), values, mod, true);
+      // Even a no-op append creates the (empty) list.
       if (code == rc::kOk && !exists_ && !changed_) return Write(l_.flags, l_.items);
       return code;
     }

@@ -45,14 +45,18 @@ uint32_t ReadKind(uint32_t op) {
   }
 }
 
-enum class SelKind { kIndexRange, kRankRange, kOther };
+// kAll: everything, as the server answers it (packed_map_get_remove_all).
+enum class SelKind { kIndexRange, kRankRange, kOther, kAll };
 
 struct Selection {
   SelKind kind = SelKind::kOther;
   uint32_t start = 0, count = 0;     // range selections (key index or value rank)
   std::vector<bool> mask;            // by stored position
   uint32_t selected = 0;
+  uint32_t matched = 0;              // selected before inversion
+  bool inverted = false;
   std::vector<uint32_t> result_order;  // stored positions in result order
+  std::vector<uint32_t> index_order;   // INDEX results only (key lists on unordered maps)
 };
 
 class MapOp {
@@ -120,7 +124,7 @@ class MapOp {
   uint8_t Put(const std::vector<Bytes>& keys, const std::vector<Bytes>& values, bool overwrite,
               bool create, bool no_fail, bool partial);
   uint8_t Increment(bool decrement);
-  uint8_t Select(const ReturnSpec& r, uint32_t kind);
+  uint8_t Select(ReturnSpec r, uint32_t kind);
   uint8_t Emit(const ReturnSpec& r, const Selection& s);
 
   const OpArgs& a_;
@@ -224,20 +228,49 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
   switch (r.type) {
     case rt::kNone: result_->None(); return rc::kOk;
     case rt::kCount: result_->Int(s.selected); return rc::kOk;
-    case rt::kExists: result_->Bool(s.selected != 0); return rc::kOk;
+    case rt::kExists:
+      // Range and interval selections answer from what they matched, even
+      // inverted (result_data_set_range of the server).
+      result_->Bool(s.inverted && s.kind != SelKind::kOther ? s.matched == 0 : s.selected != 0);
+      return rc::kOk;
     case rt::kIndex: case rt::kRevIndex: case rt::kRank: case rt::kRevRank: {
       const bool by_rank = r.type == rt::kRank || r.type == rt::kRevRank;
       std::vector<int64_t> v;
-      for (uint32_t p : order) {
+      if (s.kind == SelKind::kAll) {
+        if (!r.multi) {
+          result_->Int(0);
+        } else {
+          for (uint32_t k = 0; k < n; ++k) v.push_back(k);
+          result_->IntList(v);
+        }
+        return rc::kOk;
+      }
+      const bool as_range = (by_rank && s.kind == SelKind::kRankRange) ||
+                            (!by_rank && s.kind == SelKind::kIndexRange);
+      if (as_range && r.multi) {
+        // The server's add_int_range pieces (the complement in two).
+        auto add = [&](uint32_t start, uint32_t count) {
+          if (rev) start = n - start - count;
+          for (uint32_t k = 0; k < count; ++k) v.push_back(start + k);
+        };
+        if (r.inverted) {
+          add(0, s.start);
+          add(s.start + s.count, n - s.start - s.count);
+        } else {
+          add(s.start, s.count);
+        }
+        result_->IntList(v);
+        return rc::kOk;
+      }
+      const std::vector<uint32_t>& listed =
+          (!by_rank && !r.inverted && !s.index_order.empty()) ? s.index_order : order;
+      for (uint32_t p : listed) {
         const uint32_t x = by_rank ? value_rank(p) : key_index(p);
         v.push_back(rev ? n - x - 1 : x);
       }
       if (!r.multi) {
         result_->Int(v.empty() ? -1 : v[0]);
         return rc::kOk;
-      }
-      if ((by_rank && s.kind == SelKind::kRankRange) || (!by_rank && s.kind == SelKind::kIndexRange)) {
-        std::sort(v.begin(), v.end());
       }
       result_->IntList(v);
       return rc::kOk;
@@ -267,10 +300,12 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
       return rc::kOk;
     }
     case rt::kIndexRange: case rt::kRevIndexRange:
+      if (s.kind == SelKind::kAll) { result_->IntList({0, n}); return rc::kOk; }
       if (s.kind != SelKind::kIndexRange || r.inverted) return rc::kOpNotApplicable;
       result_->IntList({rev ? n - s.start - s.count : s.start, s.count});
       return rc::kOk;
     case rt::kRankRange: case rt::kRevRankRange:
+      if (s.kind == SelKind::kAll) { result_->IntList({0, n}); return rc::kOk; }
       if (s.kind != SelKind::kRankRange || r.inverted) return rc::kOpNotApplicable;
       result_->IntList({rev ? n - s.start - s.count : s.start, s.count});
       return rc::kOk;
@@ -279,7 +314,7 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
   }
 }
 
-uint8_t MapOp::Select(const ReturnSpec& r, uint32_t kind) {
+uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
   const uint32_t n = size();
   Selection s;
   s.mask.assign(n, false);
@@ -301,101 +336,145 @@ uint8_t MapOp::Select(const ReturnSpec& r, uint32_t kind) {
       if (at >= 0) { s.mask[static_cast<size_t>(at)] = true; s.result_order.push_back(static_cast<uint32_t>(at)); }
       break;
     }
-    case kGetByIndex: case kGetByIndexRange: case kGetByRank: case kGetByRankRange: {
+    case kGetByIndex: case kGetByIndexRange: case kGetByRank: case kGetByRankRange:
+    case kGetByKeyRelIndexRange: case kGetByValueRelRankRange: {
+      const bool by_rank = kind == kGetByRank || kind == kGetByRankRange ||
+                           kind == kGetByValueRelRankRange;
       int64_t index;
       uint64_t count = (kind == kGetByIndex || kind == kGetByRank) ? 1 : UINT32_MAX;
-      if (!ArgInt(a_, 1, &index)) return rc::kParameter;
-      if ((kind == kGetByIndexRange || kind == kGetByRankRange) && a_.raw.size() > 2 &&
-          !ArgUInt(a_, 2, &count)) {
-        return rc::kParameter;
+      if (kind == kGetByKeyRelIndexRange || kind == kGetByValueRelRankRange) {
+        // Relative ranges: an index/rank range from the value's position.
+        const bool by_key = kind == kGetByKeyRelIndexRange;
+        int64_t rel;
+        if (!ArgInt(a_, 2, &rel)) return rc::kParameter;
+        if (a_.raw.size() > 3 && !ArgUInt(a_, 3, &count)) return rc::kParameter;
+        uint32_t anchor = 0;
+        for (uint32_t p = 0; p < n; ++p) {
+          if (Compare(by_key ? m_.keys[p] : m_.values[p], a_.raw[1]) < 0) ++anchor;
+        }
+        uint64_t cnt64;
+        CalcRelIndexCount(rel, count, anchor, &index, &cnt64);
+        count = cnt64;
+      } else {
+        if (!ArgInt(a_, 1, &index)) return rc::kParameter;
+        if ((kind == kGetByIndexRange || kind == kGetByRankRange) && a_.raw.size() > 2 &&
+            !ArgUInt(a_, 2, &count)) {
+          return rc::kParameter;
+        }
       }
       uint32_t start, cnt;
       if (!CalcIndexCount(index, count, n, &start, &cnt, r.multi)) return rc::kOpNotApplicable;
-      const bool by_rank = kind == kGetByRank || kind == kGetByRankRange;
+      if (by_rank && (r.type == rt::kIndexRange || r.type == rt::kRevIndexRange)) {
+        return rc::kOpNotApplicable;
+      }
+      if (!by_rank && (r.type == rt::kRankRange || r.type == rt::kRevRankRange)) {
+        return rc::kOpNotApplicable;
+      }
+      if (r.inverted) r.inverted = ReduceInvertedRange(n, &start, &cnt);
       s.kind = by_rank ? SelKind::kRankRange : SelKind::kIndexRange;
       s.start = start;
       s.count = cnt;
-      select_range(by_rank ? ValueOrder() : KeyOrder(), start, cnt);
-      if (cnt == 0 && !r.inverted) return not_found(start);
-      break;
-    }
-    case kGetByValue: case kGetAllByValue: {
-      uint32_t rank = 0;
-      for (uint32_t p : ValueOrder()) {
-        const int c = Compare(m_.values[p], a_.raw[1]);
-        if (c < 0) ++rank;
-        if (c == 0) { s.mask[p] = true; s.result_order.push_back(p); }
+      if (cnt == 0 && !r.inverted) {
+        if (!SetNotFound(r, start, m_.flags, result_)) return rc::kOpNotApplicable;
+        return rc::kOk;
       }
-      s.kind = SelKind::kRankRange;
-      s.start = rank;
-      s.count = static_cast<uint32_t>(s.result_order.size());
+      select_range(by_rank ? ValueOrder() : KeyOrder(), start, cnt);
       break;
     }
-    case kGetByKeyInterval: case kGetByValueInterval: {
+    case kGetByValue: case kGetAllByValue: case kGetByKeyInterval: case kGetByValueInterval: {
+      // Intervals select by mask: results list elements in stored order.
       const bool by_key = kind == kGetByKeyInterval;
+      if (r.type == rt::kIndexRange || r.type == rt::kRevIndexRange) {
+        if (!by_key) return rc::kOpNotApplicable;
+      }
+      if (by_key && (r.type == rt::kRankRange || r.type == rt::kRevRankRange)) {
+        return rc::kOpNotApplicable;
+      }
+      if (n == 0 && !by_key) {
+        if (!SetNotFound(r, -1, m_.flags, result_)) return rc::kOpNotApplicable;
+        return rc::kOk;
+      }
       const Bytes start = a_.raw[1];
-      const bool has_end = a_.raw.size() > 2;
-      const Bytes end = has_end ? a_.raw[2] : Bytes();
-      uint32_t below = 0;
-      for (uint32_t p : by_key ? KeyOrder() : ValueOrder()) {
+      const bool single = kind == kGetByValue || kind == kGetAllByValue;
+      const bool has_end = single || a_.raw.size() > 2;
+      uint32_t below = 0, count = 0;
+      for (uint32_t p = 0; p < n; ++p) {
         const Bytes x = by_key ? m_.keys[p] : m_.values[p];
         if (Compare(x, start) < 0) { ++below; continue; }
-        if (has_end && Compare(x, end) >= 0) continue;
+        if (single ? Compare(x, start) != 0 : (has_end && Compare(x, a_.raw[2]) >= 0)) continue;
+        if (kind == kGetByValue && count == 1) continue;  // the first match only
         s.mask[p] = true;
-        s.result_order.push_back(p);
+        ++count;
       }
       s.kind = by_key ? SelKind::kIndexRange : SelKind::kRankRange;
       s.start = below;
-      s.count = static_cast<uint32_t>(s.result_order.size());
+      s.count = count;
+      if (by_key && m_.key_ordered() && r.inverted) {
+        uint32_t st = below, ct = count;
+        r.inverted = ReduceInvertedRange(n, &st, &ct);
+        if (!r.inverted) {
+          s.mask.assign(n, false);
+          for (uint32_t p = st; p < st + ct; ++p) { s.mask[p] = true; s.result_order.push_back(p); }
+          s.start = st;
+          s.count = ct;
+          if (ct == 0) {
+            if (!SetNotFound(r, st, m_.flags, result_)) return rc::kOpNotApplicable;
+            return rc::kOk;
+          }
+        }
+      } else if (count == 0 && r.inverted && !by_key) {
+        // Nothing matched: the inverse is everything, as a plain range.
+        r.inverted = false;
+        for (uint32_t p : KeyOrder()) { s.mask[p] = true; s.result_order.push_back(p); }
+        s.kind = SelKind::kAll;
+        s.start = 0;
+        s.count = n;
+      }
       break;
     }
     case kGetByKeyList: case kGetByValueList: {
       ListView items;
       if (!ParseList(a_.raw[1], &items)) return rc::kParameter;
       const bool by_key = kind == kGetByKeyList;
+      const bool range_type = r.type == rt::kIndexRange || r.type == rt::kRevIndexRange ||
+                              r.type == rt::kRankRange || r.type == rt::kRevRankRange;
+      if (range_type || (by_key && (r.type == rt::kRank || r.type == rt::kRevRank))) {
+        return rc::kOpNotApplicable;
+      }
+      if (items.items.empty()) {
+        if (!r.inverted) {
+          if (!SetNotFound(r, 0, m_.flags, result_)) return rc::kOpNotApplicable;
+          return rc::kOk;
+        }
+        r.inverted = false;
+        for (uint32_t p : KeyOrder()) { s.mask[p] = true; s.result_order.push_back(p); }
+        s.kind = SelKind::kIndexRange;
+        s.start = 0;
+        s.count = n;
+        break;
+      }
       for (Bytes want : items.items) {
         if (by_key) {
+          // Elements come in stored order; an unordered map lists INDEX
+          // results in the order of the given keys.
           const int at = FindKey(want);
           if (at >= 0 && !s.mask[static_cast<size_t>(at)]) {
             s.mask[static_cast<size_t>(at)] = true;
-            s.result_order.push_back(static_cast<uint32_t>(at));
+            if (!m_.key_ordered()) s.index_order.push_back(static_cast<uint32_t>(at));
           }
         } else {
           for (uint32_t p : KeyOrder()) {
-            if (!s.mask[p] && Compare(m_.values[p], want) == 0) {
-              s.mask[p] = true;
-              s.result_order.push_back(p);
-            }
+            if (!s.mask[p] && Compare(m_.values[p], want) == 0) s.mask[p] = true;
           }
         }
       }
       break;
     }
-    case kGetByKeyRelIndexRange: case kGetByValueRelRankRange: {
-      const bool by_key = kind == kGetByKeyRelIndexRange;
-      int64_t rel;
-      uint64_t count = UINT32_MAX;
-      if (!ArgInt(a_, 2, &rel)) return rc::kParameter;
-      if (a_.raw.size() > 3 && !ArgUInt(a_, 3, &count)) return rc::kParameter;
-      const auto& order = by_key ? KeyOrder() : ValueOrder();
-      uint32_t anchor = 0;
-      for (uint32_t p : order) {
-        if (Compare(by_key ? m_.keys[p] : m_.values[p], a_.raw[1]) < 0) ++anchor;
-      }
-      int64_t index;
-      uint64_t cnt64;
-      CalcRelIndexCount(rel, count, anchor, &index, &cnt64);
-      uint32_t start, cnt;
-      if (!CalcIndexCount(index, cnt64, n, &start, &cnt, true)) return rc::kOpNotApplicable;
-      s.kind = by_key ? SelKind::kIndexRange : SelKind::kRankRange;
-      s.start = start;
-      s.count = cnt;
-      select_range(order, start, cnt);
-      break;
-    }
     default:
       return rc::kParameter;
   }
+  s.matched = static_cast<uint32_t>(std::count(s.mask.begin(), s.mask.end(), true));
+  s.inverted = r.inverted;
   if (r.inverted) {
     for (uint32_t i = 0; i < n; ++i) s.mask[i] = !s.mask[i];
     s.result_order.clear();

@@ -81,6 +81,25 @@ bool CalcIndexCount(int64_t index, uint64_t count, uint32_t n, uint32_t* out_ind
 void CalcRelIndexCount(int64_t index, uint64_t count, uint32_t rel, int64_t* out_index,
                        uint64_t* out_count);
 
+// The server turns an inverted index or rank range into the plain range
+// it leaves when that is one piece (all, head or tail); returns whether
+// the selection stays inverted.
+inline bool ReduceInvertedRange(uint32_t n, uint32_t* start, uint32_t* count) {
+  if (*count == 0) {
+    *start = 0;
+    *count = n;
+  } else if (*start == 0) {
+    *start = *count;
+    *count = n - *count;
+  } else if (*start + *count >= n) {
+    *count = *start;
+    *start = 0;
+  } else {
+    return true;
+  }
+  return false;
+}
+
 // Not-found answers of a selection that matched nothing.
 bool SetNotFound(const ReturnSpec& r, int64_t index, uint8_t map_flags, CdtResult* out);
 
