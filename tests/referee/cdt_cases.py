@@ -14,6 +14,7 @@ server.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 from collections.abc import Callable
@@ -30,11 +31,14 @@ from aerospike_helpers.operations import map_operations as mo
 
 RECORDED = Path(__file__).with_name("cdt_recorded.json")
 SET = "cdt_referee"
-SEED = 20261206
-N_RANDOM_LIST = 45
-N_RANDOM_MAP = 45
-N_RANDOM_BITS = 20
-N_RANDOM_HLL = 12
+# The recording uses the defaults; other seeds and scales explore (with
+# --compare) without changing it.
+SEED = int(os.environ.get("CDT_CASES_SEED", "20261206"))
+_SCALE = int(os.environ.get("CDT_CASES_SCALE", "1"))
+N_RANDOM_LIST = 45 * _SCALE
+N_RANDOM_MAP = 45 * _SCALE
+N_RANDOM_BITS = 20 * _SCALE
+N_RANDOM_HLL = 12 * _SCALE
 OPS_PER_CASE = 12
 
 LIST_RETURNS = [aerospike.LIST_RETURN_NONE, aerospike.LIST_RETURN_INDEX,

@@ -75,6 +75,11 @@ uint8_t ContextWalk::Apply(size_t level, const Bytes* elem, std::string* updated
       if (!ReadHeader(*elem, &h)) return rc::kParameter;
       if (h.type != (spec_.is_list ? MpType::kList : MpType::kMap)) return rc::kIncompatibleType;
     }
+    if (elem == nullptr) {
+      OpSpec created = spec_;
+      created.args.in_created_ctx = true;
+      return ApplyOp(created, modify_, elem, updated, changed, result_);
+    }
     return ApplyOp(spec_, modify_, elem, updated, changed, result_);
   }
   int64_t raw_type;

@@ -69,6 +69,7 @@ struct Selection {
   uint32_t matched = 0;             // selected before inversion
   bool inverted = false;
   std::vector<uint32_t> value_order;  // VALUE result order; empty: index order
+  std::vector<Bytes> items;           // value-list selections: the values given
 };
 
 void FinishMask(Selection* s, bool inverted) {
@@ -146,8 +147,16 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
       if (s.kind == SelKind::kRankRange || s.kind == SelKind::kValueInterval ||
           (s.kind == SelKind::kIndexRange && l.ordered())) {
         ranges_of(&v);
-      } else if (s.selected == n) {
+      } else if (s.selected == n && s.kind == SelKind::kIndexRange) {
         AddIntRange(&v, 0, n, n, rev);
+      } else if (s.kind == SelKind::kOther && !r.inverted && !s.items.empty()) {
+        // Value lists: per given value, the ranks of its matches.
+        for (Bytes want : s.items) {
+          uint32_t rank, eq;
+          RankOfValue(l, want, &rank, &eq);
+          AddIntRange(&v, rank, eq, n, false);
+          if (rev) for (uint32_t k = 0; k < eq; ++k) v[v.size() - eq + k] = n - v[v.size() - eq + k] - 1;
+        }
       } else if (l.ordered()) {
         by_mask(&v);
       } else {
@@ -218,6 +227,9 @@ Selection SelectRankRange(const ListView& l, uint32_t start, uint32_t count, boo
     s.mask[order[k]] = true;
     s.value_order.push_back(order[k]);
   }
+  // The server selects with a heap: a min-heap (range nearer the low end)
+  // leaves the values in descending order, a max-heap in ascending order.
+  if (start <= n - start - count) std::reverse(s.value_order.begin(), s.value_order.end());
   FinishMask(&s, inverted);
   return s;
 }
@@ -257,6 +269,7 @@ Selection SelectValueList(const ListView& l, const std::vector<Bytes>& values, b
       }
     }
   }
+  s.items = values;
   FinishMask(&s, inverted);
   return s;
 }
@@ -743,7 +756,8 @@ uint8_t ListOp::Run() {
       return Write(l_.flags, items);
     }
     case kSort: {
-      if (!exists_) return rc::kIncompatibleType;
+      // A missing bin: 12; an element a context just created: nothing to sort.
+      if (!exists_) return a_.in_created_ctx ? rc::kOk : rc::kIncompatibleType;
       if (!CheckArgs(a_, "F", 1)) return rc::kParameter;
       uint64_t f;
       ArgUInt(a_, 0, &f);

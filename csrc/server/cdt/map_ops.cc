@@ -141,6 +141,19 @@ class MapOp {
 
 uint8_t MapOp::Put(const std::vector<Bytes>& keys, const std::vector<Bytes>& values,
                    bool overwrite, bool create, bool no_fail, bool partial) {
+  if (!partial) {
+    // Without partial, one refused entry refuses (or, no-fail, skips) all.
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const int at = FindKey(keys[i]);
+      uint8_t refusal = rc::kOk;
+      if (at >= 0 && !overwrite) refusal = rc::kElementExists;
+      if (at < 0 && !create) refusal = rc::kElementNotFound;
+      if (refusal == rc::kOk) continue;
+      if (!no_fail) return refusal;
+      result_->Int(size());
+      return exists_ ? rc::kOk : Write();
+    }
+  }
   bool any = false;
   for (size_t i = 0; i < keys.size(); ++i) {
     const int at = FindKey(keys[i]);
@@ -213,9 +226,8 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
   if (!s.result_order.empty() && !r.inverted) {
     order = s.result_order;
   } else {
-    // Mask selections list elements in stored order (key order for
-    // key-ordered maps).
-    for (uint32_t p = 0; p < n; ++p) if (s.mask[p]) order.push_back(p);
+    // Mask selections list elements in key order.
+    for (uint32_t p : KeyOrder()) if (s.mask[p]) order.push_back(p);
   }
   auto key_index = [&](uint32_t pos) -> uint32_t {
     const auto& ko = KeyOrder();
@@ -268,6 +280,7 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
         const uint32_t x = by_rank ? value_rank(p) : key_index(p);
         v.push_back(rev ? n - x - 1 : x);
       }
+      if (by_rank && r.inverted && s.kind == SelKind::kIndexRange) std::sort(v.begin(), v.end());
       if (!r.multi) {
         result_->Int(v.empty() ? -1 : v[0]);
         return rc::kOk;

@@ -107,6 +107,7 @@ bool SetNotFound(const ReturnSpec& r, int64_t index, uint8_t map_flags, CdtResul
 struct OpArgs {
   uint32_t op = 0;
   std::vector<Bytes> raw;  // after the op code
+  bool in_created_ctx = false;  // the element is one a context creates
 };
 
 // Reads arg `i` as the server's INDEX (int64) / COUNT and FLAGS (uint64).
