@@ -274,13 +274,19 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
         result_->IntList(v);
         return rc::kOk;
       }
+      // Ranks of a mask selection come in stored order (the server's
+      // packed_map_build_rank_result_by_mask).
+      std::vector<uint32_t> stored;
+      if (by_rank && (s.result_order.empty() || r.inverted)) {
+        for (uint32_t p = 0; p < n; ++p) if (s.mask[p]) stored.push_back(p);
+      }
       const std::vector<uint32_t>& listed =
-          (!by_rank && !r.inverted && !s.index_order.empty()) ? s.index_order : order;
+          !stored.empty() ? stored
+          : (!by_rank && !r.inverted && !s.index_order.empty()) ? s.index_order : order;
       for (uint32_t p : listed) {
         const uint32_t x = by_rank ? value_rank(p) : key_index(p);
         v.push_back(rev ? n - x - 1 : x);
       }
-      if (by_rank && r.inverted && s.kind == SelKind::kIndexRange) std::sort(v.begin(), v.end());
       if (!r.multi) {
         result_->Int(v.empty() ? -1 : v[0]);
         return rc::kOk;
@@ -392,6 +398,10 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
         return rc::kOk;
       }
       select_range(by_rank ? ValueOrder() : KeyOrder(), start, cnt);
+      // A relative range still inverted answers by mask.
+      if (r.inverted && (kind == kGetByKeyRelIndexRange || kind == kGetByValueRelRankRange)) {
+        s.kind = SelKind::kOther;
+      }
       break;
     }
     case kGetByValue: case kGetAllByValue: case kGetByKeyInterval: case kGetByValueInterval: {
