@@ -148,6 +148,23 @@ TEST(CdtList, OrderedListKeepsOrderAndUnique) {
   EXPECT_EQ(bin.value, std::string("\x92\xc7\x00\x01\x01", 5));
 }
 
+TEST(CdtList, ServerQuirksOfRangeResults) {
+  // get_by_rank_range values come out of the server's heap: a range nearer
+  // the low end lists them in descending order.
+  BinValue bin = ListBin(L({I(3), I(1), I(2), I(5), I(4)}));
+  Outcome r = Cdt(false, L({I(26), I(7), I(0), I(2)}), &bin);
+  EXPECT_EQ(r.reply.value, L({I(2), I(1)}));
+  r = Cdt(false, L({I(26), I(7), I(3), I(2)}), &bin);
+  EXPECT_EQ(r.reply.value, L({I(4), I(5)}));
+  // An inverted value interval answers EXISTS from what it matched.
+  r = Cdt(false, L({I(25), I(13 | 0x10000), I(1), I(2)}), &bin);
+  EXPECT_EQ(r.reply.type, 17);
+  EXPECT_EQ(r.reply.value, std::string(1, '\0'));
+  // An inverted index range that leaves one piece is answered as that range.
+  r = Cdt(false, L({I(24), I(1 | 0x10000), I(0), I(2)}), &bin);
+  EXPECT_EQ(r.reply.value, L({I(2), I(3), I(4)}));
+}
+
 TEST(CdtMap, PutFlagsAndSelections) {
   BinValue bin;
   // put "b"=2 with order k-ordered (1)
