@@ -149,8 +149,9 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
         ranges_of(&v);
       } else if (s.selected == n && s.kind == SelKind::kIndexRange) {
         AddIntRange(&v, 0, n, n, rev);
-      } else if (s.kind == SelKind::kOther && r.inverted && !s.items.empty() && s.matched == 0) {
-        // Nothing matched: the complement is one range.
+      } else if (s.kind == SelKind::kOther && r.inverted && !s.items.empty() && s.matched == 0 &&
+                 !l.ordered()) {
+        // Nothing matched an unordered list: the complement is one range.
         AddIntRange(&v, 0, n, n, rev);
       } else if (s.kind == SelKind::kOther && !r.inverted && !s.items.empty()) {
         // Value lists: per given value, the ranks of its matches.
