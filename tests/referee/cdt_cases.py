@@ -17,6 +17,7 @@ import json
 import os
 import random
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,11 @@ from aerospike_helpers.operations import bitwise_operations as bo
 from aerospike_helpers.operations import hll_operations as ho
 from aerospike_helpers.operations import list_operations as lo
 from aerospike_helpers.operations import map_operations as mo
+
+# The bitwise helpers warn about their value_byte_size argument, which their
+# signatures still require.
+warnings.filterwarnings("ignore", message="value_byte_size is deprecated",
+                        category=DeprecationWarning)
 
 RECORDED = Path(__file__).with_name("cdt_recorded.json")
 SET = "cdt_referee"
