@@ -6,10 +6,10 @@
 
 #include "proto/msgpack.h"
 #include "server/bins.h"
+#include "server/collection_op.h"
 #include "server/expression.h"
 #include "server/geojson.h"
 #include "server/reply.h"
-#include "server/stored_collection.h"
 
 namespace aerospike_py::server {
 
@@ -48,17 +48,6 @@ void AppendStatus(ByteBuffer* out, uint8_t result, const Record* r, uint32_t ind
 
 bool IsKnownOp(uint8_t op) {
   return (op >= 1 && op <= 5) || (op >= 7 && op <= 16);
-}
-
-// CDT, bit and HLL ops: a later wave.
-bool IsUnsupportedOp(uint8_t op) {
-  switch (static_cast<OpType>(op)) {
-    case OpType::kCdtRead: case OpType::kCdtModify: case OpType::kBitRead:
-    case OpType::kBitModify: case OpType::kHllRead: case OpType::kHllModify:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // Flags of expression ops (wire protocol §12): writes 1 create-only,
@@ -150,7 +139,7 @@ bool IsValidHll(ByteSpan v) {
 // Checks a particle from a request and sets the bytes to store, as the
 // server's from_wire functions do: integers of 1, 2 or 4 bytes are read as
 // unsigned and widened to 8, bools are one byte 0/1, lists and maps are
-// rewritten (stored_collection.h), HLLs and GeoJSON validated. Returns 0 or
+// rewritten (collection_op.h), HLLs and GeoJSON validated. Returns 0 or
 // the result code of the refusal.
 uint8_t StoreParticle(uint8_t type, ByteSpan value, std::string* out) {
   if (!IsWritableParticleType(type)) return Code(ResultCode::kParameter);
@@ -180,8 +169,8 @@ uint8_t StoreParticle(uint8_t type, ByteSpan value, std::string* out) {
       // Stored as the real server stores it: compact encodings, maps
       // sorted by key. A value it refuses fails with UNKNOWN (1), as
       // list_from_wire()/map_from_wire() do.
-      if (!RewriteStoredCollection(AsChars(value),
-                                   type == static_cast<uint8_t>(ParticleType::kMap), out)) {
+      if (!RewriteStoredCollection(value, type == static_cast<uint8_t>(ParticleType::kMap),
+                                   out)) {
         return Code(ResultCode::kServerError);
       }
       return kOk;
@@ -538,12 +527,13 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
     proto::OpView op;
     while (it.Next(&op)) {
       if (!IsValidBinName(op.name)) return fail(ResultCode::kBinName);
+      bool reads = false;
       if (op.op == static_cast<uint8_t>(OpType::kRead) ||
-          op.op == static_cast<uint8_t>(OpType::kExpRead)) {
+          op.op == static_cast<uint8_t>(OpType::kExpRead) ||
+          (IsCollectionOp(op.op, &reads) && reads)) {
         continue;
       }
-      return fail(IsUnsupportedOp(op.op) ? ResultCode::kUnsupportedFeature
-                                         : ResultCode::kParameter);
+      return fail(ResultCode::kParameter);
     }
   }
   const bool respond_all = (h.info2 & proto::info2::kRespondAllOps) != 0;
@@ -569,6 +559,32 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
       continue;
     }
     BinView b;
+    bool reads = false;
+    if (IsCollectionOp(op.op, &reads)) {
+      // A read of a missing bin answers nothing (read_local()).
+      if (!FindBin(r->bins, op.name, &b)) {
+        if (respond_all) {
+          AppendReplyOp(out, op.op, 0, op.name, {});
+          ++n;
+        }
+        continue;
+      }
+      cdt::BinValue bin{true, b.type, std::string(b.value)};
+      cdt::OpReply reply;
+      bool changed = false;
+      const uint8_t rc = RunCollectionOp(op.op, op.value, &bin, &reply, &changed);
+      if (rc != 0) {
+        out->Resize(at);
+        AppendStatus(out, rc, r, index);  // with the record's metadata, as read_local()
+        return rc;
+      }
+      if (reply.has || respond_all) {
+        AppendReplyOp(out, op.op, reply.has ? reply.type : 0, op.name,
+                      reply.has ? std::string_view(reply.value) : std::string_view());
+        ++n;
+      }
+      continue;
+    }
     if (FindBin(r->bins, op.name, &b)) {
       out->Append(b.encoded);
       ++n;
@@ -638,7 +654,6 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
     proto::OpView op;
     while (it.Next(&op)) {
       if (!IsKnownOp(op.op)) return fail(ResultCode::kParameter);
-      if (IsUnsupportedOp(op.op)) return fail(ResultCode::kUnsupportedFeature);
       const auto type = static_cast<OpType>(op.op);
       if (type == OpType::kTouch) {
         if (replace) return fail(ResultCode::kParameter);
@@ -655,6 +670,9 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
           if (replace) return fail(ResultCode::kParameter);
           break;
         case OpType::kExpRead:
+        case OpType::kCdtRead:
+        case OpType::kBitRead:
+        case OpType::kHllRead:
           has_read = true;
           generates_response = true;
           break;
@@ -812,6 +830,30 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
           return fail(ResultCode::kOpNotApplicable);
         }
         bins.Set(op.name, v.particle_type, std::move(stored));
+        break;
+      }
+      case OpType::kCdtRead: case OpType::kCdtModify: case OpType::kBitRead:
+      case OpType::kBitModify: case OpType::kHllRead: case OpType::kHllModify: {
+        // write_master_bin_ops(): reads of a missing bin answer nothing;
+        // modify ops may create the bin; CDT/HLL modify ops answer their
+        // result, bit modify ops only with respond-all-ops.
+        bool reads = false;
+        IsCollectionOp(op.op, &reads);
+        OwnedBin* existing = bins.Find(op.name);
+        if (reads && existing == nullptr) break;
+        cdt::BinValue bin;
+        if (existing != nullptr) bin = cdt::BinValue{true, existing->type, existing->value};
+        cdt::OpReply reply;
+        bool changed = false;
+        const uint8_t rc = RunCollectionOp(op.op, op.value, &bin, &reply, &changed);
+        if (rc != 0) return fail_code(rc);
+        if (changed) bins.Set(op.name, bin.type, std::move(bin.value));
+        if (reads || reply.has || respond_all) {
+          AppendReplyOp(&results, op.op, reply.has ? reply.type : 0, op.name,
+                        reply.has ? std::string_view(reply.value) : std::string_view());
+          ++n_results;
+        }
+        answered = true;
         break;
       }
       default:

@@ -8,7 +8,8 @@
 
 #include "absl/strings/escaping.h"
 #include "server/geojson.h"
-#include "server/stored_collection.h"
+#include "server/cdt/msgpack_element.h"
+#include "server/collection_op.h"
 
 namespace aerospike_py::server {
 namespace {
@@ -18,7 +19,7 @@ std::string Hex(std::string_view hex) { return absl::HexStringToBytes(std::strin
 // Rewrites a whole bin value given in hex; "" when the server refuses it.
 std::string Stored(std::string_view hex, bool map) {
   std::string out;
-  if (!RewriteStoredCollection(Hex(hex), map, &out)) return "refused";
+  if (!RewriteStoredCollection(AsBytes(Hex(hex)), map, &out)) return "refused";
   return absl::BytesToHexString(out);
 }
 
@@ -86,13 +87,13 @@ TEST(StoredCollection, CompareFollowsTheServersOrder) {
   const char* ascending[] = {"c0", "c2", "c3", "ff", "00", "7f", "a20361", "a20362",
                              "90", "9101", "80", "a20461", "cb3ff0000000000000"};
   for (size_t i = 0; i + 1 < std::size(ascending); ++i) {
-    EXPECT_LT(CompareMsgpack(Hex(ascending[i]), Hex(ascending[i + 1])), 0)
+    EXPECT_LT(cdt::Compare(Hex(ascending[i]), Hex(ascending[i + 1])), 0)
         << ascending[i] << " < " << ascending[i + 1];
-    EXPECT_GT(CompareMsgpack(Hex(ascending[i + 1]), Hex(ascending[i])), 0);
+    EXPECT_GT(cdt::Compare(Hex(ascending[i + 1]), Hex(ascending[i])), 0);
   }
-  EXPECT_EQ(CompareMsgpack(Hex("cd0005"), Hex("05")), 0);  // encodings do not matter
-  EXPECT_LT(CompareMsgpack(Hex("920102"), Hex("93010200")), 0);  // a shorter list is less
-  EXPECT_LT(CompareMsgpack(Hex("810102"), Hex("8201020003")), 0);  // fewer pairs is less
+  EXPECT_EQ(cdt::Compare(Hex("cd0005"), Hex("05")), 0);  // encodings do not matter
+  EXPECT_LT(cdt::Compare(Hex("920102"), Hex("93010200")), 0);  // a shorter list is less
+  EXPECT_LT(cdt::Compare(Hex("810102"), Hex("8201020003")), 0);  // fewer pairs is less
 }
 
 std::string Geo(std::string_view json) {
