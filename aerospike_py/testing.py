@@ -17,6 +17,12 @@ The pytest plugin provides two fixtures:
 * ``aerospike_cluster3`` (function scope): a fresh three-node embedded
   cluster (replication factor 2), always embedded since tests use its fault
   hooks.
+
+and one marker, ``embedded_server``: a test that needs the embedded
+server's own hooks (faults, misrouting counters, several nodes, its
+``user-agents`` tally) says so with it; every test using
+``aerospike_cluster3`` carries it implicitly. When ``AEROSPIKE_HOSTS`` names
+a real cluster, these tests, and only these, are left out of the run.
 """
 
 from __future__ import annotations
@@ -288,6 +294,30 @@ except ImportError:  # pragma: no cover - the plugin needs pytest, the helpers d
     pytest = None  # type: ignore[assignment]
 
 if pytest is not None:
+
+    EMBEDDED_MARKER = "embedded_server"
+
+    def pytest_configure(config: pytest.Config) -> None:
+        """Registers the ``embedded_server`` marker."""
+        config.addinivalue_line(
+            "markers",
+            f"{EMBEDDED_MARKER}: needs the embedded server's own hooks (faults, misrouting "
+            "counters, several nodes); left out when AEROSPIKE_HOSTS names a real cluster",
+        )
+
+    def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+        """Marks the users of ``aerospike_cluster3``; on a real cluster, leaves
+        out every test marked ``embedded_server``."""
+        for item in items:
+            if "aerospike_cluster3" in getattr(item, "fixturenames", ()):
+                item.add_marker(EMBEDDED_MARKER)
+        if not os.environ.get("AEROSPIKE_HOSTS", "").strip():
+            return
+        kept = [i for i in items if i.get_closest_marker(EMBEDDED_MARKER) is None]
+        left_out = [i for i in items if i.get_closest_marker(EMBEDDED_MARKER) is not None]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
 
     @pytest.fixture(scope="session")
     def aerospike_server() -> Iterator[ServerHandle]:

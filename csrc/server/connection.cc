@@ -89,7 +89,8 @@ void Connection::HandleFrames() {
     const Fault fault = node_->TakeFault(frame.type);
     if (fault.kind == FaultKind::kStopAnswering) continue;
     if (fault.kind == FaultKind::kNone && delayed_.empty()) {
-      if (processor->Handle(node_->index(), frame, &pending_) == FrameOutcome::kClose) {
+      if (processor->Handle(node_->index(), frame, &pending_, &session_) ==
+          FrameOutcome::kClose) {
         close_after_write_ = true;
         stop_reading_ = true;
         break;
@@ -100,7 +101,7 @@ void Connection::HandleFrames() {
     if (fault.kind == FaultKind::kKeyBusy) {
       processor->set_forced_record_result(static_cast<uint8_t>(ResultCode::kKeyBusy));
     }
-    const FrameOutcome outcome = processor->Handle(node_->index(), frame, &reply);
+    const FrameOutcome outcome = processor->Handle(node_->index(), frame, &reply, &session_);
     processor->set_forced_record_result(0);
     if (outcome == FrameOutcome::kClose) {
       close_after_write_ = true;

@@ -66,7 +66,11 @@ class Connection {
   bool close_after_write_ = false;
   bool stop_reading_ = false;
   bool read_paused_ = false;  // backpressure, see kMaxQueuedReplyBytes
-  proto::FrameReader reader_;
+  ClientSession session_;  // per-connection protocol state
+  // Compressed requests are refused unread (Community Edition), so they are
+  // not inflated.
+  proto::FrameReader reader_{(1u << 1) | (1u << 2) | (1u << 3) | (1u << 4),
+                             /*inflate_compressed=*/false};
   std::vector<proto::Frame> frames_;
   ByteBuffer pending_;   // replies not yet handed to the socket
   ByteBuffer inflight_;  // the bytes of the write in progress

@@ -65,6 +65,12 @@ struct ServerState {
   std::map<std::pair<int, std::string>, uint64_t> user_agents;
 };
 
+// Protocol state of one client connection (the server keeps it in its
+// file handle): the user agent a connection may set once.
+struct ClientSession {
+  bool user_agent_set = false;
+};
+
 // What the caller must do with the connection after a frame.
 enum class FrameOutcome : uint8_t { kReply, kClose };
 
@@ -80,11 +86,14 @@ class Processor {
 
   // Handles one complete frame received by `node` and appends its reply
   // (possibly several frames, e.g. a batch) to `out`.
-  FrameOutcome Handle(int node, const proto::Frame& frame, ByteBuffer* out);
+  // `session` is the connection's state (nullptr: a connection of its own).
+  FrameOutcome Handle(int node, const proto::Frame& frame, ByteBuffer* out,
+                      ClientSession* session = nullptr);
 
   // Answers one info request body (lines ending in '\n') into `out` (a
   // whole type-1 frame).
-  void HandleInfo(int node, std::string_view body, ByteBuffer* out);
+  void HandleInfo(int node, std::string_view body, ByteBuffer* out,
+                  ClientSession* session = nullptr);
   // The value of a single info command (no echo, no newline).
   std::string InfoValue(int node, std::string_view command);
 
@@ -119,14 +128,17 @@ class Processor {
                         ByteSpan filter, uint32_t index, ByteBuffer* out);
   void CountMisrouted(int node, const uint8_t* digest, bool write);
 
-  std::string InfoCommand(int node, std::string_view line);
+  std::string InfoCommand(int node, std::string_view line, ClientSession* session = nullptr);
+  std::string UserAgentSetInfo(int node, std::string_view params, ClientSession* session);
   std::string NamespaceInfo(std::string_view ns);
   std::string SetsInfo(std::string_view args);
   std::string StatisticsInfo();
   std::string ReplicasInfo(int node, bool with_regime, bool master_only, int max_columns = 0);
   std::string PeersInfo(int node);
   std::string ServiceInfo(int node);
+  std::string ServicesList(int node);
   std::string TruncateInfo(std::string_view params, bool whole_namespace);
+  std::string TruncateUndoInfo(std::string_view params, bool whole_namespace);
 
   ServerState* state_;
   uint8_t forced_record_result_ = 0;

@@ -74,13 +74,13 @@ inline void ParseFields(ByteSpan fields, RequestFields* out) {
         break;
       case proto::FieldType::kPidArray:
         out->has_pids = true;
-        out->pids = f.data;
-        if (f.data.size() % 2 != 0) out->malformed = true;
+        // The server counts whole entries (size / 2, size / 20) and
+        // ignores a stray byte.
+        out->pids = f.data.subspan(0, f.data.size() - f.data.size() % 2);
         break;
       case proto::FieldType::kDigestArray:
         out->has_digests = true;
-        out->digests = f.data;
-        if (f.data.size() % proto::kDigestSize != 0) out->malformed = true;
+        out->digests = f.data.subspan(0, f.data.size() - f.data.size() % proto::kDigestSize);
         break;
       case proto::FieldType::kMaxRecords:
         if (f.data.size() == 8) {

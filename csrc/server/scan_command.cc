@@ -230,13 +230,13 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
   const bool set_filter = f.has_set && !f.set.empty();
   if (set_filter) set_id = ns->FindSetId(f.set);
   // Collect first: the writes may delete records while we walk the maps.
-  std::vector<Digest> digests;
+  std::vector<std::pair<Digest, uint16_t>> digests;  // with each record's set
   if (!set_filter || set_id >= 0) {
     for (uint32_t pid = 0; pid < proto::kPartitions; ++pid) {
       if (!wanted[pid]) continue;
       for (const auto& [digest, r] : ns->partition(pid)) {
         if (!r.expired(clock_.now) && (!set_filter || r.set_id == set_id)) {
-          digests.push_back(digest);
+          digests.emplace_back(digest, r.set_id);
         }
       }
     }
@@ -249,10 +249,14 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
   h.info3 = proto::info3::kUpdateOnly;  // only existing records are touched
   h.record_ttl = m.header.record_ttl;
   ByteBuffer scratch;
-  for (const Digest& d : digests) {
+  for (const auto& [d, record_set] : digests) {
     RequestFields rf;
     rf.has_ns = true;
     rf.ns = f.ns;
+    // The record's own set: an internal write passes the set check of an
+    // update (the server's FROM_IOPS origin skips it).
+    rf.has_set = true;
+    rf.set = ns->SetName(record_set);
     rf.digest = d.data();
     rf.has_filter = f.has_filter;
     rf.filter = f.filter;

@@ -77,6 +77,8 @@ Status ServerImpl::Start() {
   const ServerOptions& o = options_;
   if (o.nodes < 1 || o.nodes > 64) return absl::InvalidArgumentError("nodes must be 1..64");
   if (o.namespaces.empty()) return absl::InvalidArgumentError("at least one namespace");
+  // AS_NAMESPACE_SZ: a server runs at most 32 namespaces.
+  if (o.namespaces.size() > 32) return absl::InvalidArgumentError("at most 32 namespaces");
   for (const std::string& ns : o.namespaces) {
     if (ns.empty() || ns.size() > proto::kMaxNamespaceLen) {
       return absl::InvalidArgumentError(absl::StrCat("bad namespace name '", ns, "'"));

@@ -42,8 +42,9 @@ struct ServerOptions {
   std::vector<std::string> node_ids;
   // How often expired records are swept (reads hide them at once anyway).
   uint32_t sweep_interval_ms = 1000;
-  // `batch-max-requests`: rows above this fail the batch with 151.
-  uint32_t batch_max_requests = 5000;
+  // `batch-max-requests`: rows above this fail the batch with 151; 0 (the
+  // server's default) means no limit.
+  uint32_t batch_max_requests = 0;
 };
 
 // Misbehaviour a node can be told to show, for reliability tests.
