@@ -51,10 +51,29 @@ def _leaks() -> dict[str, int]:
     return {name: counters.get(name, 0) for name in LIVE_COUNTERS if counters.get(name, 0) != 0}
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Remembers on the item whether its test body failed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture(autouse=True)
-def _no_leaked_native_objects() -> Iterator[None]:
-    """Fails the test if it leaves native objects behind."""
+def _no_leaked_native_objects(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test if it leaves native objects behind.
+
+    Not checked after the test body failed: the failure's traceback keeps
+    the test's locals (a batch result owns its native command) alive until
+    pytest has reported it, and the failure is already the report.
+    """
     yield
+    if request.node.stash.get(_CALL_FAILED, False):
+        return
     deadline = time.monotonic() + GRACE_SECONDS
     leaked = _leaks()
     while leaked and time.monotonic() < deadline:
