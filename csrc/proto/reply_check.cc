@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "common/byte_order.h"
 #include "proto/msgpack.h"
 
 namespace aerospike_py::proto {
@@ -13,38 +14,71 @@ namespace {
 // The server keeps generations in 16 bits and never sends 0 for a record.
 constexpr uint32_t kMaxGeneration = 0xFFFF;
 
-Status CheckParticle(const OpView& op) {
-  const size_t n = op.value.size();
-  switch (static_cast<ParticleType>(op.particle_type)) {
-    case ParticleType::kNull:
-      if (n != 0) break;
-      return absl::OkStatus();
-    case ParticleType::kInteger:
-    case ParticleType::kFloat:
-      if (n != 8) break;
-      return absl::OkStatus();
-    case ParticleType::kBool:
-      if (n != 1) break;
-      return absl::OkStatus();
-    case ParticleType::kList:
-    case ParticleType::kMap: {
-      Status s = CheckMsgpackValue(op.value,
-                                   op.particle_type == static_cast<uint8_t>(ParticleType::kList));
-      if (s.ok()) return s;
-      return MalformedError(absl::StrCat("bin '", AbslView(op.name), "': ", s.message()));
-    }
-    default:
-      // Strings, blobs, GeoJSON, HLL and types this client does not know
-      // have no layout to check here.
-      return absl::OkStatus();
-  }
-  return MalformedError(absl::StrCat("bin '", AbslView(op.name), "' of particle type ",
-                                     op.particle_type, " has ", n, " bytes"));
+// Particle types (< 32) whose values have one fixed size, and that size.
+constexpr uint32_t kFixedSizeTypes = (1u << static_cast<int>(ParticleType::kNull)) |
+                                     (1u << static_cast<int>(ParticleType::kInteger)) |
+                                     (1u << static_cast<int>(ParticleType::kFloat)) |
+                                     (1u << static_cast<int>(ParticleType::kBool));
+constexpr uint32_t kCollectionTypes = (1u << static_cast<int>(ParticleType::kList)) |
+                                      (1u << static_cast<int>(ParticleType::kMap));
+
+constexpr size_t FixedSize(uint8_t particle_type) {
+  return particle_type == static_cast<uint8_t>(ParticleType::kNull)   ? 0
+         : particle_type == static_cast<uint8_t>(ParticleType::kBool) ? 1
+                                                                       : 8;
 }
 
-bool SameOp(const OpView& a, const OpView& b) {
-  return a.op == b.op && a.name.size() == b.name.size() &&
-         std::memcmp(a.name.data(), b.name.data(), a.name.size()) == 0;
+// One op of a message ParseMessage validated: its sizes are consistent, so
+// the walk below reads them without further bounds checks.
+struct RawOp {
+  uint8_t op;
+  uint8_t particle_type;
+  uint8_t name_len;
+  const uint8_t* name;
+  const uint8_t* value;
+  size_t value_len;
+};
+
+inline const uint8_t* NextOp(const uint8_t* p, RawOp* out) {
+  const uint32_t size = LoadBE32(p);
+  out->op = p[4];
+  out->particle_type = p[5];
+  out->name_len = p[7];
+  out->name = p + 8;
+  out->value = p + 8 + out->name_len;
+  out->value_len = size - 4 - out->name_len;
+  return p + 4 + size;
+}
+
+// Bin names are at most a few bytes: a plain loop beats a call to memcmp.
+inline bool SameBytes(const uint8_t* a, const uint8_t* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+std::string_view NameOf(const RawOp& op) {
+  return std::string_view(reinterpret_cast<const char*>(op.name), op.name_len);
+}
+
+Status CheckParticle(const RawOp& op) {
+  if (op.particle_type >= 32) return absl::OkStatus();
+  const uint32_t bit = 1u << op.particle_type;
+  if (bit & kFixedSizeTypes) {
+    if (op.value_len == FixedSize(op.particle_type)) return absl::OkStatus();
+    return MalformedError(absl::StrCat("bin '", AbslView(NameOf(op)), "' of particle type ",
+                                       op.particle_type, " has ", op.value_len, " bytes"));
+  }
+  if (bit & kCollectionTypes) {
+    Status s = CheckMsgpackValue(ByteSpan(op.value, op.value_len),
+                                 op.particle_type == static_cast<uint8_t>(ParticleType::kList));
+    if (s.ok()) return s;
+    return MalformedError(absl::StrCat("bin '", AbslView(NameOf(op)), "': ", s.message()));
+  }
+  // Strings, blobs, GeoJSON, HLL and types this client does not know have
+  // no layout to check here.
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -93,32 +127,38 @@ Status CheckRecordAnswer(const MessageView& m, const ReplyExpectation& expect) {
     return MalformedError(absl::StrCat("the answer carries ", h.n_ops,
                                        " bins where the request asked for none"));
   }
-  OpIterator request(expect.request_ops);
-  OpIterator it(m);
-  OpView op;
-  while (it.Next(&op)) {
+  // The request's ops are ours (well formed); the answer's were validated
+  // by ParseMessage.
+  const uint8_t* request = expect.request_ops.data();
+  const uint8_t* const request_end = request + expect.request_ops.size();
+  const uint8_t* p = m.ops.data();
+  const uint8_t* const end = p + m.ops.size();
+  RawOp op;
+  while (p < end) {
+    p = NextOp(p, &op);
     ASPY_RETURN_IF_ERROR(CheckParticle(op));
     if (expect.ops == ReplyExpectation::Ops::kUnchecked) continue;
     if (expect.ops == ReplyExpectation::Ops::kAnyBins &&
         op.op == static_cast<uint8_t>(OpType::kRead)) {
-      if (op.name.empty() || op.name.size() > kMaxBinNameLen) {
-        return MalformedError(absl::StrCat("a bin name of ", op.name.size(), " bytes"));
+      if (op.name_len == 0 || op.name_len > kMaxBinNameLen) {
+        return MalformedError(absl::StrCat("a bin name of ", op.name_len, " bytes"));
       }
       continue;
     }
     // The server answers the request's ops in order, each at most once, so
     // the earliest match is the right one.
-    OpView asked;
     bool found = false;
-    while (request.Next(&asked)) {
-      if (SameOp(op, asked)) {
+    while (request < request_end) {
+      const uint8_t* asked = request;
+      request += 4 + LoadBE32(asked);
+      if (asked[4] == op.op && asked[7] == op.name_len && SameBytes(asked + 8, op.name, op.name_len)) {
         found = true;
         break;
       }
     }
     if (!found) {
       return MalformedError(absl::StrCat("the answer's op ", op.op, " on bin '",
-                                         AbslView(op.name),
+                                         AbslView(NameOf(op)),
                                          "' does not answer the request's ops"));
     }
   }

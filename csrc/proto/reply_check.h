@@ -54,6 +54,8 @@ ReplyExpectation ExpectationFor(uint8_t info1, uint8_t info2, ByteSpan request_o
                                 uint16_t n_request_ops);
 
 // Checks one record answer against `expect` (see the file comment).
+// `answer` comes from ParseMessage (its op sizes are trusted); the request
+// ops of `expect` are the client's own encoding.
 Status CheckRecordAnswer(const MessageView& answer, const ReplyExpectation& expect);
 
 // Checks the LAST message that ends a batch stream: the server sends a bare
