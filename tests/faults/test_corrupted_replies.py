@@ -24,6 +24,12 @@ rightly get). Everything else (desynchronised streams, lengths, headers,
 bytes left behind, stale answers, batch and info answers delivered to the
 wrong request, answers that do not fit their request) must yield zero
 wrong successes, and the debug counters return to zero afterwards.
+
+The printed table has, per corruption kind: commands issued, replies the
+proxy corrupted, commands the client retried, connections it opened (the
+pool's first ones, plus one for every connection closed on a bad reply),
+commands that failed, wrong successes excused as above, and the rest
+(``wrong``, must be 0); then the commands issued per command.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from typing import Any
 import pytest
 
 import aerospike_py
+from aerospike_py import _core
 from aerospike_py.exception import AerospikeError, RecordNotFound
 from aerospike_py.testing import ServerHandle
 
@@ -60,8 +67,13 @@ Key = tuple[str, str, Any]
 class Tally:
     """What one corruption kind did."""
 
-    commands: int = 0
     failures: int = 0
+    # Commands issued, per command (get, select, ...).
+    by_command: collections.Counter[str] = field(default_factory=collections.Counter)
+    # The client's debug counters over the run: connections it opened (each
+    # one closed for a bad reply is replaced) and commands it retried.
+    connections_opened: int = 0
+    retried: int = 0
     wrong: list[str] = field(default_factory=list)  # (kind of command, key, what)
     excused: int = 0
     corrupted: int = 0
@@ -163,7 +175,6 @@ class Checker:
         w = self.world
         rng = self.rng
         roll = rng.random()
-        self.tally.commands += 1
         try:
             if roll < 0.22:
                 key = rng.choice(w.read_keys + w.absent_keys + w.write_keys)
@@ -172,6 +183,7 @@ class Checker:
                 # No write of this key starts while the read is in flight
                 # (its answer would rightly be either value).
                 w.reading[key[2]] += 1
+                self.tally.by_command["get"] += 1
                 try:
                     rec = await self.client.get(key, POLICY)
                 except RecordNotFound:
@@ -184,6 +196,7 @@ class Checker:
             elif roll < 0.34:
                 key = rng.choice(w.read_keys)
                 names = rng.sample(["id", "name", "blob", "f", "list", "map", "nope"], 3)
+                self.tally.by_command["select"] += 1
                 try:
                     rec = await self.client.select(key, names, POLICY)
                 except RecordNotFound:
@@ -192,6 +205,7 @@ class Checker:
                 self._check_read("select", key[2], rec.bins, names)
             elif roll < 0.46:
                 key = rng.choice(w.read_keys + w.absent_keys)
+                self.tally.by_command["exists"] += 1
                 res = await self.client.exists(key, POLICY)
                 exists = res.meta is not None
                 if exists != (w.may_hold(key[2]) != [None]):
@@ -203,6 +217,7 @@ class Checker:
             elif roll < 0.82:
                 keys = rng.sample(w.read_keys + w.absent_keys, rng.randrange(1, 40))
                 names = ["id", "name", "list"] if rng.random() < 0.3 else None
+                self.tally.by_command["batch_read"] += 1
                 got = await self.client.batch_read(keys, names, POLICY)
                 as_dict = dict(got)
                 for k in keys:
@@ -218,6 +233,7 @@ class Checker:
                 await self._batch_write()
             else:
                 command = rng.choice(INFO_COMMANDS)
+                self.tally.by_command["info"] += 1
                 value = await self.client.info_random_node(command, POLICY)
                 if value != w.info[command]:
                     self._wrong("info", command, value)
@@ -245,6 +261,7 @@ class Checker:
             return
         w = self.world
         bins = self._new_bins(key)
+        self.tally.by_command["put"] += 1
         try:
             await self.client.put(key, bins, None, POLICY)
             w.written(key[2], bins)
@@ -262,6 +279,7 @@ class Checker:
         bins = self._new_bins(key)
         ops = [{"op": aerospike_py.OPERATOR_WRITE, "bin": n, "val": v} for n, v in bins.items()]
         ops.append({"op": aerospike_py.OPERATOR_READ})
+        self.tally.by_command["operate"] += 1
         try:
             rec = await self.client.operate(key, ops, None, POLICY)
         except AerospikeError:
@@ -284,6 +302,7 @@ class Checker:
         if not keys:
             return
         records = [(k, self._new_bins(k)) for k in keys]
+        self.tally.by_command["batch_write"] += 1
         try:
             result = await self.client.batch_write(records, POLICY)
         except AerospikeError:
@@ -357,6 +376,7 @@ async def _prepare(world: World, hosts: list[tuple[str, int]]) -> None:
 
 
 async def _run_kind(world: World, proxy: CorruptingProxy, kind: str, seed: int) -> Tally:
+    before = _core.debug_counters()
     client = await aerospike_py.async_client(
         {"hosts": [("127.0.0.1", proxy.port)]}).connect()
     try:
@@ -372,6 +392,9 @@ async def _run_kind(world: World, proxy: CorruptingProxy, kind: str, seed: int) 
         proxy.configure(rate=0.0, kinds=[])
     finally:
         await client.close()
+    after = _core.debug_counters()
+    checker.tally.connections_opened = after["connections_opened"] - before["connections_opened"]
+    checker.tally.retried = after["commands_retried"] - before["commands_retried"]
     forgeries = proxy.take_forgeries()
     checker.tally.corrupted = len(forgeries)
     checker.tally.wrong = _unexcused(checker, forgeries, world)
@@ -394,11 +417,16 @@ async def test_corrupted_replies_never_succeed_with_wrong_data(
     tallies = {}
     for i, kind in enumerate(KINDS):
         tallies[kind] = await _run_kind(world, proxy, kind, seed=100 + i)
-    lines = [f"{'kind':<10} {'commands':>8} {'corrupted':>9} {'failed':>7} "
-             f"{'excused':>7} {'wrong':>5}"]
+    lines = [f"{'kind':<10} {'commands':>8} {'corrupted':>9} {'retried':>7} {'conns':>5} "
+             f"{'failed':>6} {'excused':>7} {'wrong':>5}"]
     for kind, t in tallies.items():
-        lines.append(f"{kind:<10} {t.commands:>8} {t.corrupted:>9} {t.failures:>7} "
+        lines.append(f"{kind:<10} {sum(t.by_command.values()):>8} {t.corrupted:>9} "
+                     f"{t.retried:>7} {t.connections_opened:>5} {t.failures:>6} "
                      f"{t.excused:>7} {len(t.wrong):>5}")
+    by_command: collections.Counter[str] = collections.Counter()
+    for t in tallies.values():
+        by_command.update(t.by_command)
+    lines.append("commands: " + ", ".join(f"{c} {n}" for c, n in sorted(by_command.items())))
     report = "\n".join(lines)
     print("\n" + report)
     wrong = {kind: t.wrong[:5] for kind, t in tallies.items() if t.wrong}
