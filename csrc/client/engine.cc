@@ -92,7 +92,10 @@ ResultCode ResultForStatus(const Status& status) {
 }
 
 bool IsRetryable(const Status& status) {
+  // DataLoss: an answer that was malformed or did not fit its request; its
+  // connection is closed, and another try (or replica) may answer cleanly.
   return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDataLoss ||
          status.code() == absl::StatusCode::kAborted ||
          status.code() == absl::StatusCode::kDeadlineExceeded;
 }

@@ -7,6 +7,7 @@
 #include "io/event_loop.h"
 #include "io/node_io.h"
 #include "proto/message_writer.h"
+#include "proto/reply_check.h"
 
 namespace aerospike_py::client {
 
@@ -18,6 +19,13 @@ struct InfoExecution::Request : public io::AttemptListener {
           absl::StrCat("expected an info answer, got proto type ", frame.type));
     }
     body = std::string(AsChars(frame.body()));
+    // The answer must echo this request's lines (see CheckInfoAnswer).
+    Status fits = proto::CheckInfoAnswer(
+        AsChars(owner->request_.span().subspan(proto::kProtoHeaderSize)), body);
+    if (!fits.ok()) {
+      return absl::DataLossError(absl::StrCat("info answer does not fit its request: ",
+                                              fits.message()));
+    }
     return true;
   }
   void OnAttemptDone(const Status& status) override { owner->RequestDone(this, status); }

@@ -11,6 +11,7 @@
 #include "proto/digest.h"
 #include "proto/headers.h"
 #include "proto/message_view.h"
+#include "proto/reply_check.h"
 
 namespace aerospike_py::client {
 
@@ -108,6 +109,7 @@ Status RecordExecution::Encode() {
     n_parts_ = 2;
   }
   pid_ = proto::PartitionId(cmd_->key.digest);
+  expect_ = proto::ExpectationFor(h.info1, h.info2, cmd_->ops.span(), cmd_->n_ops);
   return absl::OkStatus();
 }
 
@@ -181,6 +183,11 @@ StatusOr<bool> RecordExecution::OnAttemptFrame(proto::Frame frame) {
   if (m->size != frame.body().size()) {
     return absl::DataLossError(absl::StrCat("answer from ", cmd_->node, " has ",
                                             frame.body().size() - m->size, " extra bytes"));
+  }
+  // Well framed is not enough: the answer must fit the request.
+  if (Status fits = proto::CheckRecordAnswer(*m, expect_); !fits.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("answer from ", cmd_->node, " does not fit its request: ", fits.message()));
   }
   // The views stay valid: moving a Frame keeps its heap buffer.
   cmd_->response = std::move(frame);

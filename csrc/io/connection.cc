@@ -1,5 +1,9 @@
 #include "io/connection.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "absl/strings/str_cat.h"
 
 namespace aerospike_py::io {
@@ -160,6 +164,9 @@ void Connection::OnRead(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf)
                                               " on an idle connection")));
     return;
   }
+  // A read that filled its buffer may have left bytes in the socket: the
+  // connection is only reusable once they are known not to exist.
+  c->read_filled_ = static_cast<size_t>(nread) == buf->len;
   Status s = c->direct_read_
                  ? c->reader_.CommitBodyRead(static_cast<size_t>(nread), &c->frames_)
                  : c->reader_.Feed(ByteSpan(reinterpret_cast<const uint8_t*>(buf->base),
@@ -192,19 +199,35 @@ void Connection::Dispatch() {
       return;
     }
     if (*done) {
-      const bool reusable = i + 1 == frames_.size() && reader_.idle() && !write_pending_;
+      // An answer followed by more bytes (or complete before its request
+      // was even written) means the stream holds more than one answer: the
+      // one just read may well belong to another request. Nothing of it is
+      // trusted; the command fails (DataLoss, retryable) with the socket.
+      const bool exact = i + 1 == frames_.size() && reader_.idle() && !write_pending_ &&
+                         !(read_filled_ && BytesWaiting());
       frames_.clear();
+      if (!exact) {
+        Close(absl::DataLossError(absl::StrCat("bytes after the end of an answer from ", peer_)));
+        return;
+      }
       ConnectionUser* user = user_;
       user_ = nullptr;
       last_used_ms_ = loop_->NowMs();
-      if (!reusable) {
-        Close(absl::DataLossError(absl::StrCat("bytes after the end of an answer from ", peer_)));
-      }
-      user->OnAnswerComplete(this, reusable);
+      user->OnAnswerComplete(this, /*reusable=*/true);
       return;
     }
   }
   frames_.clear();
+}
+
+bool Connection::BytesWaiting() {
+  uv_os_fd_t fd;
+  if (uv_fileno(reinterpret_cast<const uv_handle_t*>(&tcp_), &fd) != 0) return true;
+  uint8_t byte;
+  const ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  // EAGAIN: nothing waiting. 0 (the peer closed) or an error: the next read
+  // reports it, and the connection must not be handed out meanwhile.
+  return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
 void Connection::Close(const Status& why) {

@@ -85,6 +85,8 @@ class Connection {
   void OnConnectTimeout();
   void HandleRead(ssize_t nread);
   void Dispatch();
+  // True unless the socket is known to hold no unread byte (a peek).
+  bool BytesWaiting();
 
   // Bodies with at least this many bytes to go are read in place.
   static constexpr uint64_t kDirectReadMin = 16 * 1024;
@@ -96,6 +98,7 @@ class Connection {
   State state_ = State::kConnecting;
   bool write_pending_ = false;
   bool direct_read_ = false;
+  bool read_filled_ = false;  // the last read filled its whole buffer
   std::string peer_;
   int64_t last_used_ms_ = 0;
   uv_tcp_t tcp_;
