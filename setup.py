@@ -152,7 +152,8 @@ if server_binding:
     extensions.append(
         Extension(
             "aerospike_py._server",
-            sources=_sources("common", "proto", "server", "lua", "server/udf") + server_binding,
+            sources=_sources("common", "proto", "server", "server/cdt", "lua", "server/udf")
+            + server_binding,
             **COMMON,
         )
     )
