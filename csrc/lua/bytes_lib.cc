@@ -30,6 +30,7 @@ struct BytesBox {
 };
 
 BytesBox* Check(lua_State* L, int index) {
+  luaL_checktype(L, index, LUA_TUSERDATA);  // the server's first check
   return static_cast<BytesBox*>(luaL_checkudata(L, index, kBytesClass));
 }
 

@@ -41,6 +41,7 @@ struct StreamBox {
 };
 
 RecordBox* CheckRecordBox(lua_State* L, int index) {
+  luaL_checktype(L, index, LUA_TUSERDATA);  // the server's first check
   return static_cast<RecordBox*>(luaL_checkudata(L, index, kRecordClass));
 }
 

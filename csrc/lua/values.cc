@@ -46,10 +46,14 @@ ListBox* TestList(lua_State* L, int index) {
 MapBox* TestMap(lua_State* L, int index) {
   return static_cast<MapBox*>(luaL_testudata(L, index, kMapClass));
 }
+// A value that is not a userdata at all fails as the server's checks fail
+// ("userdata expected, got number"); another userdata names the class.
 ListBox* CheckList(lua_State* L, int index) {
+  luaL_checktype(L, index, LUA_TUSERDATA);
   return static_cast<ListBox*>(luaL_checkudata(L, index, kListClass));
 }
 MapBox* CheckMap(lua_State* L, int index) {
+  luaL_checktype(L, index, LUA_TUSERDATA);
   return static_cast<MapBox*>(luaL_checkudata(L, index, kMapClass));
 }
 
