@@ -15,6 +15,7 @@ import time
 import uuid
 
 import pytest
+import pytest_asyncio
 
 from aerospike_py import exception
 
@@ -26,7 +27,7 @@ MODULE = "udf_records"
 SOURCE = pathlib.Path(__file__).resolve().parents[1] / "udf" / f"{MODULE}.lua"
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def udf(db: Db) -> Db:
     await db.udf_put(str(SOURCE))
     return db
