@@ -17,6 +17,13 @@ SOURCE = pathlib.Path(__file__).resolve().parents[1] / "udf" / "udf_records.lua"
 MODULE = "udf_records"
 
 
+@pytest.fixture(autouse=True)
+def _lua_copies_in_tmp(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The official client keeps a copy of each module it registers in its
+    Lua user path (the working directory by default): not in the tree."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def registered(client: Any) -> Any:
     client.udf_put(str(SOURCE))
