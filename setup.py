@@ -2,7 +2,8 @@
 
 Two extensions are built from csrc/:
   aerospike_py._core    the client: common, proto, cluster, tls, io, client + python bridge
-  aerospike_py._server  the embedded test server: common, proto, server + its binding
+  aerospike_py._server  the embedded test server: common, proto, server (+ server/udf and the
+                        lua room) + its binding
 
 Switches (environment variables):
   ASPY_DEBUG=1     -O0 -g, assertions on
@@ -84,7 +85,21 @@ def _link_args(static: bool) -> list[str]:
             a.replace("-labsl_", "-l:libabsl_") + ".a" if a.startswith("-labsl_") else a
             for a in absl
         ] + ["-Wl,--end-group"]
-    return uv + absl + ["-lssl", "-lcrypto", "-lz", "-lpthread"]
+    return uv + absl + _lua_link_args(static) + ["-lssl", "-lcrypto", "-lz", "-lpthread"]
+
+
+def _lua_link_args(static: bool) -> list[str]:
+    """Lua 5.4 for UDFs (csrc/lua/): Debian's build as C++ (liblua5.4-c++),
+    whose errors unwind C++ frames. Wheels link liblua5.4-c++_pic.a, which
+    scripts/build_static_deps.sh compiles with -fPIC from Debian's source
+    (Debian's own archive is PIE only, like libuv's)."""
+    if not static:
+        return _pkg_config("--libs", "lua5.4-c++")
+    libdir = os.environ.get("ASPY_STATIC_LIBDIR", "")
+    if not os.path.exists(os.path.join(libdir, "liblua5.4-c++_pic.a")):
+        sys.exit("ASPY_STATIC=1 needs liblua5.4-c++_pic.a in ASPY_STATIC_LIBDIR "
+                 "(scripts/build_static_deps.sh builds it)")
+    return [f"-L{libdir}", "-l:liblua5.4-c++_pic.a", "-ldl"]
 
 
 DEBUG = _flag("ASPY_DEBUG")
@@ -97,6 +112,7 @@ with open(os.path.join(HERE, "pyproject.toml"), "rb") as _f:
 compile_args = [f'-DASPY_VERSION="{VERSION}"', "-std=c++20", "-fvisibility=hidden", "-Wall", "-Wextra",
                 "-Wno-missing-field-initializers", "-Wno-unused-parameter"]
 compile_args += _pkg_config("--cflags", "libuv", *ABSL_PACKAGES)
+compile_args += _pkg_config("--cflags", "lua5.4-c++")
 if DEBUG or SANITIZE:
     compile_args += ["-O0", "-g3", "-UNDEBUG", "-DASPY_DEBUG=1"]
 else:
@@ -136,7 +152,8 @@ if server_binding:
     extensions.append(
         Extension(
             "aerospike_py._server",
-            sources=_sources("common", "proto", "server", "server/cdt") + server_binding,
+            sources=_sources("common", "proto", "server", "server/cdt", "lua", "server/udf")
+            + server_binding,
             **COMMON,
         )
     )

@@ -150,6 +150,27 @@ class Client:
     def info_single_node(self, command: str, host: str, policy: _Policy = None) -> str:
         """Sends an info command to the node named ``host`` (a node name from
         :meth:`get_node_names`)."""
+    # --- record UDFs (client_udf.cc) ---
+    def apply(
+        self,
+        key: _Key,
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> Any:
+        """Runs a record UDF on one record: the function's return value; ``UDFError`` with the
+        Lua message (file and line) when it fails."""
+    def batch_apply(
+        self,
+        keys: Sequence[Any],
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> BatchWriteResult:
+        """Runs a record UDF on many records: ``BatchWriteResult`` whose records carry a
+        ``SUCCESS`` (return value) or ``FAILURE`` (message, result 100) bin."""
     def truncate(
         self,
         namespace: str,
@@ -393,6 +414,29 @@ class AsyncClient:
         :meth:`get_node_names`).
 
         Await the returned future (see :meth:`Client.info_single_node`)."""
+    # --- record UDFs (client_udf.cc) ---
+    def apply(
+        self,
+        key: _Key,
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[Any]:
+        """Runs a record UDF on one record.
+
+        Await the returned future (see :meth:`Client.apply`)."""
+    def batch_apply(
+        self,
+        keys: Sequence[Any],
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[BatchWriteResult]:
+        """Runs a record UDF on many records.
+
+        Await the returned future (see :meth:`Client.batch_apply`)."""
     def truncate(
         self,
         namespace: str,

@@ -31,6 +31,7 @@ from typing import Any, Literal, cast, overload
 
 from aerospike_py import _core
 from aerospike_py._observability import ensure_log_thread
+from aerospike_py._udf import AsyncUdfMixin, UdfMixin  # UDF registration (issue 15)
 from aerospike_py.batch import BatchRecords, fill_batch_records, is_batch_records
 from aerospike_py.exception import AerospikeError, ParamError
 from aerospike_py.types import BatchRecord, BatchRetryInfo, BatchWriteResult
@@ -143,7 +144,7 @@ async def _aretry_batch(
 __all__ = ["AsyncClient", "Client", "async_client", "client"]
 
 
-class Client(_core.Client):
+class Client(UdfMixin, _core.Client):
     """Blocking Aerospike client.
 
     ``Client(config)`` does not connect; call :meth:`connect` (it returns the
@@ -260,7 +261,7 @@ class Client(_core.Client):
         return False
 
 
-class AsyncClient(_core.AsyncClient):
+class AsyncClient(AsyncUdfMixin, _core.AsyncClient):
     """asyncio Aerospike client.
 
     Data methods return futures of the running event loop: ``await

@@ -64,12 +64,12 @@ echo "build_wheel: compiling (ASPY_STATIC=1) ..."
 ASPY_STATIC=1 CFLAGS="-g0" LDFLAGS="-s" $PY -m pip wheel -q --no-deps --no-build-isolation -w "$work/raw" "$work/src"
 raw=$(ls "$work"/raw/*.whl)
 
-# libuv and abseil must be inside the extensions, not NEEDED from the system.
+# libuv, abseil and Lua must be inside the extensions, not NEEDED from the system.
 rm -rf "$work/unpacked" && mkdir -p "$work/unpacked"
 $PY -m zipfile -e "$raw" "$work/unpacked"
 for so in "$work"/unpacked/aerospike_py/*.so; do
-  if readelf -d "$so" | grep -E 'NEEDED.*(libuv|libabsl)'; then
-    echo "build_wheel: $so still needs libuv/abseil from the system" >&2
+  if readelf -d "$so" | grep -E 'NEEDED.*(libuv|libabsl|liblua)'; then
+    echo "build_wheel: $so still needs libuv/abseil/Lua from the system" >&2
     exit 1
   fi
 done

@@ -91,7 +91,7 @@ def test_wheel_is_manylinux_and_self_contained(wheel: Path, tmp_path: Path) -> N
         dynamic = _run(["readelf", "-d", str(tmp_path / name)]).stdout
         needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
         assert needed, dynamic
-        assert not [n for n in needed if n.startswith(("libuv", "libabsl"))], needed
+        assert not [n for n in needed if n.startswith(("libuv", "libabsl", "liblua"))], needed
         # Everything else is either a manylinux system library or was copied
         # into the wheel by auditwheel (OpenSSL's libcrypto/libssl if used).
         foreign = [n for n in needed if not n.startswith(MANYLINUX_SYSTEM_LIBS)]
@@ -125,4 +125,4 @@ def test_wheel_installs_and_runs_outside_the_tree(wheel: Path, tmp_path: Path) -
     # Neither libuv nor abseil was loaded from the system. (libcrypto may be:
     # Python's own _ssl and _hashlib modules use the system's OpenSSL.)
     mapped = [Path(p).name for p in out["mapped"]]
-    assert not [m for m in mapped if m.startswith(("libuv", "libabsl"))], mapped
+    assert not [m for m in mapped if m.startswith(("libuv", "libabsl", "liblua"))], mapped

@@ -146,6 +146,8 @@ Status BatchExecution::Prepare() {
         shape.set = c.ns_sets[key.ns_set].set;
         shape.extra_fields = spec_fields_[key.spec].span();
         shape.n_extra_fields = spec.filter_expression.empty() ? 0 : 1;
+        shape.trailing_fields = spec.udf_fields.span();
+        shape.n_trailing_fields = spec.n_udf_fields;
         shape.ops = spec.ops.span();
         shape.n_ops = spec.n_ops;
         shapes_.push_back(shape);

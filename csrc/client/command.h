@@ -124,6 +124,10 @@ class RecordCommand : public Command {
   std::string filter_expression;  // field 43 data, if non-empty
   ByteBuffer ops;                 // complete encoded ops (proto::OpWriter)
   uint16_t n_ops = 0;
+  // A record UDF (apply): complete fields 30-32 (size, type, data), sent
+  // after the filter expression; n_udf_fields 0 for any other command.
+  ByteBuffer udf_fields;
+  uint16_t n_udf_fields = 0;
 
   // --- outputs ---
   // A namespace no node serves: status InvalidArgument and result
@@ -144,6 +148,9 @@ struct BatchRowSpec {
   std::string filter_expression;  // per-row field 43 data
   ByteBuffer ops;
   uint16_t n_ops = 0;
+  // A UDF row (batch_apply): complete fields 30-32, sent after the key.
+  ByteBuffer udf_fields;
+  uint16_t n_udf_fields = 0;
 };
 
 struct BatchKey {

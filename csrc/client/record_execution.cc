@@ -72,11 +72,12 @@ Status RecordExecution::Encode() {
   h.record_ttl = cmd_->record_ttl;
   h.transaction_ttl = ServerTimeoutMs(cmd_->policy);
   h.n_fields = static_cast<uint16_t>(3 + (with_key ? 1 : 0) +
-                                     (cmd_->filter_expression.empty() ? 0 : 1));
+                                     (cmd_->filter_expression.empty() ? 0 : 1) +
+                                     cmd_->n_udf_fields);
   h.n_ops = cmd_->n_ops;
   head_.Reserve(proto::kProtoHeaderSize + proto::kMsgHeaderSize + 16 + key.ns.size() +
                 key.set.size() + 25 + (with_key ? 6 + key.key_bytes.size() : 0) +
-                cmd_->filter_expression.size());
+                cmd_->filter_expression.size() + cmd_->udf_fields.size());
   head_.Extend(proto::kProtoHeaderSize);
   proto::EncodeMsgHeader(head_.Extend(proto::kMsgHeaderSize), h);
   AppendField(&head_, proto::FieldType::kNamespace, AsBytes(key.ns));
@@ -93,6 +94,7 @@ Status RecordExecution::Encode() {
   if (!cmd_->filter_expression.empty()) {
     AppendField(&head_, proto::FieldType::kFilterExpression, AsBytes(cmd_->filter_expression));
   }
+  if (cmd_->n_udf_fields != 0) head_.Append(cmd_->udf_fields.span());
   const size_t total = head_.size() + cmd_->ops.size();
   proto::EncodeProtoHeader(head_.data(), proto::ProtoType::kMessage,
                            total - proto::kProtoHeaderSize);

@@ -308,7 +308,9 @@ PyObject* NewRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys, PyOb
     Ref key = Ref::Steal(source.NewKey(i, DigestOf(*cmd, i)));
     if (!key) return nullptr;
     const int code = KeyResult(*cmd, r);
-    Ref record = (r.answered && code == 0) ? Ref::Steal(NewRecord(st, r, key.get(), bins, i, &metas))
+    // A UDF row that failed (100) answers its FAILURE bin, kept as its record.
+    const bool with_record = r.answered && (code == 0 || code == ToInt(ResultCode::kUdf));
+    Ref record = with_record ? Ref::Steal(NewRecord(st, r, key.get(), bins, i, &metas))
                                            : Ref::New(Py_None);
     if (!record) return nullptr;
     PyObject* items[4];

@@ -239,6 +239,13 @@ PyMethodDef kClientMethods[] = {
     {"batch", Fast(Client_batch), kFast,
      "batch(records, policy=None)\n--\n\nRuns Read/Write/Remove rows (aerospike_py.batch) "
      "in one batch: BatchWriteResult, one BatchRecord per row in order."},
+    // Record UDFs (client_udf.cc).
+    {"apply", Fast(Client_apply), kFast,
+     "apply(key, module, function, args=None, policy=None)\n--\n\nRuns a record UDF on one "
+     "record: the function's return value; UDFError with the Lua message when it fails."},
+    {"batch_apply", Fast(Client_batch_apply), kFast,
+     "batch_apply(keys, module, function, args=None, policy=None)\n--\n\nRuns a record UDF "
+     "on many records: BatchWriteResult with SUCCESS/FAILURE bins per record."},
     {nullptr, nullptr, 0, nullptr},
 };
 

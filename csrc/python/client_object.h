@@ -84,6 +84,9 @@ ASPY_FASTCALL_METHOD(Client_batch_operate);
 ASPY_FASTCALL_METHOD(Client_batch_remove);
 ASPY_FASTCALL_METHOD(Client_batch_write_numpy);
 ASPY_FASTCALL_METHOD(Client_batch);
+// Record UDFs (client_udf.cc).
+ASPY_FASTCALL_METHOD(Client_apply);
+ASPY_FASTCALL_METHOD(Client_batch_apply);
 PyObject* Client_ping(PyObject* self, PyObject* unused);
 
 }  // namespace aerospike_py::python

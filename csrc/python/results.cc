@@ -133,6 +133,31 @@ const client::InfoCommand::NodeAnswer* FirstAnswer(ModuleState* st, client::Info
   return &a;
 }
 
+// apply's answer: the value of the SUCCESS bin (None when the function
+// returned nothing), or UDFError carrying the FAILURE bin's message (the
+// Lua error with its file and line) for result 100.
+PyObject* ConvertUdf(ModuleState* st, client::RecordCommand* rc, PyObject* key) {
+  if (!rc->status.ok()) return RaiseCommandError(st, *rc, key);
+  const bool udf_failed = rc->result == ResultCode::kUdf;
+  if (rc->result != ResultCode::kOk && !udf_failed) return RaiseCommandError(st, *rc, key);
+  proto::OpIterator it(rc->message);
+  proto::OpView op;
+  while (it.Next(&op)) {
+    if (udf_failed && op.name == "FAILURE") {
+      std::string_view text = AsChars(op.value);
+      if (op.particle_type != static_cast<uint8_t>(proto::ParticleType::kString)) {
+        text = "UDF failed (no error message)";
+      }
+      return RaiseOwned(NewError(st, ToInt(ResultCode::kUdf), text, false, key, rc->node));
+    }
+    if (!udf_failed && op.name == "SUCCESS") {
+      return DecodeParticle(st, op.particle_type, op.value);
+    }
+  }
+  if (udf_failed) return RaiseCommandError(st, *rc, key);
+  Py_RETURN_NONE;
+}
+
 }  // namespace
 
 PyObject* NewNamedTuple(PyObject* type_obj, PyObject** items, Py_ssize_t n) {
@@ -220,6 +245,8 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
       return RaiseOwned(NewError(st, code, std::string("truncate failed: ") + std::string(message),
                                  false, nullptr, a->node));
     }
+    case ResultKind::kUdf:
+      return ConvertUdf(st, static_cast<client::RecordCommand*>(cmd), ctx);
     case ResultKind::kBatchRead:
     case ResultKind::kBatchView:
     case ResultKind::kBatchWrite:

@@ -27,6 +27,7 @@ enum class ResultKind : uint8_t {
   kBatchView,  // lossless: [BatchRecord(key, result, record, in_doubt)] in input order
   kBatchWrite, // BatchWriteResult([BatchRecord...])
   kBatchNumpy, // NumpyBatchRecords (batch_read with _dtype; ctx: (dtype, key context))
+  kUdf,        // apply: the SUCCESS bin's value; result 100 raises UDFError(FAILURE bin)
 };
 
 // New reference to the result, or null with the exception set. `ctx` is

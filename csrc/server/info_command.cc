@@ -146,6 +146,12 @@ std::string Processor::InfoCommand(int node, std::string_view line, ClientSessio
     return absl::StrCat(absl::Hex(c.cluster_key(), absl::kZeroPad12));
   }
   if (name == "status") return "ok";
+  // UDF registration (server/udf/modules.cc).
+  if (name == "udf-put") return state_->udf.Put(params);
+  if (name == "udf-get") return state_->udf.Get(params);
+  if (name == "udf-list") return state_->udf.List();
+  if (name == "udf-remove") return state_->udf.Remove(params);
+  if (name == "udf-clear-cache") return state_->udf.ClearCache();
   if (name == "namespaces") {
     std::string v;
     for (auto& ns : state_->store.namespaces()) {
@@ -195,10 +201,9 @@ std::string Processor::InfoCommand(int node, std::string_view line, ClientSessio
   if (name == "truncate-undo") return TruncateUndoInfo(params, false);
   if (name == "truncate-namespace-undo") return TruncateUndoInfo(params, true);
   if (name == "sindex-list" || name == "sindex") return "";
-  if (name == "udf-list") return "";
-  // There are no secondary indexes or UDF modules, so dropping one finds
-  // nothing to drop, which the server answers with "ok".
-  if (name == "sindex-delete" || name == "udf-remove") return "ok";
+  // There are no secondary indexes, so dropping one finds nothing to drop,
+  // which the server answers with "ok".
+  if (name == "sindex-delete") return "ok";
   if (name == "query-show" || name == "scan-show") return QueryShowInfo(node, params);
   if (name == "misrouted") return absl::StrCat(c.node(node).misrouted.load());
   return "ERROR:4:unrecognized command";

@@ -10,6 +10,7 @@
 #include "server/expression.h"
 #include "server/geojson.h"
 #include "server/reply.h"
+#include "server/udf/record_udf.h"
 
 namespace aerospike_py::server {
 
@@ -427,8 +428,6 @@ uint8_t Processor::ExecuteRecord(int node, const MsgHeader& h, Namespace* ns,
   uint8_t rc = kOk;
   if (f.malformed || f.digest == nullptr) {
     rc = Code(ResultCode::kParameter);
-  } else if (f.has_udf) {
-    rc = Code(ResultCode::kUnsupportedFeature);  // no UDF engine (yet)
   } else if (f.has_mrt || IsTransactionCommand(h)) {
     // Transactions (MRT fields, verify-read and roll commands) are
     // Enterprise only.
@@ -441,10 +440,14 @@ uint8_t Processor::ExecuteRecord(int node, const MsgHeader& h, Namespace* ns,
     return rc;
   }
   const bool write = (h.info2 & proto::info2::kWrite) != 0;
-  CountMisrouted(node, f.digest, write);
+  CountMisrouted(node, f.digest, write || f.has_udf);
   ByteSpan filter = f.has_filter ? f.filter
                     : (batch_filter && batch_filter->has_filter) ? batch_filter->filter
                                                                  : ByteSpan();
+  if (f.has_udf) {  // a record UDF (apply / batch_apply row): server/udf/
+    udf::RecordUdfRequest req{&h, ns, &f, filter, index, clock_.now_ns, clock_.now};
+    return udf::ExecuteRecordUdf(state_->udf, req, out);
+  }
   if (write) {
     if (h.info2 & proto::info2::kDelete) return ExecuteDelete(h, ns, f, filter, index, out);
     return ExecuteWrite(h, ns, f, ops, n_ops, filter, index, out);

@@ -19,6 +19,7 @@
 #include "server/request.h"
 #include "server/server.h"
 #include "server/store.h"
+#include "server/udf/modules.h"
 
 namespace aerospike_py::server {
 
@@ -63,6 +64,8 @@ struct ServerState {
   // each was set; reported by the `user-agents` info command.
   static constexpr size_t kMaxUserAgents = 1000;
   std::map<std::pair<int, std::string>, uint64_t> user_agents;
+  // Registered UDF modules (shared by every node, as SMD shares them).
+  udf::UdfModules udf;
 };
 
 // Protocol state of one client connection (the server keeps it in its

@@ -47,10 +47,6 @@ LATER_WAVE: dict[str, str] = {
     "84_query_select_bins": "secondary-index query: answered 201",
     "86_query_background_ops": "background query with a where clause (secondary index): answered "
                                "201; its query-show then finds no job",
-    "89_udf_register": "UDFs: udf-put/udf-list are unrecognized",
-    "90_udf_apply": "UDFs: record UDF answered 16",
-    "91_udf_apply_string": "UDFs: record UDF answered 16",
-    "92_batch_apply": "UDFs: batch UDF rows answered 16",
 }
 
 # Differences we keep on purpose.
