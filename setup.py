@@ -2,7 +2,8 @@
 
 Two extensions are built from csrc/:
   aerospike_py._core    the client: common, proto, cluster, tls, io, client + python bridge
-  aerospike_py._server  the embedded test server: common, proto, server + its binding
+  aerospike_py._server  the embedded test server: common, proto, tls, server (+ server/security)
+                        + its binding
 
 Switches (environment variables):
   ASPY_DEBUG=1     -O0 -g, assertions on
@@ -136,7 +137,7 @@ if server_binding:
     extensions.append(
         Extension(
             "aerospike_py._server",
-            sources=_sources("common", "proto", "server") + server_binding,
+            sources=_sources("common", "proto", "tls", "server", "server/security") + server_binding,
             **COMMON,
         )
     )

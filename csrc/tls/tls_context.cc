@@ -228,8 +228,18 @@ Status TlsContext::Load() {
 
   int mode = SSL_VERIFY_PEER;
   if (role_ == Role::kServer) {
-    mode = config_.require_client_cert ? (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT)
-                                       : SSL_VERIFY_NONE;
+    // With trust anchors a server asks for a client certificate (PKI logins
+    // need its name) and checks any it gets; require_client_cert makes one
+    // mandatory (mutual TLS).
+    const bool anchors = cafile != nullptr || capath != nullptr;
+    if (config_.require_client_cert && !anchors) {
+      return absl::InvalidArgumentError(
+          "tls config: require_client_cert needs cafile or capath to check client certificates");
+    }
+    mode = !anchors ? SSL_VERIFY_NONE
+                    : config_.require_client_cert
+                          ? (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT)
+                          : SSL_VERIFY_PEER;
   }
   SSL_CTX_set_verify(ctx_, mode, &VerifyCallback);
   return LoadBlacklist();
