@@ -15,6 +15,7 @@
 #include "proto/info.h"
 #include "server/info_templates.h"
 #include "server/processor.h"
+#include "server/security/permissions.h"
 #include "server/reply.h"
 
 namespace aerospike_py::server {
@@ -64,6 +65,12 @@ std::string Bool(bool b) { return b ? "true" : "false"; }
 void Processor::HandleInfo(int node, std::string_view body, ByteBuffer* out) {
   ++state_->stats.info_complete;
   const size_t frame = BeginFrame(out);
+  if (state_->security && state_->security->CheckAuthenticated(session_) != 0) {
+    // The whole answer, without echoing any command (thr_info.c).
+    out->Append(std::string_view("ERROR:80:not authenticated\n"));
+    EndFrame(out, frame, proto::ProtoType::kInfo);
+    return;
+  }
   if (body.empty()) {
     // An empty request asks for the (deprecated) summary.
     for (std::string_view name : {"node", "build", "edition", "version", "statistics"}) {
@@ -82,7 +89,16 @@ void Processor::HandleInfo(int node, std::string_view body, ByteBuffer* out) {
     std::string_view line = body.substr(pos, nl - pos);
     pos = nl + 1;
     if (line.empty()) continue;
-    const std::string value = InfoCommand(node, line);
+    std::string value;
+    uint64_t perm = 0;
+    if (state_->security &&
+        state_->security->CheckInfo(session_, line.substr(0, line.find_first_of(":/")), &perm) !=
+            0) {
+      value = absl::StrCat("ERROR:81:role violation - requires permission '",
+                           AbslView(security::PermName(perm)), "'");
+    } else {
+      value = InfoCommand(node, line);
+    }
     out->Append(line);
     out->PushBack('\t');
     out->Append(value);
@@ -154,15 +170,18 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
   if (name == "peers-clear-std" || name == "peers-clear-alt" || name == "peers-tls-std" ||
       name == "peers-tls-alt" || name == "alumni-clear-std" || name == "alumni-tls-std") {
     if (name.find("tls") != std::string_view::npos) {
-      // No TLS endpoints: the same generation, an empty list.
-      return absl::StrCat(c.peers_generation(), ",3000,[]");
+      // Without TLS listeners: the same generation, an empty list.
+      if (!o.tls.enable) return absl::StrCat(c.peers_generation(), ",3000,[]");
+      return PeersInfo(node, true);
     }
     return PeersInfo(node);
   }
   if (name == "service" || name == "service-clear-std" || name == "service-clear-alt") {
     return ServiceInfo(node);
   }
-  if (name == "service-tls-std" || name == "service-tls-alt") return "";
+  if (name == "service-tls-std" || name == "service-tls-alt") {
+    return o.tls.enable ? ServiceInfo(node, true) : "";
+  }
   if (name == "rack-ids") {
     std::string v;
     for (auto& ns : state_->store.namespaces()) {
@@ -206,6 +225,8 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
   if (name == "sindex-delete" || name == "udf-remove") return "ok";
   if (name == "query-show" || name == "scan-show") return QueryShowInfo(node, params);
   if (name == "misrouted") return absl::StrCat(c.node(node).misrouted.load());
+  // Test hook of the security mode: successful LOGINs this node answered.
+  if (name == "logins" && state_->security) return absl::StrCat(state_->security->logins(node));
   return "ERROR:4:unrecognized command";
 }
 
@@ -229,13 +250,14 @@ std::string Processor::QueryShowInfo(int node, std::string_view params) {
                       ":job-type=background");
 }
 
-std::string Processor::ServiceInfo(int node) {
+std::string Processor::ServiceInfo(int node, bool tls) {
   const std::string& host = state_->options.host;
   const std::string advertised = (host.empty() || host == "0.0.0.0") ? "127.0.0.1" : host;
-  return absl::StrCat(advertised, ":", state_->cluster.node(node).port);
+  const NodeIdentity& n = state_->cluster.node(node);
+  return absl::StrCat(advertised, ":", tls ? n.tls_port : n.port);
 }
 
-std::string Processor::PeersInfo(int node) {
+std::string Processor::PeersInfo(int node, bool tls) {
   Cluster& c = state_->cluster;
   proto::PeersValue v;
   v.generation = c.peers_generation();
@@ -246,7 +268,8 @@ std::string Processor::PeersInfo(int node) {
     if (i == node || !c.node(i).running) continue;
     proto::PeerInfo p;
     p.node_id = c.node(i).id;
-    p.endpoints.push_back(proto::Endpoint{advertised, c.node(i).port});
+    if (tls) p.tls_name = state_->options.tls_name;
+    p.endpoints.push_back(proto::Endpoint{advertised, tls ? c.node(i).tls_port : c.node(i).port});
     v.peers.push_back(std::move(p));
   }
   return proto::FormatPeers(v);
