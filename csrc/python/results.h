@@ -27,7 +27,16 @@ enum class ResultKind : uint8_t {
   kBatchView,  // lossless: [BatchRecord(key, result, record, in_doubt)] in input order
   kBatchWrite, // BatchWriteResult([BatchRecord...])
   kBatchNumpy, // NumpyBatchRecords (batch_read with _dtype; ctx: (dtype, key context))
+  // The admin API (admin_results.cc): None, or user/role dicts.
+  kAdmin,      // None; a non-zero server code raises its AdminError subclass
+  kAdminUser,  // {"user", "roles", "conns_in_use"[, "read_info", "write_info"]}
+  kAdminUsers, // [user dict]
+  kAdminRole,  // {"name", "privileges", "allowlist", "read_quota", "write_quota"}
+  kAdminRoles, // [role dict]
 };
+
+// kAdmin* results (admin_results.cc).
+PyObject* ConvertAdmin(ModuleState* st, ResultKind kind, client::Command& cmd);
 
 // New reference to the result, or null with the exception set. `ctx` is
 // what the caller kept for the conversion: the user's key tuple for record
