@@ -145,12 +145,14 @@ Status TlsSession::HandshakeError(int ssl_error) {
 }
 
 StatusOr<bool> TlsSession::Handshake(ByteSpan incoming, ByteBuffer* outgoing) {
-  if (established_) return true;
   if (!incoming.empty() &&
       BIO_write(in_, incoming.data(), static_cast<int>(incoming.size())) !=
           static_cast<int>(incoming.size())) {
     return TlsError("TLS: cannot buffer incoming bytes");
   }
+  // Bytes that arrive once established (session tickets, data) stay
+  // buffered for Open(): dropping a record would break the sequence.
+  if (established_) return true;
   ERR_clear_error();
   const int rc = SSL_do_handshake(ssl_);
   DrainOutput(outgoing);  // also the alert that tells the peer why we stop

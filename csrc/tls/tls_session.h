@@ -32,7 +32,8 @@ class TlsSession {
   TlsSession& operator=(const TlsSession&) = delete;
 
   // Drives the handshake with `incoming` ciphertext (empty to start);
-  // appends the ciphertext to send to `outgoing`. True once established.
+  // appends the ciphertext to send to `outgoing`. True once established
+  // (bytes given after that are kept for Open()).
   // A failure says why: unknown CA, name mismatch, expired or revoked
   // certificate, no protocol in common, a client certificate missing...
   // (the Status carries ResultCode kTls, common/status_payload.h).

@@ -10,6 +10,7 @@
 
 #include "checks.h"
 #include "proto/admin.h"
+#include "proto/frame_reader.h"
 
 namespace aerospike_py::fuzz {
 namespace {
