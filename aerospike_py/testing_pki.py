@@ -57,6 +57,14 @@ class TestPki:
     wrong_name_server: CertPair | None = None
     other_ca_file: str = ""
     untrusted_server: CertPair | None = None
+    #: A server certificate the CA has revoked, the CA's CRL listing it, and
+    #: the CA certificate followed by that CRL (a cafile for ``crl_check``).
+    revoked_server: CertPair | None = None
+    crl_file: str = ""
+    ca_with_crl_file: str = ""
+    #: The first client's key encrypted with :attr:`encrypted_key_password`.
+    encrypted_client_key: str = ""
+    encrypted_key_password: str = ""
 
     def server_tls(self, *, require_client_cert: bool = False, cert: CertPair | None = None,
                    protocols: str = "") -> dict[str, Any]:
@@ -121,6 +129,7 @@ def _ca_config(d: str, ca: str) -> None:
         f.write(
             "[ ca ]\ndefault_ca = test_ca\n"
             "[ test_ca ]\n"
+            "default_crl_days = 30\n"
             f"database = {ca}.index\nnew_certs_dir = {ca}.issued\n"
             f"certificate = {ca}.pem\nprivate_key = {ca}.key\nserial = {ca}.serial\n"
             "default_md = sha256\npolicy = any_name\nunique_subject = no\n"
@@ -163,6 +172,24 @@ def make_test_pki(directory: str | os.PathLike[str], clients: Iterable[str] = ("
         stem = f"client-{i}"
         _key_and_request(d, stem, name)
         made[name] = _sign(d, "ca", stem, "")
+
+    # A revoked server certificate and the CRL that says so.
+    _key_and_request(d, "revoked", SERVER_TLS_NAME)
+    revoked = _sign(d, "ca", "revoked", server_san)
+    _openssl("ca", "-batch", "-config", "ca.cnf", "-revoke", "revoked.pem", cwd=d)
+    _openssl("ca", "-batch", "-config", "ca.cnf", "-gencrl", "-crldays", "30", "-out", "ca.crl",
+             cwd=d)
+    with open(os.path.join(d, "ca-with-crl.pem"), "w", encoding="ascii") as out:
+        for part in ("ca.pem", "ca.crl"):
+            with open(os.path.join(d, part), encoding="ascii") as f:
+                out.write(f.read())
+
+    encrypted_key, key_password = "", ""
+    if made:
+        key_password = "client-key-Pass-1"
+        encrypted_key = os.path.join(d, "client-0.encrypted.key")
+        _openssl("pkey", "-in", "client-0.key", "-aes256", "-passout", f"pass:{key_password}",
+                 "-out", encrypted_key, cwd=d)
     return TestPki(
         directory=d,
         ca_file=os.path.join(d, "ca.pem"),
@@ -172,4 +199,9 @@ def make_test_pki(directory: str | os.PathLike[str], clients: Iterable[str] = ("
         wrong_name_server=wrong_name,
         other_ca_file=os.path.join(d, "other-ca.pem"),
         untrusted_server=untrusted,
+        revoked_server=revoked,
+        crl_file=os.path.join(d, "ca.crl"),
+        ca_with_crl_file=os.path.join(d, "ca-with-crl.pem"),
+        encrypted_client_key=encrypted_key,
+        encrypted_key_password=key_password,
     )

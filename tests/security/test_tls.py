@@ -233,3 +233,61 @@ def test_bad_tls_files_are_param_errors(pki: TestPki, tls_server: EmbeddedServer
 def test_tls_disabled_dict_is_clear_text(tls_server: EmbeddedServer) -> None:
     with aerospike_py.client({"hosts": tls_server.hosts, "tls": {"enable": False}}).connect() as c:
         assert c.ping()
+
+
+def test_crl_check_refuses_a_revoked_certificate(pki: TestPki) -> None:
+    assert pki.revoked_server is not None
+    with EmbeddedServer(tls=pki.server_tls(cert=pki.revoked_server)) as server:
+        config = tls_config(server, pki)
+        config["tls"].update(cafile=pki.ca_with_crl_file, crl_check=True)
+        err, _ = connect_error(config)
+        assert_tls_error(err, "revoked")
+        config["tls"].update(crl_check=False, crl_check_all=True)
+        err, _ = connect_error(config)
+        assert_tls_error(err, "revoked")
+        # Without a CRL check the same certificate is accepted.
+        config["tls"].update(crl_check_all=False)
+        with aerospike_py.client(config).connect() as client:
+            assert client.ping()
+    # A good certificate passes the check.
+    with EmbeddedServer(tls=pki.server_tls()) as server:
+        config = tls_config(server, pki)
+        config["tls"].update(cafile=pki.ca_with_crl_file, crl_check_all=True)
+        with aerospike_py.client(config).connect() as client:
+            assert client.ping()
+
+
+def test_capath_cipher_suite_and_session_log(tls_server: EmbeddedServer, pki: TestPki,
+                                             tmp_path: Any,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import os
+    import subprocess
+
+    # capath: a directory of CA certificates named by their subject hash.
+    subject_hash = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", pki.ca_file],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+    os.symlink(pki.ca_file, tmp_path / f"{subject_hash}.0")
+    config = tls_config(tls_server, pki)
+    config["tls"] = {"enable": True, "capath": str(tmp_path),
+                     "cipher_suite": "TLS_CHACHA20_POLY1305_SHA256", "log_session_info": True}
+    caplog.set_level(logging.INFO, logger="aerospike_py")
+    with aerospike_py.client(config).connect() as client:
+        assert client.ping()
+        aerospike_py.forward_core_logs()
+    sessions = [r.getMessage() for r in caplog.records if "TLS session with" in r.getMessage()]
+    assert sessions and all("TLSv1.3 TLS_CHACHA20_POLY1305_SHA256" in m for m in sessions), sessions
+
+
+def test_encrypted_client_key(mtls_server: EmbeddedServer, pki: TestPki) -> None:
+    config = tls_config(mtls_server, pki, cert="app-user")
+    config["tls"]["keyfile"] = pki.encrypted_client_key
+    with pytest.raises(ex.ParamError) as info:
+        aerospike_py.client(config).connect()
+    assert "keyfile" in str(info.value)
+    config["tls"]["keyfile_pw"] = "wrong"
+    with pytest.raises(ex.ParamError):
+        aerospike_py.client(config).connect()
+    config["tls"]["keyfile_pw"] = pki.encrypted_key_password
+    with aerospike_py.client(config).connect() as client:
+        assert client.ping()
