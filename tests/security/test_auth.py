@@ -87,7 +87,7 @@ def test_sessions_are_reused_by_new_connections(secure_server: EmbeddedServer) -
     with aerospike_py.client(config).connect() as client:
 
         async def burst() -> None:
-            async with aerospike_py.async_client(config) as ac:
+            async with await aerospike_py.async_client(config).connect() as ac:
                 await asyncio.gather(*(ac.put(("test", "auth", i), {"i": i}) for i in range(64)))
 
         asyncio.run(burst())
