@@ -184,13 +184,14 @@ void Connection::OnSetupBytes(ByteSpan bytes) {
   std::vector<proto::Frame> frames;
   frames.swap(frames_);
   for (size_t i = 0; i < frames.size(); ++i) {
-    if (state_ != State::kSetup) {
+    if (state_ != State::kSetup || ready_after_write_) {
       Close(absl::DataLossError(absl::StrCat("unexpected frame from ", peer_, " after login")));
       return;
     }
     OnLoginFrame(std::move(frames[i]));
     if (state_ == State::kClosing) return;
-    if (state_ == State::kReady && (i + 1 < frames.size() || !reader_.idle())) {
+    const bool answered = state_ == State::kReady || ready_after_write_;
+    if (answered && (i + 1 < frames.size() || !reader_.idle())) {
       Close(absl::DataLossError(absl::StrCat("bytes after the login answer from ", peer_)));
       return;
     }
@@ -233,6 +234,10 @@ void Connection::OnLoginFrame(proto::Frame frame) {
 }
 
 void Connection::BecomeReady() {
+  if (write_pending_) {
+    ready_after_write_ = true;
+    return;
+  }
   connect_timer_.Cancel();
   setup_request_ = ByteBuffer();
   state_ = State::kReady;
@@ -336,7 +341,14 @@ void Connection::OnWrite(uv_write_t* req, int status) {
   }
   // TLS output that queued up behind this write.
   Status flushed = c->FlushCipher();
-  if (!flushed.ok()) c->Close(flushed);
+  if (!flushed.ok()) {
+    c->Close(flushed);
+    return;
+  }
+  if (c->ready_after_write_ && !c->write_pending_) {
+    c->ready_after_write_ = false;
+    c->BecomeReady();
+  }
 }
 
 void Connection::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {

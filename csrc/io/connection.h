@@ -139,6 +139,9 @@ class Connection {
   ByteBuffer tls_plain_;    // plaintext opened from the last read
   ByteBuffer setup_request_;
   bool login_is_login_ = false;  // the setup request is LOGIN (else AUTHENTICATE)
+  // The login answer came before libuv reported the login request written:
+  // ready only once it has (Send must not reuse a write request in flight).
+  bool ready_after_write_ = false;
 };
 
 }  // namespace aerospike_py::io
