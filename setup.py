@@ -137,7 +137,8 @@ if server_binding:
     extensions.append(
         Extension(
             "aerospike_py._server",
-            sources=_sources("common", "proto", "tls", "server", "server/security") + server_binding,
+            sources=_sources("common", "proto", "tls", "server", "server/security", "server/cdt")
+            + server_binding,
             **COMMON,
         )
     )
