@@ -182,7 +182,8 @@ uint32_t NextGeneration(uint32_t g) {
 uint64_t RecordPerm(const MsgHeader& h, const RequestFields& f) {
   if (f.has_udf) return security::kPermUdfApply;
   if (h.info2 & proto::info2::kWrite) {
-    return security::kPermWrite | ((h.info1 & proto::info1::kRead) ? security::kPermRead : 0);
+    const uint64_t also_read = (h.info1 & proto::info1::kRead) ? uint64_t{security::kPermRead} : 0;
+    return security::kPermWrite | also_read;
   }
   return security::kPermRead;
 }
