@@ -2,8 +2,8 @@
 
 Two extensions are built from csrc/:
   aerospike_py._core    the client: common, proto, cluster, tls, io, client + python bridge
-  aerospike_py._server  the embedded test server: common, proto, server (+ server/udf and the
-                        lua room) + its binding
+  aerospike_py._server  the embedded test server: common, proto, tls, server (+ server/security,
+                        server/cdt, server/udf and the lua room) + its binding
 
 Switches (environment variables):
   ASPY_DEBUG=1     -O0 -g, assertions on
@@ -152,7 +152,8 @@ if server_binding:
     extensions.append(
         Extension(
             "aerospike_py._server",
-            sources=_sources("common", "proto", "server", "server/cdt", "lua", "server/udf")
+            sources=_sources("common", "proto", "tls", "server", "server/security", "server/cdt",
+                             "lua", "server/udf")
             + server_binding,
             **COMMON,
         )

@@ -254,6 +254,67 @@ class Client:
         """Runs ``Read``/``Write``/``Remove`` rows (:mod:`aerospike_py.batch`) in one batch:
         ``BatchWriteResult`` with one ``BatchRecord`` per row, in order."""
 
+    # -- the admin API (users and roles; needs user-admin except for one's own
+    # password and user info) --
+    def admin_create_user(
+        self, username: str, password: str, roles: Sequence[str], policy: _Policy = None
+    ) -> None:
+        """Creates a user with a password and roles."""
+    def admin_drop_user(self, username: str, policy: _Policy = None) -> None:
+        """Drops a user (its sessions end)."""
+    def admin_change_password(
+        self, username: str, password: str, policy: _Policy = None
+    ) -> None:
+        """Changes the client's own password (later logins use it), or with user-admin
+        sets another user's."""
+    def admin_grant_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> None:
+        """Adds roles to a user."""
+    def admin_revoke_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> None:
+        """Removes roles from a user."""
+    def admin_query_user_info(self, username: str, policy: _Policy = None) -> dict[str, Any]:
+        """One user: ``{"user", "roles", "conns_in_use"}`` (plus ``read_info`` /
+        ``write_info`` when the server reports usage)."""
+    def admin_query_users_info(self, policy: _Policy = None) -> list[dict[str, Any]]:
+        """Every user, as :meth:`admin_query_user_info` describes one."""
+    def admin_create_role(
+        self,
+        role: str,
+        privileges: Sequence[Mapping[str, Any]],
+        policy: _Policy = None,
+        whitelist: Sequence[str] | None = None,
+        read_quota: int = 0,
+        write_quota: int = 0,
+    ) -> None:
+        """Creates a role: privileges ``{"code": PRIV_* or a name, "ns": ..., "set": ...}``,
+        optional client address whitelist and records-per-second quotas."""
+    def admin_drop_role(self, role: str, policy: _Policy = None) -> None:
+        """Drops a role (users lose it)."""
+    def admin_grant_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> None:
+        """Adds privileges to a role."""
+    def admin_revoke_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> None:
+        """Removes privileges from a role."""
+    def admin_query_role(self, role: str, policy: _Policy = None) -> dict[str, Any]:
+        """One role: ``{"name", "privileges", "allowlist", "read_quota", "write_quota"}``."""
+    def admin_query_roles(self, policy: _Policy = None) -> list[dict[str, Any]]:
+        """Every role (the predefined ones too)."""
+    def admin_set_whitelist(
+        self, role: str, whitelist: Sequence[str] | None, policy: _Policy = None
+    ) -> None:
+        """Sets the addresses (``"10.0.0.1"``, ``"10.0.0.0/8"``) a role's users may connect
+        from; ``[]`` or ``None`` clears it."""
+    def admin_set_quotas(
+        self, role: str, read_quota: int = 0, write_quota: int = 0, policy: _Policy = None
+    ) -> None:
+        """Sets a role's read/write quotas in records per second (0: none)."""
+
 class AsyncClient:
     """asyncio client: every data method returns a future of the running loop.
 
@@ -533,6 +594,97 @@ class AsyncClient:
         ``BatchWriteResult`` with one ``BatchRecord`` per row, in order.
 
         Await the returned future (see :meth:`Client.batch`)."""
+
+    # -- the admin API (users and roles; needs user-admin except for one's own
+    # password and user info) --
+    def admin_create_user(
+        self, username: str, password: str, roles: Sequence[str], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Creates a user with a password and roles.
+
+        Await the returned future."""
+    def admin_drop_user(self, username: str, policy: _Policy = None) -> asyncio.Future[None]:
+        """Drops a user (its sessions end).
+
+        Await the returned future."""
+    def admin_change_password(
+        self, username: str, password: str, policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Changes the client's own password (later logins use it), or with user-admin
+        sets another user's.
+
+        Await the returned future."""
+    def admin_grant_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Adds roles to a user.
+
+        Await the returned future."""
+    def admin_revoke_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Removes roles from a user.
+
+        Await the returned future."""
+    def admin_query_user_info(self, username: str, policy: _Policy = None) -> asyncio.Future[dict[str, Any]]:
+        """One user: ``{"user", "roles", "conns_in_use"}`` (plus ``read_info`` /
+        ``write_info`` when the server reports usage).
+
+        Await the returned future."""
+    def admin_query_users_info(self, policy: _Policy = None) -> asyncio.Future[list[dict[str, Any]]]:
+        """Every user, as :meth:`admin_query_user_info` describes one.
+
+        Await the returned future."""
+    def admin_create_role(
+        self,
+        role: str,
+        privileges: Sequence[Mapping[str, Any]],
+        policy: _Policy = None,
+        whitelist: Sequence[str] | None = None,
+        read_quota: int = 0,
+        write_quota: int = 0,
+    ) -> asyncio.Future[None]:
+        """Creates a role: privileges ``{"code": PRIV_* or a name, "ns": ..., "set": ...}``,
+        optional client address whitelist and records-per-second quotas.
+
+        Await the returned future."""
+    def admin_drop_role(self, role: str, policy: _Policy = None) -> asyncio.Future[None]:
+        """Drops a role (users lose it).
+
+        Await the returned future."""
+    def admin_grant_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Adds privileges to a role.
+
+        Await the returned future."""
+    def admin_revoke_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Removes privileges from a role.
+
+        Await the returned future."""
+    def admin_query_role(self, role: str, policy: _Policy = None) -> asyncio.Future[dict[str, Any]]:
+        """One role: ``{"name", "privileges", "allowlist", "read_quota", "write_quota"}``.
+
+        Await the returned future."""
+    def admin_query_roles(self, policy: _Policy = None) -> asyncio.Future[list[dict[str, Any]]]:
+        """Every role (the predefined ones too).
+
+        Await the returned future."""
+    def admin_set_whitelist(
+        self, role: str, whitelist: Sequence[str] | None, policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Sets the addresses (``"10.0.0.1"``, ``"10.0.0.0/8"``) a role's users may connect
+        from; ``[]`` or ``None`` clears it.
+
+        Await the returned future."""
+    def admin_set_quotas(
+        self, role: str, read_quota: int = 0, write_quota: int = 0, policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Sets a role's read/write quotas in records per second (0: none).
+
+        Await the returned future."""
 
 def debug_counters() -> dict[str, int]:
     """Live object counts of the core and the bridge, for leak checks.

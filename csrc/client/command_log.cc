@@ -21,6 +21,8 @@ std::string_view KindName(const Command& command) {
       return static_cast<const RecordCommand&>(command).is_write ? "record write" : "record read";
     case CommandKind::kBatch:
       return "batch";
+    case CommandKind::kAdmin:
+      return "admin";  // never with its fields: they may hold credentials
   }
   return "command";
 }
@@ -61,6 +63,7 @@ std::string Subject(const Command& command) {
       return absl::StrCat(" '", AbslView(first), "'");
     }
     case CommandKind::kConnect:
+    case CommandKind::kAdmin:
       break;
   }
   return "";

@@ -139,7 +139,11 @@ void InfoExecution::StartHost(const io::SocketAddress& address) {
   pending_ = 1;
   ByteSpan part = request_.span();
   const uint32_t timeout = cmd_->timeout_ms ? cmd_->timeout_ms : 1000;
-  raw->attempt.StartFresh(&engine_->loop(), address, timeout, absl::MakeConstSpan(&part, 1),
+  io::ConnectOptions connect;
+  connect.connect_timeout_ms = timeout;
+  connect.security = engine_->security();
+  connect.tls_name = cmd_->host.tls_name.empty() ? cmd_->host.host : cmd_->host.tls_name;
+  raw->attempt.StartFresh(&engine_->loop(), address, connect, absl::MakeConstSpan(&part, 1),
                           engine_->loop().NowMs() + timeout);
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/status_payload.h"
 #include "proto/constants.h"
 #include "proto/ttl.h"
 #include "proto/info.h"
@@ -215,8 +216,11 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     }
     case ResultKind::kConnect:
       if (!cmd->status.ok()) {
-        // Seeding failed: aerospike-py raises ClusterError here.
-        if (ToInt(cmd->result) >= 0) cmd->result = ResultCode::kCluster;
+        // Seeding failed: aerospike-py raises ClusterError here, unless the
+        // core knows better (a TLS failure, a login the server refused).
+        if (ToInt(cmd->result) >= 0 && !ResultCodeOf(cmd->status)) {
+          cmd->result = ResultCode::kCluster;
+        }
         return RaiseCommandError(st, *cmd, nullptr);
       }
       Py_RETURN_NONE;
@@ -228,6 +232,12 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     }
     case ResultKind::kInfoAll:
       return ConvertInfoAll(st, static_cast<client::InfoCommand*>(cmd));
+    case ResultKind::kAdmin:
+    case ResultKind::kAdminUser:
+    case ResultKind::kAdminUsers:
+    case ResultKind::kAdminRole:
+    case ResultKind::kAdminRoles:
+      return ConvertAdmin(st, kind, *cmd);
     case ResultKind::kPing: {
       auto* ic = static_cast<client::InfoCommand*>(cmd);
       const bool ok = ic->status.ok() && !ic->answers.empty() && ic->answers.front().status.ok();

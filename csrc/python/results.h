@@ -28,7 +28,16 @@ enum class ResultKind : uint8_t {
   kBatchWrite, // BatchWriteResult([BatchRecord...])
   kBatchNumpy, // NumpyBatchRecords (batch_read with _dtype; ctx: (dtype, key context))
   kUdf,        // apply: the SUCCESS bin's value; result 100 raises UDFError(FAILURE bin)
+  // The admin API (admin_results.cc): None, or user/role dicts.
+  kAdmin,      // None; a non-zero server code raises its AdminError subclass
+  kAdminUser,  // {"user", "roles", "conns_in_use"[, "read_info", "write_info"]}
+  kAdminUsers, // [user dict]
+  kAdminRole,  // {"name", "privileges", "allowlist", "read_quota", "write_quota"}
+  kAdminRoles, // [role dict]
 };
+
+// kAdmin* results (admin_results.cc).
+PyObject* ConvertAdmin(ModuleState* st, ResultKind kind, client::Command& cmd);
 
 // New reference to the result, or null with the exception set. `ctx` is
 // what the caller kept for the conversion: the user's key tuple for record

@@ -18,6 +18,7 @@
 #include "server/info_params.h"
 #include "server/info_templates.h"
 #include "server/processor.h"
+#include "server/security/permissions.h"
 #include "server/reply.h"
 
 namespace aerospike_py::server {
@@ -68,6 +69,12 @@ void Processor::HandleInfo(int node, std::string_view body, ByteBuffer* out,
                            ClientSession* session) {
   ++state_->stats.info_complete;
   const size_t frame = BeginFrame(out);
+  if (state_->security && state_->security->CheckAuthenticated(session_) != 0) {
+    // The whole answer, without echoing any command (thr_info.c).
+    out->Append(std::string_view("ERROR:80:not authenticated\n"));
+    EndFrame(out, frame, proto::ProtoType::kInfo);
+    return;
+  }
   if (body.empty()) {
     // An empty request asks for the (deprecated) summary.
     for (std::string_view name :
@@ -91,7 +98,16 @@ void Processor::HandleInfo(int node, std::string_view body, ByteBuffer* out,
     // The server reads each line as a C string: a NUL ends it.
     line = line.substr(0, line.find('\0'));
     // An empty line is a command too (with an empty name: unrecognized).
-    const std::string value = InfoCommand(node, line, session);
+    std::string value;
+    uint64_t perm = 0;
+    if (state_->security &&
+        state_->security->CheckInfo(session_, line.substr(0, line.find_first_of(":/")), &perm) !=
+            0) {
+      value = absl::StrCat("ERROR:81:role violation - requires permission '",
+                           AbslView(security::PermName(perm)), "'");
+    } else {
+      value = InfoCommand(node, line, session);
+    }
     out->Append(line);
     out->PushBack('\t');
     out->Append(value);
@@ -174,12 +190,16 @@ std::string Processor::InfoCommand(int node, std::string_view line, ClientSessio
   }
   if (name == "replicas-all") return ReplicasInfo(node, false, false);
   if (name == "replicas-master") return ReplicasInfo(node, false, true);
-  // TLS endpoints and rack ids are Enterprise features: Community Edition
-  // answers so.
-  if (name == "peers-tls-std" || name == "peers-tls-alt" || name == "alumni-tls-std" ||
-      name == "service-tls-std" || name == "service-tls-alt" || name == "rack-ids") {
-    return "ERROR:25:enterprise only";
+  // TLS endpoints are an Enterprise feature: Community Edition answers so,
+  // and so does the embedded server unless it runs its TLS listeners (the
+  // Enterprise-like mode of the TLS tests).
+  if (name == "peers-tls-std" || name == "peers-tls-alt" || name == "alumni-tls-std") {
+    return o.tls.enable ? PeersInfo(node, true) : "ERROR:25:enterprise only";
   }
+  if (name == "service-tls-std" || name == "service-tls-alt") {
+    return o.tls.enable ? ServiceInfo(node, true) : "ERROR:25:enterprise only";
+  }
+  if (name == "rack-ids") return "ERROR:25:enterprise only";
   if (name == "peers-clear-std" || name == "peers-clear-alt" || name == "alumni-clear-std") {
     return PeersInfo(node);
   }
@@ -206,6 +226,8 @@ std::string Processor::InfoCommand(int node, std::string_view line, ClientSessio
   if (name == "sindex-delete") return "ok";
   if (name == "query-show" || name == "scan-show") return QueryShowInfo(node, params);
   if (name == "misrouted") return absl::StrCat(c.node(node).misrouted.load());
+  // Test hook of the security mode: successful LOGINs this node answered.
+  if (name == "logins" && state_->security) return absl::StrCat(state_->security->logins(node));
   return "ERROR:4:unrecognized command";
 }
 
@@ -274,13 +296,14 @@ std::string Processor::ServicesList(int node) {
   return v;
 }
 
-std::string Processor::ServiceInfo(int node) {
+std::string Processor::ServiceInfo(int node, bool tls) {
   const std::string& host = state_->options.host;
   const std::string advertised = (host.empty() || host == "0.0.0.0") ? "127.0.0.1" : host;
-  return absl::StrCat(advertised, ":", state_->cluster.node(node).port);
+  const NodeIdentity& n = state_->cluster.node(node);
+  return absl::StrCat(advertised, ":", tls ? n.tls_port : n.port);
 }
 
-std::string Processor::PeersInfo(int node) {
+std::string Processor::PeersInfo(int node, bool tls) {
   Cluster& c = state_->cluster;
   proto::PeersValue v;
   v.generation = c.peers_generation();
@@ -291,7 +314,8 @@ std::string Processor::PeersInfo(int node) {
     if (i == node || !c.node(i).running) continue;
     proto::PeerInfo p;
     p.node_id = c.node(i).id;
-    p.endpoints.push_back(proto::Endpoint{advertised, c.node(i).port});
+    if (tls) p.tls_name = state_->options.tls_name;
+    p.endpoints.push_back(proto::Endpoint{advertised, tls ? c.node(i).tls_port : c.node(i).port});
     v.peers.push_back(std::move(p));
   }
   return proto::FormatPeers(v);

@@ -11,6 +11,7 @@
 #include "server/geojson.h"
 #include "server/reply.h"
 #include "server/udf/record_udf.h"
+#include "server/security/permissions.h"
 
 namespace aerospike_py::server {
 
@@ -309,6 +310,17 @@ uint32_t NextGeneration(uint32_t g) {
   return g >= 0xFFFF ? 1 : g + 1;
 }
 
+// The permission a single-record command (or batch row) needs, as the
+// server's tsvc asks it: UDF apply, write (+read when it also reads), read.
+uint64_t RecordPerm(const MsgHeader& h, const RequestFields& f) {
+  if (f.has_udf) return security::kPermUdfApply;
+  if (h.info2 & proto::info2::kWrite) {
+    const uint64_t also_read = (h.info1 & proto::info1::kRead) ? uint64_t{security::kPermRead} : 0;
+    return security::kPermWrite | also_read;
+  }
+  return security::kPermRead;
+}
+
 }  // namespace
 
 FrameOutcome Processor::Handle(int node, const proto::Frame& frame, ByteBuffer* out,
@@ -347,6 +359,10 @@ FrameOutcome Processor::Handle(int node, const proto::Frame& frame, ByteBuffer* 
 }
 
 void Processor::HandleAdmin(ByteSpan body, ByteBuffer* out) {
+  if (state_->security) {
+    state_->security->HandleAdmin(session_, body, out, clock_.now_ns);
+    return;
+  }
   // Security is not enabled: answer every admin command with 52, which
   // clients configured with a user treat as "proceed without auth". Query
   // commands get the same single header (the stream ends at once).
@@ -395,6 +411,27 @@ FrameOutcome Processor::HandleMessage(int node, ByteSpan body, ByteBuffer* out) 
   }
   RequestFields f;
   ParseFields(m.fields, &f);
+  if (state_->security) {
+    // Security mode: an unauthenticated socket runs nothing; a scan or
+    // query needs its permission on the namespace/set (records of single
+    // and batch commands are checked in ExecuteRecord).
+    const bool multi = (m.header.info1 & proto::info1::kBatch) || f.digest == nullptr;
+    uint8_t rc = state_->security->CheckAuthenticated(session_);
+    if (rc == 0 && !(m.header.info1 & proto::info1::kBatch) && f.digest == nullptr) {
+      const bool background = (m.header.info2 & proto::info2::kWrite) != 0;
+      const uint64_t perm = !background ? security::kPermQuery
+                            : f.has_udf ? security::kPermUdfQuery
+                                        : security::kPermOpsQuery;
+      rc = SecurityCheck(f.ns, f.set, perm, false);
+    }
+    if (rc != 0) {
+      ReplyHeader h;
+      h.result = rc;
+      if (multi) h.info3 = proto::info3::kLast;
+      AppendHeaderOnlyFrame(out, h);
+      return FrameOutcome::kReply;
+    }
+  }
   if (m.header.info1 & proto::info1::kBatch) {
     HandleBatch(node, m, f, out);
     return FrameOutcome::kReply;
@@ -414,6 +451,11 @@ FrameOutcome Processor::HandleMessage(int node, ByteSpan body, ByteBuffer* out) 
   return FrameOutcome::kReply;
 }
 
+uint8_t Processor::SecurityCheck(std::string_view ns, std::string_view set, uint64_t perm,
+                                 bool is_write) {
+  return state_->security->CheckData(session_, ns, set, perm, is_write, clock_.now_ns);
+}
+
 void Processor::CountMisrouted(int node, const uint8_t* digest, bool write) {
   Cluster& c = state_->cluster;
   const uint32_t pid = proto::PartitionId(digest);
@@ -428,6 +470,10 @@ uint8_t Processor::ExecuteRecord(int node, const MsgHeader& h, Namespace* ns,
   uint8_t rc = kOk;
   if (f.malformed || f.digest == nullptr) {
     rc = Code(ResultCode::kParameter);
+  } else if (state_->security &&
+             (rc = SecurityCheck(ns->name(), f.set, RecordPerm(h, f),
+                                 (h.info2 & proto::info2::kWrite) != 0)) != kOk) {
+    // refused: role violation or quota exceeded
   } else if (f.has_mrt || IsTransactionCommand(h)) {
     // Transactions (MRT fields, verify-read and roll commands) are
     // Enterprise only.

@@ -17,9 +17,11 @@
 #include "proto/message_view.h"
 #include "server/cluster.h"
 #include "server/request.h"
+#include "server/security/security.h"
 #include "server/server.h"
 #include "server/store.h"
 #include "server/udf/modules.h"
+#include "tls/tls_context.h"
 
 namespace aerospike_py::server {
 
@@ -66,12 +68,10 @@ struct ServerState {
   std::map<std::pair<int, std::string>, uint64_t> user_agents;
   // Registered UDF modules (shared by every node, as SMD shares them).
   udf::UdfModules udf;
-};
-
-// Protocol state of one client connection (the server keeps it in its
-// file handle): the user agent a connection may set once.
-struct ClientSession {
-  bool user_agent_set = false;
+  // Security mode (ServerOptions::security.enable); null when off.
+  std::unique_ptr<security::Security> security;
+  // The TLS listeners' context (ServerOptions::tls.enable); null when off.
+  std::shared_ptr<tls::TlsContext> tls;
 };
 
 // What the caller must do with the connection after a frame.
@@ -104,10 +104,16 @@ class Processor {
   // command, single or batch row, is answered with this result code and
   // not executed. The event thread sets it around one frame.
   void set_forced_record_result(uint8_t code) { forced_record_result_ = code; }
+  // Who sent the frames handled next (the connection sets it around each
+  // Handle call); security checks and admin commands read it.
+  void set_session(ClientSession* session) { session_ = session; }
 
  private:
   FrameOutcome HandleMessage(int node, ByteSpan body, ByteBuffer* out);
   void HandleAdmin(ByteSpan body, ByteBuffer* out);
+  // Security mode: 0 when the current session may run a data command
+  // needing `perm` on ns/set, else the refusing result code.
+  uint8_t SecurityCheck(std::string_view ns, std::string_view set, uint64_t perm, bool is_write);
   void HandleBatch(int node, const proto::MessageView& m, const RequestFields& f,
                    ByteBuffer* out);
   void HandleScan(int node, const proto::MessageView& m, const RequestFields& f,
@@ -137,14 +143,15 @@ class Processor {
   std::string SetsInfo(std::string_view args);
   std::string StatisticsInfo();
   std::string ReplicasInfo(int node, bool with_regime, bool master_only, int max_columns = 0);
-  std::string PeersInfo(int node);
-  std::string ServiceInfo(int node);
+  std::string PeersInfo(int node, bool tls = false);
+  std::string ServiceInfo(int node, bool tls = false);
   std::string ServicesList(int node);
   std::string TruncateInfo(std::string_view params, bool whole_namespace);
   std::string TruncateUndoInfo(std::string_view params, bool whole_namespace);
 
   ServerState* state_;
   uint8_t forced_record_result_ = 0;
+  ClientSession* session_ = nullptr;
   Clock clock_;
 };
 
