@@ -23,6 +23,15 @@ import warnings
 from typing import Any
 
 from aerospike_py import _core, batch, constants, exception, policy, types
+
+# Collection operations (list/map/bit/HLL op dicts for operate) and contexts.
+from aerospike_py import (  # noqa: E402
+    bit_operations,
+    cdt_ctx,
+    hll_operations,
+    list_operations,
+    map_operations,
+)
 from aerospike_py._batch import LazyBatchRecords, NumpyBatchRecords
 from aerospike_py.batch import BatchKeys
 from aerospike_py._observability import (
@@ -116,6 +125,12 @@ __all__ = [
     "exception",
     "policy",
     "types",
+    # Collection operations.
+    "list_operations",
+    "map_operations",
+    "bit_operations",
+    "hll_operations",
+    "cdt_ctx",
 ]
 __all__ += constants.__all__
 __all__ += exception.__all__

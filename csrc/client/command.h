@@ -124,6 +124,9 @@ class RecordCommand : public Command {
   std::string filter_expression;  // field 43 data, if non-empty
   ByteBuffer ops;                 // complete encoded ops (proto::OpWriter)
   uint16_t n_ops = 0;
+  // Bridge-owned, carried untouched: how each op's result becomes a Python
+  // value (python/op_results.h), one byte per op; empty: all as decoded.
+  std::string op_shapes;
 
   // --- outputs ---
   // A namespace no node serves: status InvalidArgument and result
@@ -144,6 +147,11 @@ struct BatchRowSpec {
   std::string filter_expression;  // per-row field 43 data
   ByteBuffer ops;
   uint16_t n_ops = 0;
+  // Bridge-owned, carried untouched (python/op_results.h): 0 bins as read,
+  // else operate() results (1 without empty ones, 2 with them), with
+  // `op_shapes` as in RecordCommand.
+  uint8_t op_results = 0;
+  std::string op_shapes;
 };
 
 struct BatchKey {

@@ -528,6 +528,16 @@ PyObject* Client_batch_operate(PyObject* obj, PyObject* const* args, Py_ssize_t 
     row.info1 |= proto::info1::kRead;
     if (ops.read_all) row.info1 |= proto::info1::kGetAll;
   }
+  if (ops.has_collection_op) {
+    // Records as aerospike-py returns them (op_results.h): writes answer
+    // every op (None for no result), reads only those with a value; every
+    // op answers when result shapes must line up with the ops.
+    row.op_results = ops.has_write ? 2 : 1;
+    if ((ops.has_write || !ops.shapes.empty()) && !ops.read_all) {
+      row.info2 |= proto::info2::kRespondAllOps;
+      row.op_shapes = std::move(ops.shapes);
+    }
+  }
   row.ops = std::move(ops.bytes);
   row.n_ops = ops.count;
   BatchBuilder b(st, SizeHint(a[0]));
