@@ -387,15 +387,14 @@ def map_create(bin: str, map_order: int = 0, persist_index: bool = False, *, ctx
     return {"op": _SET_ORDER, "bin": bin, "val": map_order, "ctx": _with_create_flag(ctx, flag, "map_create")}
 
 
-def map_set_policy(bin: str, policy: MapPolicy, *, ctx: Ctx = None) -> Operation:
-    """Set the map's order from ``policy`` (its ``order``, or the official
-    ``map_order``, and, for a
-    top-level map, ``persist_index``): the official client's
-    ``map_set_policy``. (Write)"""
+def map_set_policy(bin: str, policy: MapPolicy | dict[str, Any], *, ctx: Ctx = None) -> Operation:
+    """Set the map's order from ``policy``: its ``order`` (or the official
+    ``map_order``) and, for a top-level map, ``persist_index`` (the official
+    client's ``map_set_policy``). (Write)"""
     if not isinstance(policy, dict):
         raise ParamError(f"map_set_policy: policy must be a dict, not {type(policy).__name__}")
-    order = policy.get("order", policy.get("map_order", 0))
-    if policy.get("persist_index") and ctx is None:
+    order: Any = policy.get("order", policy.get("map_order", 0))
+    if policy.get("persist_index") and ctx is None and isinstance(order, int):
         order = order | _PERSIST_INDEX
     return _finish({"op": _SET_ORDER, "bin": bin, "val": order}, False, ctx)
 

@@ -2,8 +2,8 @@
 // own invariants, and EncodeCdtOp's bytes against what official clients
 // sent — the Node.js client (C client 7.4) in the golden captures 59-65,
 // and the official Python client (aerospike 19.x) in
-// tests/cpp/proto/data/cdt_official_ops.jsonl (made by
-// make_cdt_official_ops.py through the golden capture proxy).
+// tests/unit/data/cdt_official_ops.json (made by
+// tests/unit/data/make_cdt_official_ops.py through the golden capture proxy).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -298,6 +298,95 @@ TEST(CdtOpsGoldenTest, BitAndHllOps) {
                     Args("h").Val(Field::kValue, elements).Int(Field::kIndexBits, 8)),
              hll[0]);
   ExpectSame(Encode(Op(code::kHllGetCount), Args("h")), hll[1]);
+}
+
+// The official Python client (aerospike 19.x, C client inside): ops cut
+// from its requests by tests/unit/data/make_cdt_official_ops.py. (The Python
+// test test_cdt_official_bytes.py checks all 124 through our op dicts.)
+std::string OfficialOp(const std::string& name) {
+  static const Json* ops = [] {
+    const std::string path = std::string(ASPY_GOLDEN_DIR) + "/../unit/data/cdt_official_ops.json";
+    auto json = Json::Parse(testing::ReadWholeFile(path));
+    EXPECT_TRUE(json.ok()) << json.status();
+    static Json parsed = json.ok() ? *json : Json();
+    return &parsed["ops"];
+  }();
+  EXPECT_TRUE(ops->has(name)) << name;
+  return (*ops)[name].as_string();
+}
+
+std::string Hex(const OpSpec& spec, const Args& a) {
+  ByteBuffer buf;
+  OpWriter w(&buf);
+  EncodeCdtOp(spec, a.get(), &w);
+  return HexOf(buf.span());
+}
+
+TEST(CdtOpsOfficialPythonTest, PoliciesFlagsAndContexts) {
+  EXPECT_EQ(Hex(Op(code::kMapPut), Args("b")
+                                      .Val(Field::kMapKey, S("k"))
+                                      .Val(Field::kValue, I(1))
+                                      .Int(Field::kOrder, 0)
+                                      .Int(Field::kWriteFlags, 5)),
+            OfficialOp("map_put_flags"));
+  EXPECT_EQ(Hex(Op(code::kMapPut),
+                Args("b").Val(Field::kMapKey, I(5)).Val(Field::kValue, S("v")).Int(Field::kOrder, 1)),
+            OfficialOp("map_put_key_ordered"));
+  EXPECT_EQ(Hex(Op(code::kMapPut), Args("b")
+                                      .Val(Field::kMapKey, S("x"))
+                                      .Val(Field::kValue, I(1))
+                                      .Ctx({I(ctx::kMapKey | ctx::kCreateMapKeyValueOrdered), S("n")})),
+            OfficialOp("ctx_map_key_create"));
+  EXPECT_EQ(Hex(Op(code::kListAppend),
+                Args("b").Val(Field::kValue, I(1)).Ctx(
+                    {I(ctx::kListIndex | ctx::kCreateListUnorderedPadded), I(3)})),
+            OfficialOp("ctx_list_index_create_pad"));
+  EXPECT_EQ(Hex(Op(code::kListSetOrder),
+                Args("b").Int(Field::kFlags, 0).Ctx({I(ctx::kListIndex | ctx::kCreateListUnorderedPadded),
+                                                     I(2)})),
+            OfficialOp("list_create_ctx"));
+  EXPECT_EQ(Hex(Op(code::kMapSetOrder), Args("b").Int(Field::kFlags, 0x11)),
+            OfficialOp("map_create_top_persist"));
+  EXPECT_EQ(Hex(Op(code::kListIncrement), Args("b")
+                                              .Int(Field::kIndex, 0)
+                                              .Val(Field::kValue, Value::Double(1.5))
+                                              .Int(Field::kOrder, 1)
+                                              .Int(Field::kWriteFlags, 0)),
+            OfficialOp("list_increment_float_policy"));
+  EXPECT_EQ(Hex(Op(code::kListInsert),
+                Args("b").Int(Field::kIndex, 1).Val(Field::kValue, I(7)).Int(Field::kWriteFlags, 2)),
+            OfficialOp("list_insert_policy"));
+  EXPECT_EQ(Hex(Op(code::kMapRemoveByValueRange), Args("b")
+                                                      .Int(Field::kReturnType, 7 | kInvertedFlag)
+                                                      .Val(Field::kValue, I(1))
+                                                      .Val(Field::kValueEnd, I(10))),
+            OfficialOp("map_remove_by_value_range"));
+  EXPECT_EQ(Hex(Op(code::kMapGetByValueRankRangeRelative),
+                Args("b").Int(Field::kReturnType, 7).Val(Field::kValue, I(10)).Int(Field::kRank, 1)),
+            OfficialOp("map_get_by_value_rank_range_relative"));
+}
+
+TEST(CdtOpsOfficialPythonTest, BitsAndHll) {
+  EXPECT_EQ(Hex(Op(code::kBitAdd), Args("b")
+                                      .Int(Field::kBitOffset, 8)
+                                      .Int(Field::kBitSize, 8)
+                                      .Int(Field::kIntValue, 5)
+                                      .Int(Field::kMathFlags, 4 | 1)),
+            OfficialOp("bit_add_signed"));
+  EXPECT_EQ(Hex(Op(code::kBitResize), Args("b").Int(Field::kByteSize, 8).Int(Field::kResizeFlags, 3)),
+            OfficialOp("bit_resize"));
+  EXPECT_EQ(Hex(Op(code::kBitXor), Args("b")
+                                      .Int(Field::kBitOffset, 0)
+                                      .Int(Field::kBitSize, 16)
+                                      .Val(Field::kBytes, Value::Bytes(std::string("\xff\x00", 2)))
+                                      .Int(Field::kWriteFlags, 4)),
+            OfficialOp("bit_xor"));
+  EXPECT_EQ(Hex(Op(code::kHllAdd), Args("b")
+                                      .Val(Field::kValue, Value::List({S("x")}))
+                                      .Int(Field::kIndexBits, 8)
+                                      .Int(Field::kMinhashBits, 6)
+                                      .Int(Field::kWriteFlags, 4)),
+            OfficialOp("hll_add_mh"));
 }
 
 TEST(CdtOpsEncodeTest, TrailingArgumentsStopAtTheFirstAbsentOne) {
