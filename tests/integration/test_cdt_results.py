@@ -120,3 +120,22 @@ async def test_bad_op_sends_nothing(db: Db, key: Key) -> None:
         await db.batch_operate([key], [lo.list_append("l", 2), mo.map_get_by_key("m", "k", 99)])
     record = await db.get(key)
     assert record.bins == {"l": [1]} and record.meta.gen == before
+
+
+async def test_mixed_batch_rows(db: Db, ns: str, set_name: str) -> None:
+    from aerospike_py.batch import Read, Write
+
+    k1, k2 = (ns, set_name, "r"), (ns, set_name, "w")
+    await db.put(k1, {"m": {"a": 1, "b": 2}})
+    await db.put(k2, {"l": [1]})
+    result = await db.batch(
+        [
+            Read(k1, ops=[mo.map_get_by_key_list("m", ["b"], ap.MAP_RETURN_KEY_VALUE), mo.map_size("m")]),
+            Write(k2, bins={"x": 1}, ops=[lo.list_append("l", 2), mo.map_put("m", "k", 1),
+                                          mo.map_get_by_key_list("m", ["k"], ap.MAP_RETURN_KEY_VALUE)]),
+        ]
+    )
+    read, write = result.batch_records
+    assert read.result == 0 and read.record.bins == {"m": [[("b", 2)], 2]}
+    assert write.result == 0 and write.record.bins == {"l": 2, "m": [1, [("k", 1)]]}
+    assert (await db.get(k2)).bins == {"l": [1, 2], "x": 1, "m": {"k": 1}}
