@@ -241,6 +241,24 @@ bool PackSequence(ModuleState* st, PyObject* o, std::string_view bin, proto::Msg
   return true;
 }
 
+// Value types that say which Aerospike MessagePack extension they are
+// (aerospike_py.types.CDTWildcard, CDTInfinite: ext 0xff with one byte);
+// looked up only for values no other kind matched. -1: none.
+int ExtensionCode(PyObject* o) {
+  Ref code = Ref::Steal(PyObject_GetAttrString(reinterpret_cast<PyObject*>(Py_TYPE(o)),
+                                               "_aerospike_ext"));
+  if (!code) {
+    PyErr_Clear();
+    return -1;
+  }
+  const long v = PyLong_Check(code.get()) ? PyLong_AsLong(code.get()) : -1;
+  if (v < 0 || v > 255) {
+    PyErr_Clear();
+    return -1;
+  }
+  return static_cast<int>(v);
+}
+
 bool PackImpl(ModuleState* st, PyObject* o, std::string_view bin, proto::MsgpackWriter* w,
               int depth) {
   if (depth > proto::kMaxMsgpackDepth) {
@@ -329,8 +347,13 @@ bool PackImpl(ModuleState* st, PyObject* o, std::string_view bin, proto::Msgpack
       Py_LeaveRecursiveCall();
       return ok;
     }
-    case Kind::kUnsupported:
-      break;
+    case Kind::kUnsupported: {
+      const int ext = ExtensionCode(o);
+      if (ext < 0) break;
+      const char byte = static_cast<char>(ext);
+      w->Ext(0xff, std::string_view(&byte, 1));
+      return true;
+    }
   }
   return Unsupported(st, o, bin);
 }

@@ -176,3 +176,15 @@ async def test_errors_from_the_server(db: Db, key: Key) -> None:
     with pytest.raises(AerospikeError) as info:
         await db.operate(key, [lo.list_get("l", 5)])
     assert info.value.code == 26  # op not applicable (index out of range)
+
+
+async def test_wildcard_and_infinite(db: Db, key: Key) -> None:
+    await db.put(key, {"l": [[1, "a"], [2, "b"], [1, "c"], [3, "d"]]})
+    assert await one(db, key, lo.list_get_by_value("l", [1, ap.CDTWildcard()], ap.LIST_RETURN_VALUE)) == [
+        [1, "a"],
+        [1, "c"],
+    ]
+    assert await one(db, key, lo.list_get_by_value_range("l", [2], [2, ap.CDTInfinite()], ap.LIST_RETURN_INDEX)) == [1]
+    # Only inside operation arguments: not as a bin value.
+    with pytest.raises(ap.exception.ParamError, match="unsupported value type CDTWildcard"):
+        await db.put(key, {"w": ap.CDTWildcard()})

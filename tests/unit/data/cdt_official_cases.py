@@ -96,6 +96,12 @@ CASES: list[tuple[str, str, str]] = [
      "lo.list_create('b', ap.LIST_UNORDERED, True, False, ctx=[cx.cdt_ctx_list_index(2)])"),
     ("list_create_top", "L.list_create('b', A.LIST_ORDERED, False, True)",
      "lo.list_create('b', ap.LIST_ORDERED, False, True)"),
+    ("list_get_by_value_wildcard",
+     "L.list_get_by_value('b', [1, A.CDTWildcard()], A.LIST_RETURN_VALUE)",
+     "lo.list_get_by_value('b', [1, ap.CDTWildcard()], ap.LIST_RETURN_VALUE)"),
+    ("list_get_by_value_range_infinite",
+     "L.list_get_by_value_range('b', A.LIST_RETURN_VALUE, [2], [2, A.CDTInfinite()])",
+     "lo.list_get_by_value_range('b', [2], [2, ap.CDTInfinite()], ap.LIST_RETURN_VALUE)"),
     # ---- contexts ----
     ("ctx_list_rank_value",
      "L.list_size('b', ctx=[C.cdt_ctx_list_rank(-1), C.cdt_ctx_list_value('v')])",
