@@ -25,7 +25,7 @@ from typing import Any
 from aerospike_py import _core, batch, constants, exception, policy, types
 
 # Collection operations (list/map/bit/HLL op dicts for operate) and contexts.
-from aerospike_py import (  # noqa: E402
+from aerospike_py import (
     bit_operations,
     cdt_ctx,
     hll_operations,

@@ -332,7 +332,8 @@ static PyObject* Operate(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
   }
   // Collection ops: every op answers (None when it has no result), so
   // operate_ordered() has one entry per op and result shapes line up with
-  // the ops. (Not with a READ of all bins: the server refuses the pair.)
+  // the ops. (Not with a READ of all bins: that answer lists the record's
+  // bins, not one result per op.)
   if (ops.has_collection_op && !ops.read_all &&
       (ordered || !ops.shapes.empty())) {
     cmd->info2 |= proto::info2::kRespondAllOps;
