@@ -3,7 +3,7 @@
 // value by key (borrowed references), so the encoders look keys up in an
 // array instead of the dict. The keys are aerospike-py's (basic ops and its
 // list/map/bit/HLL ops) plus ours: "ctx" and "inverted". An unknown key is a
-// ParamError naming it. GIL held; used by ops.cc and cdt_encode.cc.
+// ParamError naming it. GIL held; used by cdt_encode.cc.
 #pragma once
 
 #include <cstdint>
