@@ -10,6 +10,7 @@ import pytest
 
 import aerospike_py as ap
 from aerospike_py import KeyOrderedDict
+from aerospike_py import cdt_ctx as cx
 from aerospike_py import map_operations as mo
 from aerospike_py.exception import AerospikeError
 
@@ -96,6 +97,20 @@ async def test_writes(db: Db, key: Key) -> None:
     assert await stored(db, key) == {"a": 11, "b": -1, "c": 3, "new": 3.5}
     await db.operate(key, [mo.map_clear("m")])
     assert await stored(db, key) == {}
+
+
+async def test_unflagged_map_takes_new_keys_in_key_order(db: Db, key: Key) -> None:
+    # A real 8.x server keeps a map without order flags in key order as new
+    # keys arrive (single puts, several at once, and a created context key).
+    await db.put(key, {"m": {"b": 1, "x": 2}})
+    await db.operate(key, [mo.map_put("m", "a", 0), mo.map_put("m", "c", 3)])
+    assert list(await stored(db, key)) == ["a", "b", "c", "x"]
+    await db.operate(key, [mo.map_put_items("m", {"z": 9, "d": 4}), mo.map_increment("m", "bb", 1)])
+    assert list(await stored(db, key)) == ["a", "b", "bb", "c", "d", "x", "z"]
+    create = [cx.cdt_ctx_map_key_create("cc", ap.MAP_UNORDERED)]
+    await db.operate(key, [mo.map_put("m", "q", 1, ctx=create), mo.map_put("m", "p", 2, ctx=create)])
+    m = await stored(db, key)
+    assert list(m) == ["a", "b", "bb", "c", "cc", "d", "x", "z"] and list(m["cc"]) == ["p", "q"]
 
 
 async def test_removes(db: Db, key: Key) -> None:
