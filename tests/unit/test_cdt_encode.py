@@ -122,7 +122,7 @@ def test_rank_may_come_as_index() -> None:
         (mo.map_put("m", "k", 1, {"write_mode": 16}), "'map_policy.write_mode' is 16"),
         (mo.map_put("m", "k", 1, {"write_mode": ap.MAP_UPDATE_ONLY, "flags": 4}), "not both"),
         (lo.list_append(3, 1), "bin name must be str"),  # type: ignore[arg-type]
-        (lo.list_append("a_bin_name_too_long", 1), "the limit is 15"),
+        (lo.list_append("a_bin_name_too_long", 1), "the 15-byte limit"),
         (lo.list_append("l", object()), "unsupported value type object"),
         (lo.list_get_by_value_range("l", 1, object(), 7), "unsupported value type"),
     ],
