@@ -23,6 +23,15 @@ import warnings
 from typing import Any
 
 from aerospike_py import _core, batch, constants, exception, policy, types
+
+# Collection operations (list/map/bit/HLL op dicts for operate) and contexts.
+from aerospike_py import (
+    bit_operations,
+    cdt_ctx,
+    hll_operations,
+    list_operations,
+    map_operations,
+)
 from aerospike_py._batch import LazyBatchRecords, NumpyBatchRecords
 from aerospike_py.batch import BatchKeys
 from aerospike_py._observability import (
@@ -54,6 +63,8 @@ from aerospike_py.types import (
     BatchWriteResult,
     Bins,
     BinTuple,
+    CDTInfinite,
+    CDTWildcard,
     ExistsResult,
     GeoJSON,
     HyperLogLog,
@@ -81,6 +92,8 @@ __all__ = [
     "BatchWriteResult",
     "BinTuple",
     "Bins",
+    "CDTInfinite",
+    "CDTWildcard",
     "Client",
     "ExistsResult",
     "GeoJSON",
@@ -116,6 +129,12 @@ __all__ = [
     "exception",
     "policy",
     "types",
+    # Collection operations.
+    "list_operations",
+    "map_operations",
+    "bit_operations",
+    "hll_operations",
+    "cdt_ctx",
 ]
 __all__ += constants.__all__
 __all__ += exception.__all__

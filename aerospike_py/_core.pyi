@@ -744,3 +744,6 @@ def _parse_key(key: Any) -> tuple[str, str, int, bytes, bytes]:
 
 def _check_policy(kind: str, value: Any) -> None:
     """Validates a policy, meta or config dict of ``kind``; raises ``ParamError`` (for tests)."""
+
+def _encode_ops(ops: Sequence[Mapping[str, Any]]) -> tuple[bytes, int, bool, bool, bytes]:
+    """``operate()`` ops as sent: ``(op bytes, n_ops, has_read, has_write, result shapes)`` (for tests)."""

@@ -194,6 +194,13 @@ __all__ = [
     "MAP_WRITE_PARTIAL",
     "MAP_RETURN_UNORDERED_MAP",
     "MAP_RETURN_ORDERED_MAP",
+    "CDT_CTX_LIST_INDEX",
+    "CDT_CTX_LIST_RANK",
+    "CDT_CTX_LIST_VALUE",
+    "CDT_CTX_MAP_INDEX",
+    "CDT_CTX_MAP_RANK",
+    "CDT_CTX_MAP_KEY",
+    "CDT_CTX_MAP_VALUE",
     "INDEX_INTEGER",
     "UDF_TYPE_LUA",
     "AS_BYTES_UNDEF",
@@ -542,6 +549,16 @@ MAP_WRITE_PARTIAL: Final = 8
 # Map return types returning the selected entries as a map.
 MAP_RETURN_UNORDERED_MAP: Final = 16
 MAP_RETURN_ORDERED_MAP: Final = 17
+
+# Context step types (official names and values): the ``type`` of the
+# aerospike_py.cdt_ctx steps that lead into nested lists and maps.
+CDT_CTX_LIST_INDEX: Final = 0x10
+CDT_CTX_LIST_RANK: Final = 0x11
+CDT_CTX_LIST_VALUE: Final = 0x13
+CDT_CTX_MAP_INDEX: Final = 0x20
+CDT_CTX_MAP_RANK: Final = 0x21
+CDT_CTX_MAP_KEY: Final = 0x22
+CDT_CTX_MAP_VALUE: Final = 0x23
 
 # Official name of the integer index type (aerospike-py: INDEX_NUMERIC).
 INDEX_INTEGER: Final = 0

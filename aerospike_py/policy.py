@@ -288,10 +288,14 @@ class ListPolicy(TypedDict, total=False):
 
 class MapPolicy(TypedDict, total=False):
     """Map CDT policy: ``order`` (``MAP_*ORDERED``), ``write_mode`` (``MAP_UPDATE``,
-    ``MAP_UPDATE_ONLY``, ``MAP_CREATE_ONLY``, or ``MAP_WRITE_FLAGS_*`` bits)."""
+    ``MAP_UPDATE_ONLY``, ``MAP_CREATE_ONLY``, or ``MAP_WRITE_FLAGS_*`` bits),
+    ``flags`` (``MAP_WRITE_FLAGS_*`` bits instead of a write mode) and
+    ``persist_index`` (keep an index of a top-level map)."""
 
     order: int
     write_mode: int
+    flags: int
+    persist_index: bool
 
 
 class HLLPolicy(TypedDict, total=False):

@@ -128,6 +128,9 @@ class RecordCommand : public Command {
   // after the filter expression; n_udf_fields 0 for any other command.
   ByteBuffer udf_fields;
   uint16_t n_udf_fields = 0;
+  // Bridge-owned, carried untouched: how each op's result becomes a Python
+  // value (python/op_results.h), one byte per op; empty: all as decoded.
+  std::string op_shapes;
 
   // --- outputs ---
   // A namespace no node serves: status InvalidArgument and result
@@ -151,6 +154,11 @@ struct BatchRowSpec {
   // A UDF row (batch_apply): complete fields 30-32, sent after the key.
   ByteBuffer udf_fields;
   uint16_t n_udf_fields = 0;
+  // Bridge-owned, carried untouched (python/op_results.h): 0 bins as read,
+  // else operate() results (1 without empty ones, 2 with them), with
+  // `op_shapes` as in RecordCommand.
+  uint8_t op_results = 0;
+  std::string op_shapes;
 };
 
 struct BatchKey {

@@ -10,6 +10,7 @@
 #include "python/batch_results.h"
 #include "python/errors.h"
 #include "python/keys.h"
+#include "python/op_results.h"
 #include "python/value_decode.h"
 
 namespace aerospike_py::python {
@@ -36,13 +37,21 @@ std::string_view InfoValue(std::string_view body) {
   return body;
 }
 
-PyObject* ConvertRecord(ModuleState* st, client::RecordCommand* rc, PyObject* key) {
+// `operate`: the bins as operate() returns them (op_results.h).
+PyObject* ConvertRecord(ModuleState* st, client::RecordCommand* rc, PyObject* key,
+                        bool operate = false) {
   PyObject* items[3];
   items[0] = NewKeyTuple(st, key, EnsureDigest(&rc->key));
   items[1] = items[0] ? NewMeta(st, rc->message.header.generation,
                                 rc->message.header.record_ttl)
                       : nullptr;
-  items[2] = items[1] ? NewBinsDict(st, rc->message) : nullptr;
+  if (items[1] == nullptr) {
+    items[2] = nullptr;
+  } else if (operate) {
+    items[2] = NewOperateBins(st, rc->message, rc->op_shapes, /*keep_empty=*/false);
+  } else {
+    items[2] = NewBinsDict(st, rc->message);
+  }
   if (items[2] == nullptr) {
     Py_XDECREF(items[0]);
     Py_XDECREF(items[1]);
@@ -52,28 +61,8 @@ PyObject* ConvertRecord(ModuleState* st, client::RecordCommand* rc, PyObject* ke
 }
 
 PyObject* ConvertOrdered(ModuleState* st, client::RecordCommand* rc, PyObject* key) {
-  Ref list = Ref::Steal(PyList_New(rc->message.header.n_ops));
+  Ref list = Ref::Steal(NewOrderedBins(st, rc->message, rc->op_shapes));
   if (!list) return nullptr;
-  proto::OpIterator it(rc->message);
-  proto::OpView op;
-  Py_ssize_t i = 0;
-  while (it.Next(&op) && i < PyList_GET_SIZE(list.get())) {
-    PyObject* pair[2];
-    pair[0] = NewStr(op.name);
-    pair[1] = pair[0] ? DecodeParticle(st, op.particle_type, op.value) : nullptr;
-    if (pair[1] == nullptr) {
-      Py_XDECREF(pair[0]);
-      return nullptr;
-    }
-    PyObject* bt = NewNamedTuple(st->bin_tuple_type, pair, 2);
-    if (bt == nullptr) return nullptr;
-    PyList_SET_ITEM(list.get(), i++, bt);
-  }
-  // Validated messages always hold n_ops ops; shrink defensively otherwise.
-  if (i < PyList_GET_SIZE(list.get()) &&
-      PyList_SetSlice(list.get(), i, PyList_GET_SIZE(list.get()), nullptr) < 0) {
-    return nullptr;
-  }
   PyObject* items[3];
   items[0] = NewKeyTuple(st, key, EnsureDigest(&rc->key));
   items[1] = items[0] ? NewMeta(st, rc->message.header.generation,
@@ -195,6 +184,9 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     case ResultKind::kRecord:
       if (Failed(*cmd)) return RaiseCommandError(st, *cmd, ctx);
       return ConvertRecord(st, static_cast<client::RecordCommand*>(cmd), ctx);
+    case ResultKind::kOperate:
+      if (Failed(*cmd)) return RaiseCommandError(st, *cmd, ctx);
+      return ConvertRecord(st, static_cast<client::RecordCommand*>(cmd), ctx, /*operate=*/true);
     case ResultKind::kOrdered:
       if (Failed(*cmd)) return RaiseCommandError(st, *cmd, ctx);
       return ConvertOrdered(st, static_cast<client::RecordCommand*>(cmd), ctx);

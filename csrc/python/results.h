@@ -15,7 +15,8 @@ namespace aerospike_py::python {
 
 enum class ResultKind : uint8_t {
   kNone,       // None on success (put, remove, touch, append, ...)
-  kRecord,     // Record(key, meta, bins) (get, select, operate)
+  kRecord,     // Record(key, meta, bins) (get, select)
+  kOperate,    // Record(key, meta, bins) of operate(): see op_results.h
   kExists,     // ExistsResult(key, meta); meta None when the record is absent
   kOrdered,    // OperateOrderedResult(key, meta, [BinTuple...]) in op order
   kConnect,    // None; failures are ClusterError unless the core says better

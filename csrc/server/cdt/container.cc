@@ -123,6 +123,29 @@ bool IsMapKey(Bytes element) {
   }
 }
 
+size_t UnorderedMapInsertPos(const std::vector<Bytes>& keys, Bytes key) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0 && !Less(keys[i - 1], keys[i])) break;  // stored keys stop ascending
+    if (Less(key, keys[i])) return i;
+  }
+  return keys.size();
+}
+
+void SortMapByKey(MapView* m) {
+  const size_t n = m->size();
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return Less(m->keys[a], m->keys[b]); });
+  std::vector<Bytes> keys(n), values(n);
+  for (size_t k = 0; k < n; ++k) {
+    keys[k] = m->keys[order[k]];
+    values[k] = m->values[order[k]];
+  }
+  m->keys.swap(keys);
+  m->values.swap(values);
+}
+
 void SortValues(std::vector<Bytes>* items) {
   std::stable_sort(items->begin(), items->end(), [](Bytes a, Bytes b) { return Less(a, b); });
 }
