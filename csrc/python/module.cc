@@ -5,7 +5,7 @@
 // the client types, conversions and the asyncio bridge live in sibling
 // files.
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "python/py_compat.h"
 
 #include <vector>
 
