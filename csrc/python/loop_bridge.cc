@@ -5,6 +5,7 @@
 
 #include "client/completion.h"
 #include "python/errors.h"
+#include "python/op_metrics.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -157,6 +158,7 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd) {
 
   const int64_t t0 = NowNs();  // also when the caller's side picked it up
   const client::CommandTimings timings = cmd->timings;
+  client::OperationMetrics::Series* series = SeriesForCommand(op, *cmd);
   Ref result = Ref::Steal(ConvertResult(st, kind, cmd, ctx.get()));
   Ref outcome;
   if (!result) {
@@ -176,8 +178,10 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd) {
         st->s_set_result, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
   }
   if (!outcome) PyErr_WriteUnraisable(fut.get());
+  const int64_t t_done = NowNs();
+  RecordOperation(series, timings, t_done);
   StageStats& stats = StageStats::Get();
-  if (stats.enabled()) stats.AddCompletion(op, timings, t0, NowNs() - t0);
+  if (stats.enabled()) stats.AddCompletion(op, timings, t0, t_done - t0);
 }
 
 // The loop's reader callback (`_drain()`) and its continuation

@@ -14,6 +14,7 @@
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
 #include "python/module_state.h"
+#include "python/op_metrics.h"
 #include "python/stage_stats.h"
 #include "python/str_cache.h"
 
@@ -103,6 +104,7 @@ int ModuleExec(PyObject* module) {
   if (InitState(module, st) < 0) return -1;
   if (PyModule_AddFunctions(module, kDebugCodecMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kOperationMetricsMethods) < 0) return -1;
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;
   Ref hook = Ref::Steal(PyObject_GetAttrString(module, "_after_fork_child"));
