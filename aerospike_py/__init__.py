@@ -70,8 +70,14 @@ from aerospike_py.types import (
 )
 
 __version__ = "0.1.0"
+#: The distribution (pip name) that installed this ``aerospike_py``: this
+#: client is ``aerospike-uv``; the Rust client that shares the import name is
+#: ``aerospike-py`` and has no such attribute. The two cannot be installed
+#: side by side (see docs/installing.md).
+__distribution__ = "aerospike-uv"
 
 __all__ = [
+    "__distribution__",
     "__version__",
     "AerospikeKey",
     "AerospikeRecord",
