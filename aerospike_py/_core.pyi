@@ -495,7 +495,8 @@ def debug_counters() -> dict[str, int]:
 
     ``live_commands``, ``queued_commands``, ``open_connections``, ``live_clients``,
     ``futures_held``, ``mailboxes_alive``, ``sync_waiting`` (live objects) and the
-    totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``.
+    totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``;
+    ``active_nodes``: cluster nodes of all clients (a gauge).
     """
 
 def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:

@@ -306,6 +306,8 @@ _GAUGES = (
     ("queued_commands", "aerospike_py_commands_queued",
      "Commands waiting for admission (max_concurrent_commands backpressure)."),
     ("live_clients", "aerospike_py_clients", "Connected clients (event threads running)."),
+    ("active_nodes", "aerospike_py_nodes",
+     "Active cluster nodes, summed over this process's clients."),
 )
 
 
@@ -444,7 +446,8 @@ def _own_registry() -> Any:
             except ImportError:
                 return None
             registry = CollectorRegistry(auto_describe=False)
-            registry.register(_collector)  # type: ignore[arg-type]
+            collector: Any = _collector  # duck-typed: prometheus_client wants collect()
+            registry.register(collector)
             _registry = registry
         return _registry
 
@@ -492,9 +495,10 @@ def get_metrics() -> str:
     registry = _own_registry()
     if registry is None:
         return _render_without_library()
-    from prometheus_client.openmetrics.exposition import generate_latest
+    from prometheus_client.openmetrics import exposition
 
-    text: str = generate_latest(registry).decode("utf-8")
+    generate: Callable[[Any], bytes] = exposition.generate_latest
+    text: str = generate(registry).decode("utf-8")
     return text
 
 

@@ -24,6 +24,7 @@ ERROR.
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import os
 import threading
@@ -76,19 +77,15 @@ def _sdk_provider() -> Any:
     if exporter_kind == "none":
         return provider  # spans are made (and can be read by processors) but not exported
     exporter: Any = None
-    try:
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-
-        exporter = OTLPSpanExporter()
-    except ImportError:
+    # The gRPC exporter if installed, else the HTTP one (optional packages:
+    # imported by name so that neither is needed to type-check this module).
+    for module in ("opentelemetry.exporter.otlp.proto.grpc.trace_exporter",
+                   "opentelemetry.exporter.otlp.proto.http.trace_exporter"):
         try:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
-                OTLPSpanExporter as HttpExporter,
-            )
-
-            exporter = HttpExporter()
+            exporter = importlib.import_module(module).OTLPSpanExporter()
+            break
         except ImportError:
-            exporter = None
+            continue
     if exporter is None:
         return None
     provider.add_span_processor(BatchSpanProcessor(exporter))
@@ -175,7 +172,7 @@ def _batch_labels(args: Sequence[Any], kwargs: Mapping[str, Any]) -> tuple[Any, 
         return None, None, None
     if isinstance(first, tuple) and first and isinstance(first[0], tuple):
         first = first[0]  # batch_write: (key, bins, ...) records
-    elif not isinstance(first, tuple) and hasattr(first, "key"):
+    elif first is not None and not isinstance(first, tuple) and hasattr(first, "key"):
         first = first.key  # batch_write: Write/Read/... records
     if isinstance(first, tuple) and len(first) >= 2:
         return first[0], first[1], size

@@ -49,6 +49,7 @@ with EmbeddedServer() as server:
         except aerospike_py.RecordNotFound:
             pass
         c.batch_read([("test", "scrape", i) for i in range(5)])
+        connected = samples(parse_om(aerospike_py.get_metrics()))  # gauges while connected
         aerospike_py.set_metrics_enabled(False)
         for i in range(4):
             c.get(("test", "scrape", i))  # not counted
@@ -84,6 +85,7 @@ print(json.dumps({
     "classic": samples(parse_text(classic)), "classic_type": classic_type,
     "om": samples(parse_om(om)), "om_type": om_type, "other": other,
     "get_metrics": samples(parse_om(text)), "get_metrics_eof": text.endswith("# EOF\n"),
+    "connected": connected,
 }))
 '''
 
@@ -150,6 +152,7 @@ def test_errors_gauges_and_counters(scrape: dict[str, Any], fmt: str) -> None:
     assert _one(samples, "aerospike_py_commands_in_flight") == 0
     assert _one(samples, "aerospike_py_connections_open") == 0
     assert _one(samples, "aerospike_py_commands_queued") == 0
+    assert _one(samples, "aerospike_py_nodes") == 0
     # The bridge's counters: 5 + 1 sync gets and 3 async ones (the 4 made while
     # metrics were off are not timed either).
     assert _one(samples, "aerospike_py_operations_total", op="get") == 9
@@ -164,3 +167,13 @@ def test_exposition_formats_and_paths(scrape: dict[str, Any]) -> None:
     assert scrape["om_type"].startswith("application/openmetrics-text")
     assert scrape["other"] == 404
     assert scrape["get_metrics_eof"]
+
+
+def test_gauges_while_a_client_is_connected(scrape: dict[str, Any]) -> None:
+    samples = scrape["connected"]
+    # One sync client connected to the one-node embedded server.
+    assert _one(samples, "aerospike_py_clients") == 1
+    assert _one(samples, "aerospike_py_nodes") == 1
+    assert _one(samples, "aerospike_py_connections_open") >= 1  # tend + pooled data sockets
+    assert _one(samples, "aerospike_py_commands_in_flight") == 0
+    assert _one(samples, "aerospike_py_live", object="active_nodes") == 1
