@@ -117,7 +117,10 @@ def _project_version() -> str:
 VERSION = _project_version()
 
 compile_args = [f'-DASPY_VERSION="{VERSION}"', "-std=c++20", "-fvisibility=hidden", "-Wall", "-Wextra",
-                "-Wno-missing-field-initializers", "-Wno-unused-parameter"]
+                "-Wno-missing-field-initializers", "-Wno-unused-parameter",
+                # x.d beside each x.o: the headers it was compiled from (BuildExt
+                # recompiles an object only when one of them changed).
+                "-MMD"]
 compile_args += _pkg_config("--cflags", "libuv", *ABSL_PACKAGES)
 if DEBUG or SANITIZE:
     compile_args += ["-O0", "-g3", "-UNDEBUG", "-DASPY_DEBUG=1"]
@@ -175,12 +178,26 @@ def _newest_header_mtime() -> float:
     return max((os.path.getmtime(h) for h in _headers()), default=0.0)
 
 
+def _dependencies(obj: str) -> list[str] | None:
+    """The files `obj` was compiled from, as the compiler's -MMD file lists them."""
+    text = _read(os.path.splitext(obj)[0] + ".d")
+    if ":" not in text:
+        return None
+    return text.replace("\\\n", " ").split(":", 1)[1].split()
+
+
 def _up_to_date(obj: str, src: str, newest_header: float) -> bool:
     try:
         built = os.path.getmtime(obj)
     except OSError:
         return False
-    return built >= os.path.getmtime(src) and built >= newest_header
+    deps = _dependencies(obj)
+    if deps is None:  # compiled without -MMD: any newer header may matter
+        return built >= os.path.getmtime(src) and built >= newest_header
+    try:
+        return all(os.path.getmtime(d) <= built for d in [src, *deps])
+    except OSError:
+        return False  # a header it used is gone
 
 
 def _read(path: str) -> str:
@@ -198,9 +215,9 @@ def _is_bridge_source(path: str) -> bool:
 
 class BuildExt(build_ext):
     """Builds one extension at a time, compiling its sources in parallel and
-    only those whose object is older than the source or any header (or was
-    compiled with other flags): setuptools alone recompiles every source of
-    an extension on any change.
+    only those whose object is older than its source or a header it includes
+    (the compiler's -MMD file), or was compiled with other flags: setuptools
+    alone recompiles every source of an extension on any change.
 
     setuptools' own parallel mode builds whole extensions concurrently, and
     ours share csrc/common and csrc/proto: both wrote the same object files

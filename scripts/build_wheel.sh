@@ -14,7 +14,7 @@
 # The sources are copied to build/wheel/src-<hash> first, so the wheel never
 # picks up the in-place extensions of a developer tree and its compile does
 # not race with in-place builds in build/temp.*. The core's objects (every
-# source outside csrc/python/) are kept in build/wheel/objs-<hash> and reused
+# source outside csrc/python/) are kept in build/wheel/objs-<C++ hash> and reused
 # by the wheels of the other interpreters (ASPY_SHARED_OBJECTS, see
 # setup.py). When dist/ already holds this interpreter's wheel of exactly
 # these sources (build/wheel/cpXY.sha256), nothing is rebuilt.
@@ -77,9 +77,15 @@ eval "$(sed -n 's/^\(STATIC_[A-Z]*\)=/export ASPY_\1=/p' <<<"$deps_env")"
 
 short=${sources_hash:0:16}
 src="$work/src-$short"
+# The core's objects depend on the C++ sources and the build flags only (not
+# on the Python files): a change to the package's Python keeps them.
+core_hash=$( { find csrc -type f \( -name '*.cc' -o -name '*.h' \) | LC_ALL=C sort;
+               echo setup.py scripts/build_static_deps.sh; } | xargs sha256sum | sha256sum | cut -c1-16)
+objs="$work/objs-$core_hash"
 if [ ! -f "$src/.complete" ]; then
-  # Sources of other hashes (and their objects) are stale now.
-  rm -rf "$work"/src-* "$work"/objs-*
+  # Sources of other hashes (and core objects of other C++ sources) are stale now.
+  rm -rf "$work"/src-*
+  find "$work" -maxdepth 1 -name 'objs-*' ! -path "$objs" -exec rm -rf {} +
   mkdir -p "$src"
   cp setup.py pyproject.toml README.md "$src/"
   [ -f MANIFEST.in ] && cp MANIFEST.in "$src/"
@@ -97,7 +103,7 @@ mkdir -p "$raw_dir"
 echo "build_wheel: compiling for $tag (ASPY_STATIC=1) ..."
 # No debug info and a stripped symbol table: the wheel ships release code
 # (Python's own CFLAGS carry -g; -g0 after it wins).
-ASPY_STATIC=1 ASPY_SHARED_OBJECTS="$work/objs-$short" CFLAGS="-g0" LDFLAGS="-s" \
+ASPY_STATIC=1 ASPY_SHARED_OBJECTS="$objs" CFLAGS="-g0" LDFLAGS="-s" \
   "$BUILD_PY" -m pip wheel -q --no-deps --no-build-isolation -w "$raw_dir" "$src"
 raw=$(ls "$raw_dir"/*.whl)
 
