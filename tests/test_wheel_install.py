@@ -80,7 +80,10 @@ def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     return result  # type: ignore[no-any-return]
 
 
-VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
+# Every CPython the wheels are built for; ASPY_WHEEL_PYTHONS="3.11 3.13" narrows the
+# run (each further interpreter compiles the bridge again and makes a venv).
+VERSIONS = tuple(os.environ.get("ASPY_WHEEL_PYTHONS", "3.9 3.10 3.11 3.12 3.13")
+                 .replace(",", " ").split())
 
 
 def _find_python(version: str) -> str:
