@@ -13,10 +13,10 @@ does not name (C client names), and ``Literal`` aliases of the enum values.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING as _TYPE_CHECKING
+import typing
 from typing import Final, Literal
 
-if _TYPE_CHECKING:  # typing.TypeAlias is 3.10+; annotations are not evaluated here
+if typing.TYPE_CHECKING:  # typing.TypeAlias is 3.10+; annotations are not evaluated here
     from typing import TypeAlias
 
 __all__ = [
