@@ -42,6 +42,8 @@ from aerospike_py._observability import (
     internal_stage_profiling,
     is_internal_stage_metrics_enabled,
     is_metrics_enabled,
+    is_tracing_enabled,
+    metrics_collector,
     set_internal_stage_metrics_enabled,
     set_log_level,
     set_metrics_enabled,
@@ -79,8 +81,14 @@ from aerospike_py.types import (
 )
 
 __version__ = "0.1.0"
+#: The distribution (pip name) that installed this ``aerospike_py``: this
+#: client is ``aerospike-uv``; the Rust client that shares the import name is
+#: ``aerospike-py`` and has no such attribute. The two cannot be installed
+#: side by side (see docs/installing.md).
+__distribution__ = "aerospike-uv"
 
 __all__ = [
+    "__distribution__",
     "__version__",
     "AerospikeKey",
     "AerospikeRecord",
@@ -117,6 +125,8 @@ __all__ = [
     "internal_stage_profiling",
     "is_internal_stage_metrics_enabled",
     "is_metrics_enabled",
+    "is_tracing_enabled",
+    "metrics_collector",
     "set_internal_stage_metrics_enabled",
     "set_log_level",
     "set_metrics_enabled",

@@ -691,7 +691,8 @@ def debug_counters() -> dict[str, int]:
 
     ``live_commands``, ``queued_commands``, ``open_connections``, ``live_clients``,
     ``futures_held``, ``mailboxes_alive``, ``sync_waiting`` (live objects) and the
-    totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``.
+    totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``;
+    ``active_nodes``: cluster nodes of all clients (a gauge).
     """
 
 def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:
@@ -705,6 +706,21 @@ def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:
 
 def set_stage_timing(enabled: bool) -> None:
     """Turns the stage timers on or off (on by default)."""
+
+# The operation histograms (csrc/client/operation_metrics.h), read by
+# aerospike_py._observability on a scrape.
+def _operation_metrics() -> list[tuple[str, str, str, int, tuple[int, ...], int, int]]:
+    """(op, namespace, set, result_code, bucket_counts, count, sum_ns) per series; bucket
+    counts are per bucket (not cumulative), the last one above the last bound."""
+
+def _operation_metric_bounds() -> tuple[float, ...]:
+    """The histogram buckets' upper bounds in seconds."""
+
+def _set_operation_metrics(enabled: bool) -> None:
+    """Turns the operation histograms on or off."""
+
+def _operation_metrics_enabled() -> bool:
+    """Whether the operation histograms are on."""
 
 def _set_log_level(level: int) -> None:
     """Queue core log records up to ``level`` (0 error .. 3 debug; -1 none)."""

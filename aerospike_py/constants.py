@@ -13,7 +13,11 @@ does not name (C client names), and ``Literal`` aliases of the enum values.
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+import typing
+from typing import Final, Literal
+
+if typing.TYPE_CHECKING:  # typing.TypeAlias is 3.10+; annotations are not evaluated here
+    from typing import TypeAlias
 
 __all__ = [
     "POLICY_KEY_DIGEST",

@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, ClassVar, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Union
+
+if TYPE_CHECKING:  # typing.TypeAlias is 3.10+; annotations are not evaluated here
+    from typing import TypeAlias
 
 from aerospike_py.policy import (
     AdminPolicy,
@@ -106,10 +109,11 @@ __all__ = [
 Bins: TypeAlias = dict[str, Any]
 """A record's bins: ``{bin_name: value}``."""
 
-Key: TypeAlias = tuple[str, str, str | int | bytes]
+# Union[...], not |: the value is evaluated at import, and 3.9 has no | on types.
+Key: TypeAlias = tuple[str, str, Union[str, int, bytes]]  # noqa: UP007
 """A key as passed to the client: ``(namespace, set, user_key)``."""
 
-UserKey: TypeAlias = str | int
+UserKey: TypeAlias = Union[str, int]  # noqa: UP007
 """The user key of a record in a ``batch_read`` result."""
 
 AerospikeRecord: TypeAlias = dict[str, Any]

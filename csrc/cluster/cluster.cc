@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "cluster/node_gauge.h"
 #include "common/strings.h"
 #include "proto/info.h"
 
@@ -48,7 +49,10 @@ std::string StatusText(const Status& s) { return std::string(s.message()); }
 Cluster::Cluster(ClusterOptions options, InfoTransport* transport, ClusterListener* listener)
     : options_(std::move(options)), transport_(transport), listener_(listener) {}
 
-Cluster::~Cluster() = default;
+Cluster::~Cluster() {
+  // Nodes still held (no Shutdown(), e.g. a cluster of a unit test) leave the gauge too.
+  ActiveNodeCount().fetch_sub(static_cast<int64_t>(nodes_.size()), std::memory_order_relaxed);
+}
 
 NodeRef Cluster::FindNode(std::string_view name) const {
   for (const NodeRef& node : nodes_) {
@@ -81,6 +85,7 @@ void Cluster::Shutdown() {
   std::vector<NodeRef> nodes;
   nodes.swap(nodes_);
   for (const NodeRef& node : nodes) node->set_active(false);
+  ActiveNodeCount().fetch_sub(static_cast<int64_t>(nodes.size()), std::memory_order_relaxed);
   partitions_.Rebuild(nodes_);
   for (const NodeRef& node : nodes) listener_->OnNodeRemoved(*node);
 }
@@ -253,6 +258,7 @@ void Cluster::AddNode(const ValidatedNode& validated, const proto::Endpoint& add
   auto node = std::make_shared<Node>(validated.name, address, validated.features);
   if (!login_address.host.empty()) node->set_login_address(login_address);
   nodes_.push_back(node);
+  ActiveNodeCount().fetch_add(1, std::memory_order_relaxed);
   Log(LogLevel::kInfo,
       absl::StrCat("node ", node->name(), " added at ", EndpointText(address)));
   listener_->OnNodeAdded(*node);
@@ -512,6 +518,7 @@ void Cluster::Finish() {
     removed.push_back(std::move(node));
   }
   nodes_ = std::move(kept);
+  ActiveNodeCount().fetch_sub(static_cast<int64_t>(removed.size()), std::memory_order_relaxed);
   for (const NodeRef& node : nodes_) node->failed_this_round_ = false;
   if (r.table_dirty || !removed.empty()) {
     partitions_.Rebuild(nodes_);

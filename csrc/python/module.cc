@@ -5,15 +5,17 @@
 // the client types, conversions and the asyncio bridge live in sibling
 // files.
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "python/py_compat.h"
 
 #include <vector>
 
 #include "client/counters.h"
+#include "cluster/node_gauge.h"
 #include "python/debug_codec.h"
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
 #include "python/module_state.h"
+#include "python/op_metrics.h"
 #include "python/stage_stats.h"
 #include "python/str_cache.h"
 
@@ -29,7 +31,7 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
   const client::DebugCounters& c = client::GlobalCounters();
   const BridgeCounters& b = GlobalBridgeCounters();
   return Py_BuildValue(
-      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
+      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
       "live_commands", static_cast<long long>(c.live_commands.load()),
       "queued_commands", static_cast<long long>(c.queued_commands.load()),
       "open_connections", static_cast<long long>(c.open_connections.load()),
@@ -39,7 +41,8 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
       "unclean_loop_exits", static_cast<long long>(c.unclean_loop_exits.load()),
       "futures_held", static_cast<long long>(b.futures),
       "mailboxes_alive", static_cast<long long>(b.mailboxes),
-      "sync_waiting", static_cast<long long>(b.sync_waiting));
+      "sync_waiting", static_cast<long long>(b.sync_waiting),
+      "active_nodes", static_cast<long long>(cluster::ActiveNodeCount().load()));
 }
 
 PyObject* StageStatsImpl(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
@@ -103,6 +106,7 @@ int ModuleExec(PyObject* module) {
   if (InitState(module, st) < 0) return -1;
   if (PyModule_AddFunctions(module, kDebugCodecMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kOperationMetricsMethods) < 0) return -1;
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;
   Ref hook = Ref::Steal(PyObject_GetAttrString(module, "_after_fork_child"));

@@ -4,7 +4,7 @@
 // the GIL: they wait for the server's event thread, which never touches
 // Python. aerospike_py.testing wraps this in the typed EmbeddedServer.
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "python/py_compat.h"
 
 #include <memory>
 #include <string>
@@ -536,6 +536,9 @@ int module_exec(PyObject* module) {
   st->server_type = reinterpret_cast<PyTypeObject*>(
       PyType_FromModuleAndSpec(module, &kServerSpec, nullptr));
   if (st->server_type == nullptr) return -1;
+#ifdef ASPY_NEED_EXPLICIT_NO_NEW
+  st->server_type->tp_new = nullptr;  // 3.9: no DISALLOW_INSTANTIATION flag yet
+#endif
   if (PyModule_AddType(module, st->server_type) < 0) return -1;
   struct {
     const char* name;
