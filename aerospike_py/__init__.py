@@ -22,7 +22,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from aerospike_py import _core, batch, constants, exception, policy, types
+from aerospike_py import _core, batch, constants, exception, exp, policy, types
 from aerospike_py._batch import LazyBatchRecords, NumpyBatchRecords
 from aerospike_py.batch import BatchKeys
 from aerospike_py._observability import (
@@ -114,6 +114,7 @@ __all__ = [
     "batch",
     "constants",
     "exception",
+    "exp",
     "policy",
     "types",
 ]

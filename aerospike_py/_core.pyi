@@ -548,3 +548,14 @@ def _parse_key(key: Any) -> tuple[str, str, int, bytes, bytes]:
 
 def _check_policy(kind: str, value: Any) -> None:
     """Validates a policy, meta or config dict of ``kind``; raises ``ParamError`` (for tests)."""
+
+# Expressions (csrc/python/expressions.cc).
+def _exp_pack_value(value: Any, /) -> bytes:
+    """One value packed as a CDT argument (aerospike_py.exp's literals, ctx values)."""
+
+def _exp_wire(expression: Any, /) -> bytes:
+    """The bytes a policy's ``filter_expression`` sends for ``expression`` (for tests)."""
+
+def _expression_stats(reset: bool = False, /) -> dict[str, int]:
+    """Expressions taken compiled (``reused``) versus encoded during calls (``encoded``,
+    ``encode_ns``)."""

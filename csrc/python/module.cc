@@ -11,6 +11,7 @@
 
 #include "client/counters.h"
 #include "python/debug_codec.h"
+#include "python/expressions.h"
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
 #include "python/module_state.h"
@@ -102,6 +103,7 @@ int ModuleExec(PyObject* module) {
   ModuleState* st = StateOf(module);
   if (InitState(module, st) < 0) return -1;
   if (PyModule_AddFunctions(module, kDebugCodecMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kExpressionMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;
