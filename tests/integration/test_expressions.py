@@ -306,3 +306,29 @@ async def test_record_size(db: Db, ns: str, set_name: str) -> None:
         sizes.append(size)
     # The real server's flat record sizes for these records.
     assert sizes == [64, 112, 288, 176]
+
+
+async def test_per_record_batch_filters(db: Db, ns: str, set_name: str) -> None:
+    from aerospike_py.batch import Read, Remove, Write
+
+    keys = [(ns, set_name, i) for i in range(4)]
+    for i, k in enumerate(keys):
+        await db.put(k, {"n": i})
+    yes = flt(exp.ge(exp.int_bin("n"), 2))
+    triple = [exp.exp_write("m", exp.num_mul(exp.int_bin("n"), 3)), {"op": READ, "bin": "m"}]
+    result = await db.batch([
+        Read(keys[0], policy=yes), Read(keys[2], policy=yes),
+        Write(keys[1], ops=triple, policy=yes), Write(keys[3], ops=triple, policy=yes),
+        Remove(keys[0], policy=yes),
+    ])
+    assert [(r.result, r.record.bins if r.record else None) for r in result.batch_records] == [
+        (27, None), (0, {"n": 2}), (27, None), (0, {"m": 9}), (27, None)]
+    removed = await db.batch_remove(keys, policy=flt(exp.lt(exp.int_bin("n"), 2)))
+    assert [r.result for r in removed.batch_records] == [0, 0, 27, 27]
+
+
+async def test_operate_ordered_with_expression_ops(db: Db, key: Key) -> None:
+    await db.put(key, {"n": 3})
+    result = await db.operate_ordered(key, [exp.exp_read("x", exp.num_add(exp.int_bin("n"), 2)),
+                                            {"op": READ, "bin": "n"}])
+    assert [(b.name, b.value) for b in result.ordered_bins] == [("x", 5), ("n", 3)]
