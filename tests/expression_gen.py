@@ -173,6 +173,9 @@ class Template:
             else:
                 bin_slot = a.startswith("@")
                 r = g.expr(a.lstrip("@"), depth)
+                if bin_slot and r.ours[:1] in ("'", '"'):
+                    # A bare str in a bin slot names a bin; the tree means a value.
+                    r = Rendered(f"exp.string_val({r.ours})", r.official)
                 ours.append(r.ours)
                 # The official builders take a bin slot's value only as an
                 # expression (a str there is a bin name): wrap literals.

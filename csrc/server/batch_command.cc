@@ -23,6 +23,23 @@ void AppendLast(ByteBuffer* out, uint8_t result) {
 // not one giant frame (the real server also answers in blocks).
 constexpr size_t kFrameBytes = 1 << 20;
 
+// The real server answers a batch read row with every op typed READ (1),
+// whatever the request op was (an expression read, 7, included): its
+// as_batch_add_result() writes the ops afresh. Batch write rows keep the
+// echoed op types. `msg_at` is where the row's AS_MSG header starts.
+void MarkOpsRead(ByteBuffer* out, size_t msg_at) {
+  uint8_t* msg = out->data() + msg_at;
+  const uint8_t* end = out->data() + out->size();
+  const uint16_t n_fields = LoadBE16(msg + 18);
+  const uint16_t n_ops = LoadBE16(msg + 20);
+  uint8_t* p = msg + proto::kMsgHeaderSize;
+  for (uint16_t i = 0; i < n_fields && p + 4 <= end; ++i) p += 4 + LoadBE32(p);
+  for (uint16_t i = 0; i < n_ops && p + 5 <= end; ++i) {
+    p[4] = static_cast<uint8_t>(proto::OpType::kRead);
+    p += 4 + LoadBE32(p);
+  }
+}
+
 }  // namespace
 
 void Processor::HandleBatch(int node, const proto::MessageView& m, const RequestFields& f,
@@ -92,7 +109,9 @@ void Processor::HandleBatch(int node, const proto::MessageView& m, const Request
       rh.index = row.index;
       AppendMsgHeader(out, rh);
     } else {
+      const size_t row_at = out->size();
       rc = ExecuteRecord(node, h, ns, fields, row.ops, row.n_ops, &f, row.index, out);
+      if ((h.info2 & proto::info2::kWrite) == 0) MarkOpsRead(out, row_at);
     }
     if (rc != 0 && rc != static_cast<uint8_t>(ResultCode::kRecordNotFound) &&
         rc != static_cast<uint8_t>(ResultCode::kFilteredOut) && !respond_all) {

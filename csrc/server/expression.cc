@@ -41,6 +41,8 @@ size_t ParticleFlatSize(uint8_t type, std::string_view value) {
   }
 }
 
+constexpr int64_t kNewRecordStoredSize = 16;
+
 exp::Subject ToSubject(const FilterSubject& s, const Record* record_for_size) {
   exp::Subject out;
   out.record = s.record;
@@ -50,7 +52,11 @@ exp::Subject ToSubject(const FilterSubject& s, const Record* record_for_size) {
   out.set_name = s.set_name;
   out.digest = s.digest;
   out.now_ns = s.now_ns;
-  out.stored_size = record_for_size != nullptr ? StoredRecordSize(*record_for_size, s.set_name) : 0;
+  // A record being created has no stored copy yet; the real server still
+  // reports one 16-byte block for it (measured: record_size is 16 during
+  // the write that creates a record, whatever that write holds).
+  out.stored_size = record_for_size != nullptr ? StoredRecordSize(*record_for_size, s.set_name)
+                                               : kNewRecordStoredSize;
   return out;
 }
 
@@ -100,6 +106,11 @@ FilterResult EvaluateFilter(ByteSpan expression, const FilterSubject& subject) {
   exp::Program p;
   if (!exp::Build(expression, /*filter=*/true, &p, nullptr)) return FilterResult::kError;
   return Match(p, subject);
+}
+
+bool ExpressionIsValid(ByteSpan expression) {
+  exp::Program p;
+  return exp::Build(expression, /*filter=*/false, &p, nullptr);
 }
 
 bool EvaluateExpression(ByteSpan expression, const FilterSubject& subject,

@@ -54,6 +54,9 @@ struct ExpressionValue {
   std::string bytes;          // particle bytes
 };
 
+// Whether an expression (of an expression op) passes the build phase.
+bool ExpressionIsValid(ByteSpan expression);
+
 // Evaluates an expression; false when it is refused (PARAMETER).
 bool EvaluateExpression(ByteSpan expression, const FilterSubject& subject,
                         ExpressionValue* out);

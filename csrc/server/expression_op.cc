@@ -38,6 +38,8 @@ bool ParseExpOp(ByteSpan value, bool modify, ExpOp* out) {
   return (out->flags & ~(modify ? kModifyFlags : kReadFlags)) == 0;
 }
 
+bool ExpressionBuilds(const ExpOp& op) { return ExpressionIsValid(op.expression); }
+
 uint8_t EvaluateExpOp(const ExpOp& op, const Record* meta, std::string_view set_name,
                       const uint8_t* digest, const std::string& bins, uint64_t now_ns,
                       ExpressionValue* result, bool* has_value) {

@@ -34,6 +34,10 @@ struct ExpOp {
 // flags the op does not take.
 bool ParseExpOp(ByteSpan value, bool modify, ExpOp* out);
 
+// Whether the op's expression passes the server's build phase (it is built
+// before anything else about the op is checked).
+bool ExpressionBuilds(const ExpOp& op);
+
 // Evaluates an expression op against a record: `meta` is the stored record
 // (null while it is being created) and `bins` the bins the op sees. Returns
 // 0 or the result code (4 for an expression the server refuses, 26 when it

@@ -265,7 +265,9 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
         AppendStatus(out, Code(ResultCode::kFilteredOut), r, index);
         return Code(ResultCode::kFilteredOut);
       case FilterResult::kError:
-        AppendStatus(out, Code(ResultCode::kParameter), nullptr, index);
+        // Errors after the record is found carry its generation and void
+        // time, as the real server's read_local() sets them first.
+        AppendStatus(out, Code(ResultCode::kParameter), r, index);
         return Code(ResultCode::kParameter);
     }
   }
@@ -323,7 +325,7 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
                        : Code(ResultCode::kParameter);
       if (rc != 0) {
         out->Resize(at);  // drop the half-built reply
-        AppendStatus(out, rc, nullptr, index);
+        AppendStatus(out, rc, r, index);
         return rc;
       }
       if (has_value || respond_all) {
@@ -366,7 +368,9 @@ uint8_t Processor::ExecuteDelete(const MsgHeader& h, Namespace* ns, const Reques
   if (!filter.empty()) {
     FilterSubject s{r, ns->SetName(r->set_id), f.digest, clock_.now_ns};
     const FilterResult fr = EvaluateFilter(filter, s);
-    if (fr == FilterResult::kFalse) return fail(ResultCode::kFilteredOut, r);
+    // The real server's delete answers a filter verdict with generation 0
+    // and no void time (delete_master() does not set them first).
+    if (fr == FilterResult::kFalse) return fail(ResultCode::kFilteredOut, nullptr);
     if (fr == FilterResult::kError) return fail(ResultCode::kParameter, nullptr);
   }
   if (f.has_key && !r->key.empty() && AsChars(f.key) != r->key) {
@@ -463,7 +467,7 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
     FilterSubject s{r, ns->SetName(r->set_id), f.digest, clock_.now_ns};
     const FilterResult fr = EvaluateFilter(filter, s);
     if (fr == FilterResult::kFalse) return fail(ResultCode::kFilteredOut, r);
-    if (fr == FilterResult::kError) return fail(ResultCode::kParameter, nullptr);
+    if (fr == FilterResult::kError) return fail(ResultCode::kParameter, r);
   }
   if (f.has_key && r != nullptr && !r->key.empty() && AsChars(f.key) != r->key) {
     return fail(ResultCode::kKeyMismatch, r);
@@ -566,20 +570,24 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
         break;
       case OpType::kExpRead:
       case OpType::kExpModify: {
+        // Expression op errors carry the record's generation and void time
+        // (the real server's write_master() sets them before applying ops).
         const bool modify = type == OpType::kExpModify;
         ExpOp exp_op;
-        if (!ParseExpOp(op.value, modify, &exp_op)) return fail(ResultCode::kParameter, nullptr);
+        if (!ParseExpOp(op.value, modify, &exp_op) || !ExpressionBuilds(exp_op)) {
+          return fail(ResultCode::kParameter, r);
+        }
         if (modify) {
           const uint8_t check = CheckExpWrite(exp_op, bins.Find(op.name) != nullptr);
           if (check == kSkipExpWrite) break;
-          if (check != 0) return fail(static_cast<ResultCode>(check), nullptr);
+          if (check != 0) return fail(static_cast<ResultCode>(check), r);
         }
         ExpressionValue v;
         bool has_value = false;
         const uint8_t rc =
             EvaluateExpOp(exp_op, r, r ? ns->SetName(r->set_id) : f.set, f.digest,
                           bins.Encode(), clock_.now_ns, &v, &has_value);
-        if (rc != 0) return fail(static_cast<ResultCode>(rc), nullptr);
+        if (rc != 0) return fail(static_cast<ResultCode>(rc), r);
         if (!modify) {
           if (has_value || respond_all) {
             AppendReplyOp(&results, op.op, v.particle_type, op.name, v.bytes);
@@ -589,7 +597,7 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
           break;
         }
         const uint8_t applied = ApplyExpWrite(exp_op, op.name, v, has_value, &bins);
-        if (applied != 0) return fail(static_cast<ResultCode>(applied), nullptr);
+        if (applied != 0) return fail(static_cast<ResultCode>(applied), r);
         break;
       }
       default:  // touch
