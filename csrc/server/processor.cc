@@ -6,6 +6,7 @@
 
 #include "proto/msgpack.h"
 #include "server/bins.h"
+#include "server/collection_op.h"
 #include "server/expression.h"
 #include "server/expression_op.h"
 #include "server/geojson.h"
@@ -42,17 +43,6 @@ void AppendStatus(ByteBuffer* out, uint8_t result, const Record* r, uint32_t ind
 
 bool IsKnownOp(uint8_t op) {
   return (op >= 1 && op <= 5) || (op >= 7 && op <= 16);
-}
-
-// CDT, bit and HLL ops: a later wave.
-bool IsUnsupportedOp(uint8_t op) {
-  switch (static_cast<OpType>(op)) {
-    case OpType::kCdtRead: case OpType::kCdtModify: case OpType::kBitRead:
-    case OpType::kBitModify: case OpType::kHllRead: case OpType::kHllModify:
-      return true;
-    default:
-      return false;
-  }
 }
 
 bool IsStoredWithSet(const Namespace& ns, const Record& r, const RequestFields& f) {
@@ -299,12 +289,13 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
     proto::OpIterator it(ops);
     proto::OpView op;
     while (it.Next(&op)) {
+      bool reads = false;
       if (op.op == static_cast<uint8_t>(OpType::kRead) ||
-          op.op == static_cast<uint8_t>(OpType::kExpRead)) {
+          op.op == static_cast<uint8_t>(OpType::kExpRead) ||
+          (IsCollectionOp(op.op, &reads) && reads)) {
         continue;
       }
-      const uint8_t rc = IsUnsupportedOp(op.op) ? Code(ResultCode::kUnsupportedFeature)
-                                                : Code(ResultCode::kParameter);
+      const uint8_t rc = Code(ResultCode::kParameter);
       AppendStatus(out, rc, nullptr, index);
       return rc;
     }
@@ -335,6 +326,32 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
       continue;
     }
     BinView b;
+    bool reads = false;
+    if (IsCollectionOp(op.op, &reads)) {
+      // A read of a missing bin answers nothing (read_local()).
+      if (!FindBin(r->bins, op.name, &b)) {
+        if (respond_all) {
+          AppendReplyOp(out, op.op, 0, op.name, {});
+          ++n;
+        }
+        continue;
+      }
+      cdt::BinValue bin{true, b.type, std::string(b.value)};
+      cdt::OpReply reply;
+      bool changed = false;
+      const uint8_t rc = RunCollectionOp(op.op, op.value, &bin, &reply, &changed);
+      if (rc != 0) {
+        out->Resize(at);
+        AppendStatus(out, rc, nullptr, index);
+        return rc;
+      }
+      if (reply.has || respond_all) {
+        AppendReplyOp(out, op.op, reply.has ? reply.type : 0, op.name,
+                      reply.has ? std::string_view(reply.value) : std::string_view());
+        ++n;
+      }
+      continue;
+    }
     if (FindBin(r->bins, op.name, &b)) {
       out->Append(b.encoded);
       ++n;
@@ -405,7 +422,6 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
     proto::OpView op;
     while (it.Next(&op)) {
       if (!IsKnownOp(op.op)) return fail(ResultCode::kParameter, nullptr);
-      if (IsUnsupportedOp(op.op)) return fail(ResultCode::kUnsupportedFeature, nullptr);
       const auto type = static_cast<OpType>(op.op);
       if (type == OpType::kTouch) {
         if (replace) return fail(ResultCode::kParameter, nullptr);
@@ -422,6 +438,9 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
           if (replace) return fail(ResultCode::kParameter, nullptr);
           break;
         case OpType::kExpRead:
+        case OpType::kCdtRead:
+        case OpType::kBitRead:
+        case OpType::kHllRead:
           has_read = true;
           generates_response = true;
           break;
@@ -598,6 +617,33 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
         }
         const uint8_t applied = ApplyExpWrite(exp_op, op.name, v, has_value, &bins);
         if (applied != 0) return fail(static_cast<ResultCode>(applied), r);
+        break;
+      }
+      case OpType::kCdtRead: case OpType::kCdtModify: case OpType::kBitRead:
+      case OpType::kBitModify: case OpType::kHllRead: case OpType::kHllModify: {
+        // write_master_bin_ops(): reads of a missing bin answer nothing;
+        // modify ops may create the bin; CDT/HLL modify ops answer their
+        // result, bit modify ops only with respond-all-ops.
+        bool reads = false;
+        IsCollectionOp(op.op, &reads);
+        OwnedBin* existing = bins.Find(op.name);
+        if (reads && existing == nullptr) break;
+        cdt::BinValue bin;
+        if (existing != nullptr) bin = cdt::BinValue{true, existing->type, existing->value};
+        cdt::OpReply reply;
+        bool changed = false;
+        const uint8_t rc = RunCollectionOp(op.op, op.value, &bin, &reply, &changed);
+        if (rc != 0) {
+          AppendStatus(out, rc, nullptr, index);
+          return rc;
+        }
+        if (changed) bins.Set(op.name, bin.type, std::move(bin.value));
+        if (reads || reply.has || respond_all) {
+          AppendReplyOp(&results, op.op, reply.has ? reply.type : 0, op.name,
+                        reply.has ? std::string_view(reply.value) : std::string_view());
+          ++n_results;
+        }
+        answered = true;
         break;
       }
       default:  // touch
