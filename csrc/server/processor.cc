@@ -6,6 +6,7 @@
 
 #include "proto/msgpack.h"
 #include "server/bins.h"
+#include "server/cdt/container.h"
 #include "server/collection_op.h"
 #include "server/expression.h"
 #include "server/expression_op.h"
@@ -89,7 +90,11 @@ bool NormalizeParticle(uint8_t type, ByteSpan value, std::string* out) {
                                           ? proto::Value::Type::kList
                                           : proto::Value::Type::kMap;
       if (!v.ok() || v->type() != want) return false;
-      break;
+      // map_from_wire()/list_from_wire(): stored as cdt_untrusted_rewrite()
+      // leaves it (compact encodings, every map sorted by key), so reads and
+      // later CDT ops and expressions see the real server's order.
+      out->clear();
+      return cdt::RewriteUntrusted(AsChars(value), out);
     }
     case ParticleType::kGeoJson: {
       // Stored with the cell ids the server computes (one for a Point).

@@ -776,10 +776,17 @@ uint8_t ListOp::Run() {
         }
       }
       if (f & kSortDropDuplicates) {
+        // order_index_sorted_mark_dup_eles() expects ascending order: a
+        // descending sort of an unordered list with two different values
+        // fails (4), as on the real server.
         std::vector<Bytes> unique;
-        for (Bytes e : items) {
-          if (!unique.empty() && Compare(unique.back(), e) == 0) continue;
-          unique.push_back(e);
+        for (size_t k = 0; k < items.size(); ++k) {
+          if (k > 0) {
+            const int c = Compare(items[k - 1], items[k]);
+            if (c > 0) return rc::kParameter;
+            if (c == 0) continue;
+          }
+          unique.push_back(items[k]);
         }
         items.swap(unique);
       }

@@ -117,9 +117,32 @@ class MapOp {
       m_.keys.insert(m_.keys.begin() + static_cast<std::ptrdiff_t>(pos), key);
       m_.values.insert(m_.values.begin() + static_cast<std::ptrdiff_t>(pos), value);
     } else {
-      m_.keys.push_back(key);
-      m_.values.push_back(value);
+      // packed_map_find_key_maybe_unordered(): while the stored keys are
+      // still in order, the new key goes before the first greater one;
+      // otherwise (or past the ordered prefix) at the end.
+      size_t pos = m_.keys.size();
+      for (size_t i = 0; i < m_.keys.size(); ++i) {
+        if (i > 0 && Compare(m_.keys[i - 1], m_.keys[i]) > 0) break;
+        if (Less(key, m_.keys[i])) {
+          pos = i;
+          break;
+        }
+      }
+      m_.keys.insert(m_.keys.begin() + static_cast<std::ptrdiff_t>(pos), key);
+      m_.values.insert(m_.values.begin() + static_cast<std::ptrdiff_t>(pos), value);
     }
+  }
+  // packed_map_convert_to_iko(): item ops first put an unordered map's
+  // entries in key order (the flags stay unordered).
+  void SortUnorderedByKey() {
+    if (m_.key_ordered() || size() < 2) return;
+    const std::vector<uint32_t> order = KeyOrder();
+    std::vector<Bytes> keys, values;
+    for (uint32_t p : order) { keys.push_back(m_.keys[p]); values.push_back(m_.values[p]); }
+    m_.keys.swap(keys);
+    m_.values.swap(values);
+    key_order_.clear();
+    value_order_.clear();
   }
   uint8_t Put(const std::vector<Bytes>& keys, const std::vector<Bytes>& values, bool overwrite,
               bool create, bool no_fail, bool partial);
@@ -587,6 +610,7 @@ uint8_t MapOp::Run() {
       if (!ParseMap(items, &given)) return rc::kParameter;
       const bool overwrite = op == kReplaceItems || (op == kPutItems && !(mod & kNoOverwrite));
       const bool create = op == kAddItems || (op == kPutItems && !(mod & kNoCreate));
+      SortUnorderedByKey();
       return Put(given.keys, given.values, overwrite, create, (mod & kNoFail) != 0,
                  (mod & kDoPartial) != 0);
     }
