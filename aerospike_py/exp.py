@@ -909,14 +909,16 @@ def in_list(value: ExprLike, list: ExprLike) -> Expr:  # noqa: A002 - the offici
 
 
 def map_keys(map: ExprLike) -> Expr:  # noqa: A002 - the official name
-    """The keys of a map expression, as a list (server 8.1+)."""
-    m = as_expr(map, "exp.map_keys: 'map'")
+    """The keys of a map expression, as a list (server 8.1+). A string is a
+    bin name (``map_bin(name)``), as in the official client."""
+    m = map_bin(map) if isinstance(map, str) else as_expr(map, "exp.map_keys: 'map'")
     return node("map_keys", b"\x92" + _OP[_MAP_KEYS] + m._wire, {"map": m})
 
 
 def map_values(map: ExprLike) -> Expr:  # noqa: A002 - the official name
-    """The values of a map expression, as a list (server 8.1+)."""
-    m = as_expr(map, "exp.map_values: 'map'")
+    """The values of a map expression, as a list (server 8.1+). A string is
+    a bin name (``map_bin(name)``), as in the official client."""
+    m = map_bin(map) if isinstance(map, str) else as_expr(map, "exp.map_values: 'map'")
     return node("map_values", b"\x92" + _OP[_MAP_VALUES] + m._wire, {"map": m})
 
 

@@ -329,6 +329,8 @@ for octx_ours, octx_off in [("", "None"), (", ctx=[exp_ctx.map_key('inner')]",
              f"e.MapRemoveByRankRange({octx_off}, 1, 2, {OMB}, inverted={inv})")
 case("exp.eq(exp.map_keys(exp.map_bin('m')), ['a'])", "e.Eq(e.MapGetKeys(e.MapBin('m')), ['a'])")
 case("exp.eq(exp.map_values(exp.map_bin('m')), [1])", "e.Eq(e.MapGetValues(e.MapBin('m')), [1])")
+case("exp.eq(exp.map_keys('m'), ['a'])", "e.Eq(e.MapGetKeys('m'), ['a'])")
+case("exp.eq(exp.map_values('m'), [1])", "e.Eq(e.MapGetValues('m'), [1])")
 
 # -- bit expressions ---------------------------------------------------------------------------
 BB = "exp.blob_bin('b')"
