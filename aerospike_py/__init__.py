@@ -22,7 +22,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from aerospike_py import _core, batch, constants, exception, policy, types
+from aerospike_py import _core, batch, constants, exception, exp, policy, types
 
 # Collection operations (list/map/bit/HLL op dicts for operate) and contexts.
 from aerospike_py import (
@@ -137,6 +137,7 @@ __all__ = [
     "batch",
     "constants",
     "exception",
+    "exp",
     "policy",
     "types",
     # Collection operations.

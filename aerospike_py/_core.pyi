@@ -763,3 +763,14 @@ def _check_policy(kind: str, value: Any) -> None:
 
 def _encode_ops(ops: Sequence[Mapping[str, Any]]) -> tuple[bytes, int, bool, bool, bytes]:
     """``operate()`` ops as sent: ``(op bytes, n_ops, has_read, has_write, result shapes)`` (for tests)."""
+
+# Expressions (csrc/python/expressions.cc).
+def _exp_pack_value(value: Any, /) -> bytes:
+    """One value packed as a CDT argument (aerospike_py.exp's literals, ctx values)."""
+
+def _exp_wire(expression: Any, /) -> bytes:
+    """The bytes a policy's ``filter_expression`` sends for ``expression`` (for tests)."""
+
+def _expression_stats(reset: bool = False, /) -> dict[str, int]:
+    """Expressions taken compiled (``reused``) versus encoded during calls (``encoded``,
+    ``encode_ns``)."""

@@ -695,3 +695,32 @@ PrivilegeName: TypeAlias = Literal[
     "sindex-admin",
 ]
 """Privilege names accepted in place of a PrivilegeCode."""
+
+# ---------------------------------------------------------------------------
+# Expression operations (aerospike_py.exp.exp_read / exp_write): the op codes
+# of their op dicts and their flags (the official client's names and values)
+# ---------------------------------------------------------------------------
+
+OPERATOR_EXP_READ: Final = 5001
+OPERATOR_EXP_WRITE: Final = 5002
+EXP_READ_DEFAULT: Final = 0
+EXP_READ_EVAL_NO_FAIL: Final = 16
+EXP_WRITE_DEFAULT: Final = 0
+EXP_WRITE_CREATE_ONLY: Final = 1
+EXP_WRITE_UPDATE_ONLY: Final = 2
+EXP_WRITE_ALLOW_DELETE: Final = 4
+EXP_WRITE_POLICY_NO_FAIL: Final = 8
+EXP_WRITE_EVAL_NO_FAIL: Final = 16
+
+__all__ += [
+    "OPERATOR_EXP_READ",
+    "OPERATOR_EXP_WRITE",
+    "EXP_READ_DEFAULT",
+    "EXP_READ_EVAL_NO_FAIL",
+    "EXP_WRITE_DEFAULT",
+    "EXP_WRITE_CREATE_ONLY",
+    "EXP_WRITE_UPDATE_ONLY",
+    "EXP_WRITE_ALLOW_DELETE",
+    "EXP_WRITE_POLICY_NO_FAIL",
+    "EXP_WRITE_EVAL_NO_FAIL",
+]

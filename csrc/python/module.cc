@@ -12,6 +12,7 @@
 #include "client/counters.h"
 #include "cluster/node_gauge.h"
 #include "python/debug_codec.h"
+#include "python/expressions.h"
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
 #include "python/module_state.h"
@@ -105,6 +106,7 @@ int ModuleExec(PyObject* module) {
   ModuleState* st = StateOf(module);
   if (InitState(module, st) < 0) return -1;
   if (PyModule_AddFunctions(module, kDebugCodecMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kExpressionMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kOperationMetricsMethods) < 0) return -1;
   Ref os = Ref::Steal(PyImport_ImportModule("os"));

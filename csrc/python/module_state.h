@@ -100,7 +100,10 @@ struct StrCaches;
   X(s_bins)                                                                \
   X(s_meta)                                                                \
   X(s_policy)                                                              \
-  X(s_read_all_bins)
+  X(s_read_all_bins)                                                       \
+  /* expressions (expressions.h): null until the first non-bytes one */   \
+  X(expr_type)            /* aerospike_py._expr.Expr */                    \
+  X(expr_to_wire)         /* aerospike_py._expr.to_wire */
 
 struct ModuleState {
 #define ASPY_DECLARE_FIELD(name) PyObject* name;
@@ -113,6 +116,8 @@ struct ModuleState {
   // older generation belong to the parent and must not be touched.
   uint64_t fork_generation;
   StrCaches* str_caches;  // owned; freed in m_free
+  // Offset of Expr's `_wire` slot (set with expr_type).
+  Py_ssize_t expr_wire_offset;
 };
 
 // The state of a module object of ours.

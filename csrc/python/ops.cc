@@ -8,6 +8,7 @@
 #include "proto/op_writer.h"
 #include "python/cdt_encode.h"
 #include "python/errors.h"
+#include "python/expressions.h"
 #include "python/value_encode.h"
 
 namespace aerospike_py::python {
@@ -67,6 +68,16 @@ bool EncodeCollectionOp(ModuleState* st, const proto::cdt::OpSpec& spec, PyObjec
   return true;
 }
 
+// 5001/5002 when `op` is an expression op dict, else 0.
+long ExpressionOpCode(PyObject* op) {
+  PyObject* code = PyDict_GetItemString(op, "op");
+  if (code == nullptr || !PyLong_CheckExact(code)) return 0;
+  const long c = PyLong_AsLong(code);
+  if (c == kOperatorExpRead || c == kOperatorExpWrite) return c;
+  if (c == -1) PyErr_Clear();
+  return 0;
+}
+
 bool EncodeOne(ModuleState* st, PyObject* op, Py_ssize_t index, EncodedOps* out,
                proto::OpWriter* w) {
   if (PyDict_Check(op)) {
@@ -86,6 +97,12 @@ bool EncodeOne(ModuleState* st, PyObject* op, Py_ssize_t index, EncodedOps* out,
     RaiseInvalidArg(st, "ops[%zd] must be a dict like {'op': OPERATOR_READ, 'bin': 'x'}, not %.100s",
                     index, Py_TYPE(op)->tp_name);
     return false;
+  }
+  if (long exp_code = ExpressionOpCode(op); exp_code != 0) {  // exp_read / exp_write
+    bool is_write = false;
+    if (!EncodeExpressionOp(st, op, exp_code, index, w, &is_write)) return false;
+    (is_write ? out->has_write : out->has_read) = true;
+    return true;
   }
   PyObject* code_obj = nullptr;
   PyObject* bin_obj = nullptr;

@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "proto/constants.h"
 #include "python/errors.h"
+#include "python/expressions.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -147,24 +148,6 @@ bool ReadString(ModuleState* st, PyObject* v, const char* what, const char* key,
   return true;
 }
 
-bool ReadExpression(ModuleState* st, PyObject* v, const char* what, std::string* out) {
-  if (v == Py_None) {
-    out->clear();
-    return true;
-  }
-  if (!PyObject_CheckBuffer(v) || PyUnicode_Check(v)) {
-    RaiseInvalidArg(st,
-                    "%s: 'filter_expression' must be a compiled expression (bytes), not %.100s",
-                    what, Py_TYPE(v)->tp_name);
-    return false;
-  }
-  Py_buffer view;
-  if (PyObject_GetBuffer(v, &view, PyBUF_SIMPLE) < 0) return false;
-  out->assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
-  PyBuffer_Release(&view);
-  return true;
-}
-
 bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, const char* what,
                 const char* key, OpPolicy* p) {
   int64_t x = 0;
@@ -175,7 +158,7 @@ bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, cons
     case kMaxRetries: return ReadU32(st, v, what, key, &p->base.max_retries);
     case kSleepBetweenRetries: return ReadU32(st, v, what, key, &p->base.sleep_between_retries_ms);
     case kTimeoutDelay: return ReadU32(st, v, what, key, &p->base.timeout_delay_ms);
-    case kFilterExpression: return ReadExpression(st, v, what, &p->filter_expression);
+    case kFilterExpression: return ReadExpressionBytes(st, v, what, &p->filter_expression);
     case kReplica:
       if (!ReadInt(st, v, what, key, 0, 3, &x)) return false;
       p->base.replica = static_cast<client::Replica>(x);

@@ -37,6 +37,23 @@ bool IsBatchError(uint8_t rc) {
          rc != static_cast<uint8_t>(ResultCode::kFilteredOut);
 }
 
+// The real server answers a batch read row with every op typed READ (1),
+// whatever the request op was (an expression read, 7, included): its
+// as_batch_add_result() writes the ops afresh. Batch write rows keep the
+// echoed op types. `msg_at` is where the row's AS_MSG header starts.
+void MarkOpsRead(ByteBuffer* out, size_t msg_at) {
+  uint8_t* msg = out->data() + msg_at;
+  const uint8_t* end = out->data() + out->size();
+  const uint16_t n_fields = LoadBE16(msg + 18);
+  const uint16_t n_ops = LoadBE16(msg + 20);
+  uint8_t* p = msg + proto::kMsgHeaderSize;
+  for (uint16_t i = 0; i < n_fields && p + 4 <= end; ++i) p += 4 + LoadBE32(p);
+  for (uint16_t i = 0; i < n_ops && p + 5 <= end; ++i) {
+    p[4] = static_cast<uint8_t>(proto::OpType::kRead);
+    p += 4 + LoadBE32(p);
+  }
+}
+
 }  // namespace
 
 void Processor::HandleBatch(int node, const proto::MessageView& m, const RequestFields& f,
@@ -118,6 +135,7 @@ void Processor::HandleBatch(int node, const proto::MessageView& m, const Request
     reply.Clear();
     const uint8_t rc = ExecuteRecord(node, h, ns, fields, row.ops, row.n_ops, &f, row.index,
                                      &reply);
+    if ((h.info2 & proto::info2::kWrite) == 0) MarkOpsRead(&reply, 0);
     if (block.size() != 0 && block.size() + reply.size() > kBlockBytes) complete_block();
     block.Append(reply.span());
     if (!report_all && IsBatchError(rc)) {

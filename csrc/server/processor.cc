@@ -6,8 +6,10 @@
 
 #include "proto/msgpack.h"
 #include "server/bins.h"
+#include "server/cdt/container.h"
 #include "server/collection_op.h"
 #include "server/expression.h"
+#include "server/expression_op.h"
 #include "server/geojson.h"
 #include "server/reply.h"
 #include "server/udf/record_udf.h"
@@ -50,59 +52,6 @@ void AppendStatus(ByteBuffer* out, uint8_t result, const Record* r, uint32_t ind
 
 bool IsKnownOp(uint8_t op) {
   return (op >= 1 && op <= 5) || (op >= 7 && op <= 16);
-}
-
-// Flags of expression ops (wire protocol §12): writes 1 create-only,
-// 2 update-only, 4 allow-delete, 8 policy-no-fail, 16 eval-no-fail; reads
-// 16 eval-no-fail.
-namespace exp_flags {
-constexpr int64_t kCreateOnly = 1;
-constexpr int64_t kUpdateOnly = 2;
-constexpr int64_t kAllowDelete = 4;
-constexpr int64_t kPolicyNoFail = 8;
-constexpr int64_t kEvalNoFail = 16;
-}  // namespace exp_flags
-
-// An expression op's value: msgpack [expression, flags].
-bool ParseExpOp(ByteSpan value, ByteSpan* expression, int64_t* flags) {
-  proto::MsgpackReader r(value);
-  proto::MsgpackItem item;
-  if (!r.Next(&item).ok() || item.kind != proto::MsgpackItem::Kind::kArray ||
-      item.count < 1 || item.count > 2) {
-    return false;
-  }
-  const size_t start = r.offset();
-  if (!r.Skip().ok()) return false;
-  *expression = value.subspan(start, r.offset() - start);
-  *flags = 0;
-  if (item.count == 2) {
-    if (!r.Next(&item).ok() || item.kind != proto::MsgpackItem::Kind::kInt) return false;
-    *flags = item.i;
-  }
-  return r.AtEnd();
-}
-
-// Evaluates an expression op against a record's metadata and `bins`.
-// Returns 0, or the result code of a failed evaluation.
-uint8_t EvaluateExpOp(ByteSpan value, const Record* meta, std::string_view set_name,
-                      const uint8_t* digest, const std::string& bins, uint64_t now_ns,
-                      int64_t* flags, ExpressionValue* result) {
-  ByteSpan expression;
-  if (!ParseExpOp(value, &expression, flags)) return Code(ResultCode::kParameter);
-  Record subject_record;
-  if (meta != nullptr) {
-    subject_record.generation = meta->generation;
-    subject_record.void_time = meta->void_time;
-    subject_record.last_update_ns = meta->last_update_ns;
-    subject_record.key = meta->key;
-  }
-  subject_record.bins = bins;
-  FilterSubject subject{&subject_record, set_name, digest, now_ns};
-  if (!EvaluateExpression(expression, subject, result)) return Code(ResultCode::kParameter);
-  if (result->unknown && !(*flags & exp_flags::kEvalNoFail)) {
-    return Code(ResultCode::kOpNotApplicable);
-  }
-  return 0;
 }
 
 bool IsStoredWithSet(const Namespace& ns, const Record& r, const RequestFields& f) {
@@ -592,16 +541,19 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
   proto::OpView op;
   while (it.Next(&op)) {
     if (op.op == static_cast<uint8_t>(OpType::kExpRead)) {
-      int64_t flags;
+      ExpOp exp_op;
       ExpressionValue v;
-      const uint8_t rc = EvaluateExpOp(op.value, r, ns->SetName(r->set_id), f.digest, r->bins,
-                                       clock_.now_ns, &flags, &v);
+      bool has_value = false;
+      uint8_t rc = ParseExpOp(op.value, /*modify=*/false, &exp_op)
+                       ? EvaluateExpOp(exp_op, r, ns->SetName(r->set_id), f.digest, r->bins,
+                                       clock_.now_ns, &v, &has_value)
+                       : Code(ResultCode::kParameter);
       if (rc != 0) {
         out->Resize(at);  // drop the half-built reply
         AppendStatus(out, rc, r, index);
         return rc;
       }
-      if (!v.unknown || respond_all) {
+      if (has_value || respond_all) {
         AppendReplyOp(out, op.op, v.particle_type, op.name, v.bytes);
         ++n;
       }
@@ -841,44 +793,32 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
         break;
       case OpType::kExpRead:
       case OpType::kExpModify: {
-        int64_t flags;
+        const bool modify = type == OpType::kExpModify;
+        ExpOp exp_op;
+        if (!ParseExpOp(op.value, modify, &exp_op) || !ExpressionBuilds(exp_op)) {
+          return fail(ResultCode::kParameter);
+        }
+        if (modify) {
+          const uint8_t check = CheckExpWrite(exp_op, bins.Find(op.name) != nullptr);
+          if (check == kSkipExpWrite) break;
+          if (check != 0) return fail_code(check);
+        }
         ExpressionValue v;
+        bool has_value = false;
         const uint8_t rc =
-            EvaluateExpOp(op.value, r, r ? ns->SetName(r->set_id) : f.set, f.digest,
-                          bins.Encode(), clock_.now_ns, &flags, &v);
+            EvaluateExpOp(exp_op, r, r ? ns->SetName(r->set_id) : f.set, f.digest,
+                          bins.Encode(), clock_.now_ns, &v, &has_value);
         if (rc != 0) return fail_code(rc);
-        if (type == OpType::kExpRead) {
-          if (!v.unknown || respond_all) {
+        if (!modify) {
+          if (has_value || respond_all) {
             AppendReplyOp(&results, op.op, v.particle_type, op.name, v.bytes);
             ++n_results;
           }
           answered = true;
           break;
         }
-        if (v.unknown) break;  // eval-no-fail: nothing to write
-        const bool exists = bins.Find(op.name) != nullptr;
-        const bool no_fail = (flags & exp_flags::kPolicyNoFail) != 0;
-        if ((flags & exp_flags::kCreateOnly) && exists) {
-          if (no_fail) break;
-          return fail(ResultCode::kBinExists);
-        }
-        if ((flags & exp_flags::kUpdateOnly) && !exists) {
-          if (no_fail) break;
-          return fail(ResultCode::kBinNotFound);
-        }
-        if (v.particle_type == 0) {
-          if (!(flags & exp_flags::kAllowDelete)) {
-            if (no_fail) break;
-            return fail(ResultCode::kOpNotApplicable);
-          }
-          bins.Remove(op.name);
-          break;
-        }
-        std::string stored;
-        if (StoreParticle(v.particle_type, AsBytes(v.bytes), &stored) != kOk) {
-          return fail(ResultCode::kOpNotApplicable);
-        }
-        bins.Set(op.name, v.particle_type, std::move(stored));
+        const uint8_t applied = ApplyExpWrite(exp_op, op.name, v, has_value, &bins);
+        if (applied != 0) return fail_code(applied);
         break;
       }
       case OpType::kCdtRead: case OpType::kCdtModify: case OpType::kBitRead:

@@ -170,6 +170,27 @@ TEST(Batch, WritesDeletesAndOperateRows) {
   EXPECT_EQ(h.One(GetReq(1)).rc(), 2);
 }
 
+// The real server writes every op of a batch read row as READ (1), an
+// expression read (7) included; a single operate echoes 7. Write rows keep
+// the echoed op types (WritesDeletesAndOperateRows above).
+TEST(Batch, ReadRowsAnswerEveryOpAsRead) {
+  Harness h;
+  Seed(h, 1);
+  const uint8_t exp_op[] = {0x92, 0x05, 0x00};  // [expression 5, flags 0]
+  ByteBuffer ops;
+  p::OpWriter w(&ops);
+  w.Add(p::OpType::kExpRead, p::ParticleType::kBlob, "x", ByteSpan(exp_op, sizeof exp_op));
+  w.Add(p::OpType::kRead, p::ParticleType::kNull, "a", {});
+  BatchBuilder b;
+  b.Add(0, b.Shape(p::info1::kRead, 0, ops.span(), 2));
+  auto replies = h.Run(b.Encode());
+  ASSERT_EQ(replies.size(), 2u);
+  ASSERT_EQ(replies[0].bins.size(), 2u);
+  EXPECT_EQ(replies[0].bins[0].op, 1);
+  EXPECT_EQ(replies[0].bins[0].Decoded(), Value::Int(5));
+  EXPECT_EQ(replies[0].bins[1].op, 1);
+}
+
 TEST(Batch, AnErrorStopsTheSendingUnlessRespondAllKeys) {
   Harness h;
   Seed(h, 3);
