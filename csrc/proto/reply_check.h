@@ -47,6 +47,9 @@ struct ReplyExpectation {
   // a successful answer carries at least one. (An operate that deletes the
   // record before reading it answers with none.)
   bool needs_bins = false;
+  // A batch read row: the server writes every answered op as READ, whatever
+  // op was asked (as_batch_add_result()), so READ answers any asked op.
+  bool ops_answered_as_read = false;
 };
 
 // Derives the expectation from a request's info bits and ops.

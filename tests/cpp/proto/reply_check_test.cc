@@ -93,6 +93,28 @@ TEST(ReplyCheckTest, NamedReadsAnswerAnInOrderSubsequence) {
   EXPECT_FALSE(Check({{OpType::kWrite, ParticleType::kInteger, "a", Int8(1)}}, e).ok());
 }
 
+// A batch read row is answered with every op typed READ, whatever was asked
+// (the server's as_batch_add_result()): a list read comes back as READ.
+TEST(ReplyCheckTest, BatchReadRowsAnswerEveryOpAsRead) {
+  ByteBuffer ops;
+  OpWriter w(&ops);
+  w.Add(OpType::kCdtRead, ParticleType::kBlob, "l", AsBytes(std::string("\x93\x03\x00\x01")));
+  w.Add(OpType::kRead, ParticleType::kNull, "a", ByteSpan());
+  ReplyExpectation e = ExpectationFor(info1::kRead, 0, ops.span(), 2);
+  const ReplyOp l_as_read{OpType::kRead, ParticleType::kInteger, "l", Int8(7)};
+  const ReplyOp a{OpType::kRead, ParticleType::kInteger, "a", Int8(1)};
+  // A single-record answer echoes the op code: READ does not answer a list read.
+  EXPECT_FALSE(Check({l_as_read, a}, e).ok());
+  e.ops_answered_as_read = true;
+  EXPECT_TRUE(Check({l_as_read, a}, e).ok());
+  EXPECT_TRUE(Check({{OpType::kCdtRead, ParticleType::kInteger, "l", Int8(7)}, a}, e).ok());
+  // Names and their order are still checked.
+  EXPECT_FALSE(Check({a, l_as_read}, e).ok());
+  EXPECT_FALSE(Check({{OpType::kRead, ParticleType::kInteger, "z", Int8(1)}}, e).ok());
+  // Only READ stands in for another op.
+  EXPECT_FALSE(Check({{OpType::kWrite, ParticleType::kInteger, "l", Int8(7)}, a}, e).ok());
+}
+
 TEST(ReplyCheckTest, AllBinsAnswersAreReadsWithBinNames) {
   ReplyExpectation e = ExpectationFor(info1::kRead | info1::kGetAll, 0, ByteSpan(), 0);
   ASSERT_EQ(e.ops, ReplyExpectation::Ops::kAnyBins);
