@@ -586,3 +586,48 @@ def is_stream_end(frame: bytes) -> bool:
         return any(m.info3 & LAST for m in parse_messages(frame))
     except ParseError:
         return True
+
+
+def batch_indexes_masked(request: bytes) -> bytes:
+    """``request`` with every batch row's index zeroed (other requests as they are).
+
+    The client numbers a batch's rows from a random base on each call (so that
+    an answer to another batch can never pass for this one), so only the rows'
+    other bytes say whether a family's requests are still the ones recorded.
+    """
+    if len(request) < 30 or request[1] != 3:
+        return request
+    out = bytearray(request)
+    try:
+        n_fields = struct.unpack_from(">H", out, 8 + 18)[0]
+        at = 8 + 22
+        for _ in range(n_fields):
+            size = struct.unpack_from(">I", out, at)[0]
+            if out[at + 4] == F_BATCH:
+                _zero_row_indexes(out, at + 5, at + 4 + size)
+            at += 4 + size
+    except (struct.error, IndexError):
+        return request  # a deliberately malformed request: compared whole
+    return bytes(out)
+
+
+def _zero_row_indexes(out: bytearray, at: int, end: int) -> None:
+    n_rows = struct.unpack_from(">I", out, at)[0]
+    at += 5  # row count, batch flags
+    for _ in range(n_rows):
+        if at + 25 > end:
+            return
+        out[at:at + 4] = b"\0\0\0\0"
+        flags = out[at + 24]
+        at += 25
+        if flags & ROW_REPEAT:
+            continue
+        at += 1  # info1
+        at += 2 if flags & ROW_HAS_INFO else 0
+        at += 1 if flags & ROW_HAS_INFO4 else 0
+        at += 2 if flags & ROW_HAS_GENERATION else 0
+        at += 4 if flags & ROW_HAS_TTL else 0
+        n_fields, n_ops = struct.unpack_from(">HH", out, at)
+        at += 4
+        for _ in range(n_fields + n_ops):
+            at += 4 + struct.unpack_from(">I", out, at)[0]

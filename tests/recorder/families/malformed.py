@@ -21,8 +21,6 @@ PENDING = {
     "admin_login/bad": "deliberate: security commands are answered 52 (not enabled) so that "
                        "clients configured with a user proceed; CE answers 51",
     "admin_short/bad": "deliberate: as admin_login",
-    "odd/udf_fields_no_op": "UDFs (another engineer's room): a record UDF call answers 100 with "
-                            "a FAILURE bin on the real server, 16 here",
 }
 
 
