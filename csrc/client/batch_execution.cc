@@ -83,8 +83,8 @@ Status BatchExecution::Prepare() {
   expect_.resize(c.specs.size());
   for (size_t i = 0; i < c.specs.size(); ++i) {
     const BatchRowSpec& spec = c.specs[i];
-    expect_[i] = proto::ExpectationFor(spec.info1, spec.info2, spec.ops.span(), spec.n_ops);
-    expect_[i].ops_answered_as_read = (spec.info2 & proto::info2::kWrite) == 0;
+    expect_[i] =
+        proto::BatchRowExpectationFor(spec.info1, spec.info2, spec.ops.span(), spec.n_ops);
   }
   // Filter fields per spec, complete (size, type, data).
   spec_fields_.resize(c.specs.size());

@@ -104,6 +104,13 @@ ReplyExpectation ExpectationFor(uint8_t info1, uint8_t info2, ByteSpan request_o
   return e;
 }
 
+ReplyExpectation BatchRowExpectationFor(uint8_t info1, uint8_t info2, ByteSpan request_ops,
+                                        uint16_t n_request_ops) {
+  ReplyExpectation e = ExpectationFor(info1, info2, request_ops, n_request_ops);
+  e.ops_answered_as_read = (info2 & info2::kWrite) == 0;
+  return e;
+}
+
 Status CheckRecordAnswer(const MessageView& m, const ReplyExpectation& expect) {
   const MsgHeader& h = m.header;
   if (h.info3 & (info3::kLast | info3::kPartitionDone)) {

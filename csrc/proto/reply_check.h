@@ -55,6 +55,10 @@ struct ReplyExpectation {
 // Derives the expectation from a request's info bits and ops.
 ReplyExpectation ExpectationFor(uint8_t info1, uint8_t info2, ByteSpan request_ops,
                                 uint16_t n_request_ops);
+// The same for one row of a batch request: a read row's ops are answered
+// as READ (ops_answered_as_read).
+ReplyExpectation BatchRowExpectationFor(uint8_t info1, uint8_t info2, ByteSpan request_ops,
+                                        uint16_t n_request_ops);
 
 // Checks one record answer against `expect` (see the file comment).
 // `answer` comes from ParseMessage (its op sizes are trusted); the request

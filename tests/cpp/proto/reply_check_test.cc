@@ -105,7 +105,8 @@ TEST(ReplyCheckTest, BatchReadRowsAnswerEveryOpAsRead) {
   const ReplyOp a{OpType::kRead, ParticleType::kInteger, "a", Int8(1)};
   // A single-record answer echoes the op code: READ does not answer a list read.
   EXPECT_FALSE(Check({l_as_read, a}, e).ok());
-  e.ops_answered_as_read = true;
+  e = BatchRowExpectationFor(info1::kRead, 0, ops.span(), 2);
+  ASSERT_TRUE(e.ops_answered_as_read);
   EXPECT_TRUE(Check({l_as_read, a}, e).ok());
   EXPECT_TRUE(Check({{OpType::kCdtRead, ParticleType::kInteger, "l", Int8(7)}, a}, e).ok());
   // Names and their order are still checked.
@@ -327,7 +328,7 @@ void CheckGoldenFile(const GoldenFile& file, size_t* records, size_t* infos) {
       StatusOr<bool> more = rows->Next(&row);
       ASSERT_TRUE(more.ok());
       if (!*more) break;
-      expect[row.index] = ExpectationFor(row.info1, row.info2, row.ops, row.n_ops);
+      expect[row.index] = BatchRowExpectationFor(row.info1, row.info2, row.ops, row.n_ops);
     }
     MessageIterator it(m.body());
     bool last = false;
