@@ -11,12 +11,13 @@ the same dict whether an argument was omitted or passed as its default.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Optional
 
 from aerospike_py.cdt_ctx import CDTContext
 from aerospike_py.policy import Operation
 
-Ctx = Sequence[CDTContext] | None
+# Optional[], not `| None`: a runtime alias, and CPython 3.9 has no `|` on types.
+Ctx = Optional[Sequence[CDTContext]]
 
 
 def op_dict(

@@ -14,7 +14,7 @@ offset of the first match (-1 when none), ``bit_get_int`` an int.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional, Union
 
 from aerospike_py._op_dict import op_dict as _op
 from aerospike_py.policy import Operation
@@ -60,7 +60,8 @@ _LSCAN = 4052
 _RSCAN = 4053
 _GET_INT = 4054
 
-BitPolicy = int | dict[str, Any] | None
+# Optional[Union[]]: a runtime alias, and CPython 3.9 has no `|` on types.
+BitPolicy = Optional[Union[int, dict[str, Any]]]
 
 
 def bit_resize(bin: str, byte_size: int, resize_flags: int = 0, policy: BitPolicy = None) -> Operation:
