@@ -28,6 +28,7 @@ from typing import Any, Literal, cast, overload
 
 from aerospike_py import _core
 from aerospike_py._observability import ensure_log_thread
+from aerospike_py._query_api import AsyncQueryClientMethods, QueryClientMethods
 from aerospike_py.batch import BatchRecords, fill_batch_records, is_batch_records
 from aerospike_py.exception import AerospikeError, ParamError
 from aerospike_py.types import BatchRecord, BatchRetryInfo, BatchWriteResult
@@ -140,7 +141,7 @@ async def _aretry_batch(
 __all__ = ["AsyncClient", "Client", "async_client", "client"]
 
 
-class Client(_core.Client):
+class Client(QueryClientMethods, _core.Client):
     """Blocking Aerospike client.
 
     ``Client(config)`` does not connect; call :meth:`connect` (it returns the
@@ -253,7 +254,7 @@ class Client(_core.Client):
         return False
 
 
-class AsyncClient(_core.AsyncClient):
+class AsyncClient(AsyncQueryClientMethods, _core.AsyncClient):
     """asyncio Aerospike client.
 
     Data methods return futures of the running event loop: ``await

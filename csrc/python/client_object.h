@@ -76,6 +76,7 @@ ASPY_FASTCALL_METHOD(Client_batch_operate);
 ASPY_FASTCALL_METHOD(Client_batch_remove);
 ASPY_FASTCALL_METHOD(Client_batch_write_numpy);
 ASPY_FASTCALL_METHOD(Client_batch);
+ASPY_FASTCALL_METHOD(Client_query);  // client_query.cc
 PyObject* Client_ping(PyObject* self, PyObject* unused);
 
 }  // namespace aerospike_py::python

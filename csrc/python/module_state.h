@@ -100,7 +100,11 @@ struct StrCaches;
   X(s_bins)                                                                \
   X(s_meta)                                                                \
   X(s_policy)                                                              \
-  X(s_read_all_bins)
+  X(s_read_all_bins)                                                       \
+  /* scans and queries (query_stream_object.cc) */                         \
+  X(query_stream_type)                                                     \
+  X(query_next_type)                                                       \
+  X(s__asyncio_future_blocking)
 
 struct ModuleState {
 #define ASPY_DECLARE_FIELD(name) PyObject* name;
