@@ -157,6 +157,12 @@ class Harness {
     for (const p::Frame& f : frames) {
       FrameOutcome o = processor_->Handle(node, f, &out);
       if (outcome) *outcome = o;
+      // A scan/query answer continues as a stream: take it to its end.
+      if (std::unique_ptr<ReplyStream> stream = processor_->TakeStream()) {
+        uint64_t wait_ms = 0;
+        while (stream->Produce(&out, 1 << 20, &wait_ms) != ReplyStream::Step::kDone) {
+        }
+      }
     }
     last_bytes_ = ByteBuffer::CopyOf(out.span());
     return DecodeReplies(out.span());
