@@ -252,7 +252,7 @@ def _partitions_from_policy(value: Any) -> list[PartitionTuple] | None:
         if status:
             parts: list[PartitionTuple] = []
             for pid in range(begin, begin + count):
-                entry = status.get(pid)
+                entry = status.get(pid)  # (also skips the "done"/"retry" keys)
                 if entry is None:
                     parts.append((pid, False, False, None, None))
                     continue
@@ -394,11 +394,16 @@ class _QueryBase:
         cursor = self.cursor()
         return cursor is not None and cursor.is_done()
 
-    def get_partitions_status(self) -> dict[int, PartitionTuple]:
-        """The official client's view of :meth:`cursor`:
-        ``{pid: (pid, init, done, digest, bval)}``."""
+    def get_partitions_status(self) -> dict[Any, Any]:
+        """The official client's view of :meth:`cursor`: ``{pid: (pid, init, done,
+        digest, bval), ..., "done": bool, "retry": False}``."""
         cursor = self.cursor()
-        return cursor.status() if cursor is not None else {}
+        if cursor is None:
+            return {}
+        out: dict[Any, Any] = dict(cursor.status())
+        out["done"] = cursor.is_done()
+        out["retry"] = False
+        return out
 
     def cursor(self) -> PartitionFilter | None:
         """Where the last ``results()``/``foreach()`` stopped, as a partition

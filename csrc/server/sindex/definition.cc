@@ -49,11 +49,11 @@ bool ValidContext(std::string_view ctx) {
 
 std::string_view KeyTypeName(uint8_t key_type) {
   switch (key_type) {
-    case kNumeric: return "NUMERIC";
-    case kString: return "STRING";
-    case kBlob: return "BLOB";
-    case kGeo: return "GEO2DSPHERE";
-    default: return "UNKNOWN";
+    case kNumeric: return "numeric";
+    case kString: return "string";
+    case kBlob: return "blob";
+    case kGeo: return "geo2dsphere";
+    default: return "unknown";
   }
 }
 

@@ -40,7 +40,7 @@ struct Definition {
   }
 };
 
-// The names the server prints (sindex-list): NUMERIC, STRING, BLOB, GEO2DSPHERE;
+// The names the server prints (sindex-list): numeric, string, blob, geo2dsphere;
 // default, list, mapkeys, mapvalues.
 std::string_view KeyTypeName(uint8_t key_type);
 std::string_view CollectionName(Collection c);

@@ -31,8 +31,9 @@ std::string Registry::Create(std::string_view params) {
   Definition def;
   std::string error;
   if (!ParseCreate(params, &def, &error)) return error;
-  Namespace* ns = store_->Find(def.ns);
-  if (ns == nullptr) return Err(4, "namespace not found");
+  // An unknown namespace is accepted and nothing is created (the real
+  // server's system metadata skips definitions of namespaces it lacks).
+  if (store_->Find(def.ns) == nullptr) return "ok";
   Index* same_name = Find(def.ns, def.name);
   if (same_name != nullptr) {
     if (same_name->def().SameDefinition(def)) return "ok";
@@ -47,7 +48,7 @@ std::string Registry::Create(std::string_view params) {
       auto fresh = std::make_unique<Index>(std::move(renamed));
       fresh->created_ms = NowMs();
       index = std::move(fresh);  // rebuilt under its new name
-      if (build_hook_) build_hook_();
+      StartBuild();
       return "ok";
     }
   }
@@ -57,7 +58,7 @@ std::string Registry::Create(std::string_view params) {
   auto index = std::make_unique<Index>(std::move(def));
   index->created_ms = NowMs();
   indexes_.push_back(std::move(index));
-  if (build_hook_) build_hook_();
+  StartBuild();
   return "ok";
 }
 
@@ -81,7 +82,7 @@ std::string Registry::List(std::string_view params) const {
   bool has_b64 = false;
   std::string_view b64 = InfoParam(params, "b64", &has_b64);
   if (has_b64 && b64 != "true" && b64 != "false") return Err(4, "bad b64");
-  if (has_ns && store_->Find(ns) == nullptr) return Err(4, "namespace not found");
+  if (has_ns && store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
   std::string out;
   for (const auto& index : indexes_) {
     const Definition& d = index->def();
@@ -106,7 +107,7 @@ std::string Registry::Exists(std::string_view params) const {
   if (!has) return Err(4, "missing 'indexname'");
   std::string_view ns = InfoParam(params, "namespace", &has);
   if (!has) return Err(4, "missing 'namespace'");
-  if (store_->Find(ns) == nullptr) return Err(4, "namespace not found");
+  if (store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
   for (const auto& index : indexes_) {
     if (index->def().ns == ns && index->def().name == name) return "true";
   }
@@ -117,8 +118,10 @@ namespace {
 
 std::string StatsOf(const Index& index) {
   const uint64_t entries = index.entries();
-  // The real server reports its b-tree arena, allocated in 16 MiB stages.
-  const uint64_t used = entries == 0 ? 0 : (entries * 48 + (16u << 20) - 1) / (16u << 20) * (16u << 20);
+  // The real server reports its b-tree arena, allocated in 16 MiB stages
+  // (one from the start).
+  constexpr uint64_t kStage = 16u << 20;
+  const uint64_t used = std::max<uint64_t>(1, (entries * 48 + kStage - 1) / kStage) * kStage;
   uint64_t per_bval = 0, per_rec = 0;
   if (index.readable() && entries != 0) {
     const uint64_t bvals = index.distinct_bvals();
@@ -140,7 +143,7 @@ std::string Registry::Stat(std::string_view params) const {
   if (!has) return Err(4, "missing 'indexname'");
   std::string_view ns = InfoParam(params, "namespace", &has);
   if (!has) return Err(4, "missing 'namespace'");
-  if (store_->Find(ns) == nullptr) return Err(4, "namespace not found");
+  if (store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
   for (const auto& index : indexes_) {
     if (index->def().ns == ns && index->def().name == name) return StatsOf(*index);
   }
@@ -151,7 +154,7 @@ std::string Registry::StatPath(std::string_view path) const {
   const size_t slash = path.find('/');
   if (slash == std::string_view::npos) return Err(4, "bad index path");
   const std::string_view ns = path.substr(0, slash), name = path.substr(slash + 1);
-  if (store_->Find(ns) == nullptr) return Err(4, "namespace not found");
+  if (store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
   for (const auto& index : indexes_) {
     if (index->def().ns == ns && index->def().name == name) return StatsOf(*index);
   }
@@ -194,6 +197,13 @@ void Registry::Index1(Index* index, const Namespace& ns, const Digest& digest,
   } else {
     index->Put(digest, scratch_);
   }
+}
+
+// The first slice of a build runs at once (a small namespace is indexed
+// before the create is answered, as the real server manages in a few
+// milliseconds); the rest continues from the server loop's timer.
+void Registry::StartBuild() {
+  if (BuildSome(kFirstSlice) && build_hook_) build_hook_();
 }
 
 bool Registry::BuildSome(size_t budget) {

@@ -66,6 +66,8 @@ class Registry final : public RecordObserver {
  private:
   void Index1(Index* index, const Namespace& ns, const Digest& digest, const Record& record,
               uint64_t now_ns);
+  void StartBuild();
+  static constexpr size_t kFirstSlice = 20000;  // records
 
   Store* store_;
   std::function<void()> build_hook_;

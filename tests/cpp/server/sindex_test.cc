@@ -67,19 +67,14 @@ TEST(Sindex, BvalOfStringsIsTheServersHash) {
 TEST(Sindex, CreateStatListDeleteAnswers) {
   Harness h;
   for (int i = 0; i < 6; ++i) Put(h, i, {Write("age", Value::Int(20 + i))});
+  // A small namespace is indexed before the create is answered.
   EXPECT_EQ(h.Info("sindex-create:namespace=test;set=demo;indexname=age_idx;bin=age;type=NUMERIC"),
             "ok");
-  // Write-only until built.
-  EXPECT_NE(h.Info("sindex-list:").find(":state=WO"), std::string::npos);
-  auto early = h.Run(EncodeQ(Query(p::IndexRange::IntegerRange("age", 0, 100))));
-  ASSERT_EQ(early.size(), 1u);
-  EXPECT_EQ(early[0].rc(), 203);
-  Build(h);
   EXPECT_EQ(h.Info("sindex/test/age_idx"),
             "entries=6;used_bytes=16777216;entries_per_bval=1;entries_per_rec=1;load_pct=100;"
             "load_time=0;stat_gc_recs=0");
   EXPECT_EQ(h.Info("sindex-list:"),
-            "ns=test:indexname=age_idx:set=demo:bin=age:type=NUMERIC:indextype=default:"
+            "ns=test:indexname=age_idx:set=demo:bin=age:type=numeric:indextype=default:"
             "context=null:exp=null:state=RW");
   // Same definition: ok; another definition under the same name: 200.
   EXPECT_EQ(h.Info("sindex-create:namespace=test;set=demo;indexname=age_idx;bin=age;type=NUMERIC"),
@@ -97,6 +92,33 @@ TEST(Sindex, CreateStatListDeleteAnswers) {
   EXPECT_EQ(h.Info("sindex-delete:namespace=test;indexname=age_idx"), "ok");  // gone: still ok
   EXPECT_EQ(h.Info("sindex-exists:namespace=test;indexname=age_idx"), "false");
   EXPECT_NE(h.Info("sets/test/demo").find(":sindexes=0:"), std::string::npos);
+}
+
+TEST(Sindex, BigNamespacesBuildInTheBackgroundWriteOnlyUntilDone) {
+  Harness h;
+  for (int i = 0; i < 30000; ++i) {
+    p::RecordRequest r = PutReq(i, {Write("v", Value::Int(i))});
+    r.set = "big";
+    r.digest = p::ComputeDigest("big", int64_t{i});
+    h.One(r);
+  }
+  ASSERT_EQ(h.Info("sindex-create:namespace=test;set=big;indexname=v;bin=v;type=numeric"), "ok");
+  EXPECT_NE(h.Info("sindex-list:").find(":state=WO"), std::string::npos);
+  const std::string loading = h.Info("sindex/test/v");
+  EXPECT_EQ(loading.find("load_pct=100"), std::string::npos) << loading;
+  p::ScanRequest q = Query(p::IndexRange::IntegerRange("v", 0, 10));
+  q.set = "big";
+  auto early = h.Run(EncodeQ(q));
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].rc(), 203);  // not readable yet
+  // A write during the build is indexed anyway.
+  p::RecordRequest late = PutReq(40000, {Write("v", Value::Int(5))});
+  late.set = "big";
+  late.digest = p::ComputeDigest("big", int64_t{40000});
+  h.One(late);
+  Build(h);
+  EXPECT_NE(h.Info("sindex/test/v").find("entries=30001;"), std::string::npos);
+  EXPECT_EQ(h.Run(EncodeQ(q)).size(), 13u);  // 0..10, the late 5, LAST
 }
 
 TEST(Sindex, NumericQueriesCarryBvalsInIndexOrderPerPartition) {
