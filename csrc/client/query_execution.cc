@@ -451,7 +451,9 @@ StatusOr<bool> QueryExecution::OnStreamFrame(NodeStream* s, proto::Frame frame) 
         p.has_bval = true;
       }
     }
-    chunk.records.push_back(static_cast<uint32_t>(offset));
+    chunk.records.push_back(RecordRef{static_cast<uint32_t>(offset),
+                                      static_cast<uint32_t>(m->ops.data() - body.data()),
+                                      static_cast<uint32_t>(m->ops.size())});
     ++s->received;
   }
   if (!chunk.records.empty()) {

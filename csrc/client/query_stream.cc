@@ -5,6 +5,7 @@
 
 #include "client/counters.h"
 #include "proto/digest.h"
+#include "proto/headers.h"
 #include "proto/message_view.h"
 
 namespace aerospike_py::client {
@@ -29,14 +30,23 @@ void QueryStream::WakeLocked(std::vector<std::unique_ptr<Command>>* wakes,
   wake_token_ = 0;
 }
 
+proto::MessageView QueryChunk::Record(size_t i) const {
+  const RecordRef& r = records[i];
+  const uint8_t* base = frame.body().data();
+  proto::MessageView m;
+  m.header = proto::DecodeMsgHeader(base + r.offset);
+  m.fields = ByteSpan(base + r.offset + proto::kMsgHeaderSize,
+                      r.ops_offset - r.offset - proto::kMsgHeaderSize);
+  m.ops = ByteSpan(base + r.ops_offset, r.ops_size);
+  m.size = r.ops_offset + r.ops_size - r.offset;
+  return m;
+}
+
 void QueryStream::MarkUnconsumedLocked(const QueryChunk& chunk) {
   if (unconsumed_.empty()) unconsumed_.assign(proto::kPartitions, false);
-  const ByteSpan body = chunk.frame.body();
-  for (uint32_t offset : chunk.records) {
-    if (offset >= body.size()) continue;
-    StatusOr<proto::MessageView> m = proto::ParseMessage(body.subspan(offset));
-    if (!m.ok()) continue;
-    std::optional<ByteSpan> digest = m->FindField(proto::FieldType::kDigest);
+  for (size_t i = 0; i < chunk.records.size(); ++i) {
+    const proto::MessageView m = chunk.Record(i);
+    std::optional<ByteSpan> digest = m.FindField(proto::FieldType::kDigest);
     if (digest && digest->size() == proto::kDigestSize) {
       unconsumed_[proto::PartitionId(digest->data())] = true;
     }

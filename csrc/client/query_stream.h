@@ -31,17 +31,29 @@
 #include "client/completion.h"
 #include "client/query_command.h"
 #include "proto/frame_reader.h"
+#include "proto/message_view.h"
 
 namespace aerospike_py::client {
+
+// Where one record message lies in its frame's body, as the event thread
+// found it when it validated the frame: the consumer builds its view from
+// these without walking the fields and ops a second time.
+struct RecordRef {
+  uint32_t offset = 0;      // of the message (its 22-byte header)
+  uint32_t ops_offset = 0;  // of its ops (its fields lie in between)
+  uint32_t ops_size = 0;
+};
 
 // One frame of a stream and where its records are.
 struct QueryChunk {
   proto::Frame frame;
-  std::vector<uint32_t> records;  // offsets of record messages in frame.body()
+  std::vector<RecordRef> records;
   // Memory this chunk keeps alive.
   size_t bytes() const {
-    return frame.buffer.capacity() + records.capacity() * sizeof(uint32_t);
+    return frame.buffer.capacity() + records.capacity() * sizeof(RecordRef);
   }
+  // The validated view of record `i`.
+  proto::MessageView Record(size_t i) const;
 };
 
 // The event-thread side of a running query, reached through its stream

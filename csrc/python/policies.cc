@@ -64,10 +64,10 @@ constexpr KeyInfo kKeys[] = {
     {"timeout", kTimeout, I},
     {"max_records", kMaxRecords, Q | S},
     {"records_per_second", kRecordsPerSecond, Q | S},
-    {"max_concurrent_nodes", kMaxConcurrentNodes, Q | S},
-    {"record_queue_size", kRecordQueueSize, Q | S},
+    {"max_concurrent_nodes", kMaxConcurrentNodes, Q},
+    {"record_queue_size", kRecordQueueSize, Q},
     {"expected_duration", kExpectedDuration, Q},
-    {"include_bin_data", kIncludeBinData, Q | S},
+    {"include_bin_data", kIncludeBinData, Q},
     {"partition_filter", kIgnoredAny, Q | S},
 };
 

@@ -8,6 +8,7 @@
 #include "common/byte_order.h"
 #include "proto/digest.h"
 #include "proto/message_view.h"
+#include "proto/ttl.h"
 #include "python/errors.h"
 #include "python/loop_bridge.h"
 #include "python/results.h"
@@ -49,6 +50,7 @@ struct StreamState {
   std::vector<bool> unconsumed;
   bool has_where = false;
   std::string last_set;  // bytes of `last_set_obj`
+  uint32_t now = 0;       // server-epoch seconds when the current chunk was taken
   uint64_t delivered = 0;
   bool ended = false;     // the consumer saw the end
   bool reported = false;  // the end's error was raised once
@@ -93,11 +95,9 @@ void TakeEnd(StreamState* s) {
 // Marks the partitions of the records left in the chunk being converted:
 // the consumer never took them.
 void MarkRestOfChunk(StreamState* s) {
-  const ByteSpan body = s->chunk.frame.body();
   for (size_t i = s->next; i < s->chunk.records.size(); ++i) {
-    StatusOr<proto::MessageView> m = proto::ParseMessage(body.subspan(s->chunk.records[i]));
-    if (!m.ok()) continue;
-    std::optional<ByteSpan> d = m->FindField(proto::FieldType::kDigest);
+    const proto::MessageView m = s->chunk.Record(i);
+    std::optional<ByteSpan> d = m.FindField(proto::FieldType::kDigest);
     if (!d || d->size() != proto::kDigestSize) continue;
     if (s->unconsumed.empty()) s->unconsumed.assign(proto::kPartitions, false);
     s->unconsumed[proto::PartitionId(d->data())] = true;
@@ -118,17 +118,26 @@ PyObject* NewStr(std::string_view v) {
   return PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "replace");
 }
 
-// Record(key=AerospikeKey(ns, set, user_key, digest), meta, bins) from the
-// record message at `offset` of the current chunk.
-PyObject* ConvertRecord(QueryStreamObject* self, uint32_t offset) {
+// RecordMetadata(gen, ttl): as results.h NewMeta() computes it, with the
+// clock read once per chunk instead of once per record.
+PyObject* NewMetaAt(ModuleState* st, uint32_t generation, uint32_t void_time, uint32_t now) {
+  PyObject* items[2];
+  items[0] = PyLong_FromUnsignedLong(generation);
+  items[1] = PyLong_FromUnsignedLong(proto::TtlFromVoidTime(void_time, now));
+  if (!items[0] || !items[1]) {
+    Py_XDECREF(items[0]);
+    Py_XDECREF(items[1]);
+    return nullptr;
+  }
+  return NewNamedTuple(st->meta_type, items, 2);
+}
+
+// Record(key=AerospikeKey(ns, set, user_key, digest), meta, bins) from
+// record `i` of the current chunk (validated by the event thread).
+PyObject* ConvertRecord(QueryStreamObject* self, size_t i) {
   StreamState* s = self->s;
   ModuleState* st = self->st;
-  const ByteSpan body = s->chunk.frame.body();
-  StatusOr<proto::MessageView> parsed = proto::ParseMessage(body.subspan(offset));
-  if (!parsed.ok()) {
-    return RaiseClientError(st, "malformed record in a query answer");  // validated before
-  }
-  const proto::MessageView& m = *parsed;
+  const proto::MessageView m = s->chunk.Record(i);
   std::string_view set;
   ByteSpan user_key, digest, bval;
   bool has_key = false, has_bval = false;
@@ -171,7 +180,7 @@ PyObject* ConvertRecord(QueryStreamObject* self, uint32_t offset) {
   }
   PyObject* items[3];
   items[0] = NewNamedTuple(st->key_type, key_items, 4);
-  items[1] = items[0] ? NewMeta(st, m.header.generation, m.header.record_ttl) : nullptr;
+  items[1] = items[0] ? NewMetaAt(st, m.header.generation, m.header.record_ttl, s->now) : nullptr;
   items[2] = items[1] ? NewBinsDict(st, m) : nullptr;
   if (items[2] == nullptr) {
     Py_XDECREF(items[0]);
@@ -189,7 +198,7 @@ Step Advance(QueryStreamObject* self, PyObject** out) {
   StreamState* s = self->s;
   for (;;) {
     if (s->next < s->chunk.records.size()) {
-      *out = ConvertRecord(self, s->chunk.records[s->next++]);
+      *out = ConvertRecord(self, s->next++);
       return *out != nullptr ? Step::kRecord : Step::kError;
     }
     if (s->ended) return Step::kEnd;
@@ -201,6 +210,7 @@ Step Advance(QueryStreamObject* self, PyObject** out) {
     switch (s->stream->Take(&s->chunk, &resume)) {
       case client::QueryStream::Next::kChunk:
         if (resume && !s->closed) Submit(s, client::QueryControlCommand::Action::kResume);
+        s->now = static_cast<uint32_t>(proto::NowServerEpochSeconds());  // TTLs of this chunk
         continue;
       case client::QueryStream::Next::kWait:
         return Step::kWait;

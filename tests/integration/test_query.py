@@ -367,3 +367,59 @@ async def test_background_ops_and_job_info(db: Db, ns: str, qset: str, indexes: 
     assert info["status"] == aerospike_py.JOB_STATUS_COMPLETED
     flagged = [r.bins["i"] for r in await results(db.client.query(ns, qset)) if "flag" in r.bins]
     assert sorted(flagged) == list(range(10))
+
+
+# An expression reading integer bin "v" (msgpack [81, 2, "v"]): compiled form.
+INT_BIN_V = b"\x93\x51\x02\xa1v"
+
+
+@pytest.mark.asyncio
+async def test_expression_index_and_index_name(db: Db, ns: str, qset: str,
+                                               indexes: list[str]) -> None:
+    for i in range(20):
+        await db.put((ns, qset, i), {"v": i % 4, "k": i})
+    by_exp = iname()
+    await db.index_expr_create(ns, qset, aerospike_py.INDEX_TYPE_DEFAULT,
+                               aerospike_py.INDEX_NUMERIC, INT_BIN_V, by_exp)
+    indexes.append(by_exp)
+    q = db.client.query(ns, qset)
+    q.where_with_expr(INT_BIN_V, p.equals("unused", 2))
+    assert sorted(r.bins["k"] for r in await results(q)) == [2, 6, 10, 14, 18]
+    q = db.client.query(ns, qset)
+    q.where_with_index_name(by_exp, p.between("unused", 3, 3))
+    assert sorted(r.bins["k"] for r in await results(q)) == [3, 7, 11, 15, 19]
+    with pytest.raises(InvalidArgError):
+        db.client.query(ns, qset).where_with_expr("not compiled", p.equals("x", 1))
+
+
+@pytest.mark.asyncio
+async def test_throttled_short_and_shown_queries(db: Db, ns: str, qset: str) -> None:
+    await fill(db, ns, qset, 40)
+    stream = db.client.query(ns, qset).stream({"records_per_second": 400})
+    got = await collect(db, stream)
+    assert len(got) == 40
+    show = await db.info_all(f"query-show:trid={stream.task_id}")
+    answers = [a.response for a in show if "trid=" in a.response]
+    assert answers and all(":rps=400:" in a for a in answers), answers
+    assert all("status=done(ok)" in a for a in answers), answers
+    short = await results(db.client.query(ns, qset),
+                          {"expected_duration": aerospike_py.QUERY_DURATION_SHORT})
+    assert len(short) == 40
+    with pytest.raises(InvalidArgError):
+        await results(db.client.query(ns, qset),
+                      {"expected_duration": aerospike_py.QUERY_DURATION_SHORT,
+                       "records_per_second": 10})
+
+
+@pytest.mark.asyncio
+async def test_bad_policy_and_arguments(db: Db, ns: str, qset: str) -> None:
+    with pytest.raises(InvalidArgError):
+        await results(db.client.query(ns, qset), {"no_such_key": 1})
+    with pytest.raises(InvalidArgError):
+        await results(db.client.query(ns, qset), {"max_records": -1})
+    with pytest.raises(InvalidArgError):
+        await results(db.client.query(ns, qset), {"partition_filter": "all"})
+    with pytest.raises(InvalidArgError):
+        db.client.query(ns, qset).select("ok", 5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgError):
+        await wait(db.client.query(ns, qset).execute_background())  # no ops, no UDF

@@ -11,8 +11,9 @@ set to 256 slots, 1 MiB, so the kernel's socket buffers cannot hide the
 slowness). It reports the RSS after loading and the peak RSS seen while
 streaming; the bound asserted is +64 MiB (a handful of MiB is what it
 takes). It then starts a second stream, takes 1,000 records and
-closes it: no native object may stay alive and the server must show the
-job as no longer active.
+closes it: no native object may stay alive, the server must show the job
+as no longer active and hold no more client connections than before the
+stream started.
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ CHILD = textwrap.dedent(
             pauses = stream.pauses
             del stream
             # Cancel: take a few records of a new stream and close it.
+            async def server_connections():
+                stats = await c.info_random_node("statistics")
+                return int(dict(kv.split("=", 1) for kv in stats.split(";")
+                                if "=" in kv)["client_connections"])
+            conns_before = await server_connections()
             s2 = c.query("test", set_name).stream()
             taken = 0
             async for record in s2:
@@ -79,9 +85,11 @@ CHILD = textwrap.dedent(
             task_id = s2.task_id
             del s2
             show = ""
+            conns_after = -1
             for _ in range(100):
                 show = await c.info_random_node(f"query-show:trid={task_id}")
-                if "status=active" not in show:
+                conns_after = await server_connections()
+                if "status=active" not in show and conns_after <= conns_before:
                     break
                 await asyncio.sleep(0.05)
         finally:
@@ -90,6 +98,7 @@ CHILD = textwrap.dedent(
         print(json.dumps({
             "count": count, "before_mb": before, "peak_mb": peak, "elapsed_s": elapsed,
             "pauses": pauses, "taken": taken, "query_show": show,
+            "server_connections": [conns_before, conns_after],
             "live": {k: counters[k] for k in ("live_commands", "open_connections",
                                               "live_query_streams", "futures_held",
                                               "live_clients")},
@@ -141,3 +150,6 @@ def test_stream_memory_stays_flat_and_cancel_frees_everything(
     assert report["taken"] == 1000
     assert all(v == 0 for v in report["live"].values()), report["live"]
     assert "status=active" not in report["query_show"], report["query_show"]
+    before, after = report["server_connections"]
+    assert after <= before, f"the server still holds the cancelled query's connection: {before} -> {after}"
+

@@ -63,10 +63,13 @@ std::vector<int64_t> Drain(Client& c, const std::shared_ptr<QueryStream>& stream
       s.WaitFor(100);
       continue;
     }
-    for (uint32_t off : chunk.records) {
-      auto m = p::ParseMessage(chunk.frame.body().subspan(off));
+    for (size_t r = 0; r < chunk.records.size(); ++r) {
+      auto m = p::ParseMessage(chunk.frame.body().subspan(chunk.records[r].offset));
       EXPECT_TRUE(m.ok());
-      p::OpIterator it(*m);
+      const p::MessageView view = chunk.Record(r);
+      EXPECT_EQ(view.ops.size(), m->ops.size());
+      EXPECT_EQ(view.fields.size(), m->fields.size());
+      p::OpIterator it(view);
       p::OpView op;
       while (it.Next(&op)) {
         if (op.name == "i") out.push_back(static_cast<int64_t>(LoadBE64(op.value.data())));
