@@ -58,7 +58,12 @@ struct QueryExecution::NodeStream : public io::AttemptListener {
 };
 
 QueryExecution::QueryExecution(Engine* engine, std::unique_ptr<Command> command)
-    : Execution(engine, std::move(command)), cmd_(static_cast<QueryCommand*>(this->command())) {}
+    : Execution(engine, std::move(command)), cmd_(static_cast<QueryCommand*>(this->command())) {
+  // Reachable from the start, so a cancel also ends a query still waiting
+  // for admission (max_concurrent_operations).
+  stream_ = cmd_->stream;
+  if (stream_ != nullptr) stream_->set_control(this);
+}
 
 QueryExecution::~QueryExecution() {
   if (stream_ != nullptr && stream_->control() == this) stream_->set_control(nullptr);
@@ -96,8 +101,6 @@ Status QueryExecution::Prepare() {
 }
 
 void QueryExecution::Start() {
-  stream_ = cmd_->stream;
-  if (stream_ != nullptr) stream_->set_control(this);
   Status s = Prepare();
   if (!s.ok()) {
     Done(s);

@@ -634,6 +634,15 @@ PyObject* QueryNext_send_method(PyObject* obj, PyObject* arg) {
   return QueryNext_iternext(obj);
 }
 
+// The awaitable is finished (an exception thrown in: the awaiting task was
+// cancelled, or closed): it lets go of its stream, so dropping the stream
+// cancels the query at once instead of at the next garbage collection.
+void ReleaseStream(PyObject* obj) {
+  QueryNextObject* n = reinterpret_cast<QueryNextObject*>(obj);
+  Ref drop = Ref::Steal(n->stream);
+  n->stream = nullptr;
+}
+
 PyObject* QueryNext_throw(PyObject* obj, PyObject* const* args, Py_ssize_t nargs) {
   if (nargs < 1) {
     PyErr_SetString(PyExc_TypeError, "throw expected at least 1 argument");
@@ -645,10 +654,17 @@ PyObject* QueryNext_throw(PyObject* obj, PyObject* const* args, Py_ssize_t nargs
   } else {
     PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc)), exc);
   }
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);  // dropping the stream may run code
+  ReleaseStream(obj);
+  PyErr_Restore(type, value, tb);
   return nullptr;
 }
 
-PyObject* QueryNext_close_method(PyObject*, PyObject*) { Py_RETURN_NONE; }
+PyObject* QueryNext_close_method(PyObject* obj, PyObject*) {
+  ReleaseStream(obj);
+  Py_RETURN_NONE;
+}
 
 int QueryNext_traverse(PyObject* obj, visitproc visit, void* arg) {
   Py_VISIT(Py_TYPE(obj));

@@ -423,3 +423,41 @@ async def test_bad_policy_and_arguments(db: Db, ns: str, qset: str) -> None:
         db.client.query(ns, qset).select("ok", 5)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgError):
         await wait(db.client.query(ns, qset).execute_background())  # no ops, no UDF
+
+
+@pytest.mark.asyncio
+async def test_cancelling_the_consuming_task_cancels_the_query(
+    ns: str, qset: str, aerospike_server: Any
+) -> None:
+    import gc
+
+    from aerospike_py import _core
+
+    client = await aerospike_py.async_client(aerospike_server.client_config()).connect()
+    try:
+        await client.batch_write([((ns, qset, i), {"i": i, "pad": "x" * 500})
+                                  for i in range(2000)])
+        started = asyncio.Event()
+
+        async def consume() -> None:
+            async for _ in client.query(ns, qset).stream({"record_queue_size": 1}):
+                started.set()
+                await asyncio.sleep(10)  # a very slow consumer
+
+        gc.disable()  # the query must end without waiting for a collection
+        try:
+            task = asyncio.ensure_future(consume())
+            await started.wait()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            del task
+            for _ in range(200):
+                if _core.debug_counters()["live_query_streams"] == 0:
+                    break
+                await asyncio.sleep(0.01)
+            assert _core.debug_counters()["live_query_streams"] == 0
+        finally:
+            gc.enable()
+    finally:
+        await client.close()
