@@ -268,9 +268,9 @@ def normalize(
     elif kind == "geo_within_radius":
         arity(3)
         lat, lng, radius = args
-        for v, name in ((lat, "lat"), (lng, "lng"), (radius, "radius")):
+        for v, what in ((lat, "lat"), (lng, "lng"), (radius, "radius")):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise InvalidArgError(f"geo_within_radius {name} must be a number", code=-2)
+                raise InvalidArgError(f"geo_within_radius {what} must be a number", code=-2)
         circle = {"type": "AeroCircle", "coordinates": [[float(lng), float(lat)], float(radius)]}
         particle, begin = _GEOJSON, json.dumps(circle).encode()
         end = begin

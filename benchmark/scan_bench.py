@@ -175,7 +175,7 @@ for _ in range(runs):
     for r in c.query_blocking(an.Statement("test", set_name), an.PartitionFilter.all()):
         touch(r.bins); m.tick()
     out.append(m.done())
-c.close()
+c.close_blocking()
 """,
     "native-async": r"""
 import asyncio, aerospike_native as an
