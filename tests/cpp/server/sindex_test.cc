@@ -143,7 +143,9 @@ TEST(Sindex, NumericQueriesCarryBvalsInIndexOrderPerPartition) {
     EXPECT_EQ(bval, m.Int("v"));
     const uint32_t pid = p::PartitionId(reinterpret_cast<const uint8_t*>(m.fields[1].second.data()));
     EXPECT_GE(pid, last_pid);  // ascending partitions
-    if (pid == last_pid) EXPECT_GE(bval, last_bval);
+    if (pid == last_pid) {
+      EXPECT_GE(bval, last_bval);
+    }
     last_pid = pid;
     last_bval = bval;
   }
