@@ -28,16 +28,18 @@ void CollectQueryCandidates(ServerState* state, const QuerySpec& spec, Namespace
   const int set_id = spec.set.empty() ? 0 : ns->FindSetId(spec.set);
   const bool set_filter = !spec.set.empty();
   if (spec.index == nullptr) {
+    // The real server walks a partition's index tree from the largest
+    // digest down, and resumes after a digest with the smaller ones.
     for (const auto& [digest, record] : ns->partition(p.pid)) {
       if (record.expired(now)) continue;
       if (set_filter && record.set_id != set_id) continue;
-      if (p.resume && std::memcmp(digest.data(), p.digest.data(), proto::kDigestSize) <= 0) {
+      if (p.resume && std::memcmp(digest.data(), p.digest.data(), proto::kDigestSize) >= 0) {
         continue;
       }
       out->emplace_back(digest, 0);
     }
     std::sort(out->begin(), out->end(), [](const auto& a, const auto& b) {
-      return std::memcmp(a.first.data(), b.first.data(), proto::kDigestSize) < 0;
+      return std::memcmp(a.first.data(), b.first.data(), proto::kDigestSize) > 0;
     });
     return;
   }

@@ -45,6 +45,14 @@ bool ValidContext(std::string_view ctx) {
   return r.AtEnd();
 }
 
+// An expression is one complete msgpack value (the real server compiles
+// it; a truncated or trailing-garbage one is refused the same way).
+bool WholeValue(std::string_view raw) {
+  if (raw.empty()) return false;
+  proto::MsgpackReader r(AsBytes(raw));
+  return r.Skip().ok() && r.AtEnd();
+}
+
 }  // namespace
 
 std::string_view KeyTypeName(uint8_t key_type) {
@@ -100,13 +108,18 @@ bool ParseCreate(std::string_view params, Definition* out, std::string* error) {
     *error = Error("'indexname' value too long");
     return false;
   }
+  // A missing or bad namespace is AS_ERR_NAMESPACE (20), not a parameter error.
   std::string_view ns = InfoParam(params, "namespace", &has);
   if (!has) {
-    *error = Error("missing 'namespace'");
+    *error = "ERROR:20:missing 'namespace'";
     return false;
   }
   if (ns.empty()) {
-    *error = Error("missing 'namespace' value");
+    *error = "ERROR:20:missing 'namespace' value";
+    return false;
+  }
+  if (ns.size() > 31) {
+    *error = "ERROR:20:'namespace' value too long";
     return false;
   }
   Definition d;
@@ -198,8 +211,12 @@ bool ParseCreate(std::string_view params, Definition* out, std::string* error) {
         return false;
       }
       std::string raw;
-      if (exp.empty() || !Base64Decode(exp, &raw) || raw.empty()) {
-        *error = Error("invalid expression");
+      if (exp.empty()) {
+        *error = Error("missing 'exp' value");
+        return false;
+      }
+      if (!Base64Decode(exp, &raw) || !WholeValue(raw)) {
+        *error = Error("bad 'exp'");
         return false;
       }
       d.exp = std::move(raw);

@@ -324,7 +324,22 @@ void Index::MarkBuilt(uint32_t partitions, uint64_t now_ms) {
   if (built_ >= proto::kPartitions && !readable_) {
     readable_ = true;
     load_time_ms_ = now_ms >= created_ms ? now_ms - created_ms : 0;
+    CollectCardinality(now_ms);
   }
+}
+
+void Index::CollectCardinality(uint64_t now_ms) const {
+  // ROUND_FRACTION(n_keys, n): the nearest integer.
+  const uint64_t keys = entries();
+  const uint64_t bvals = distinct_bvals();
+  per_bval_ = bvals == 0 ? 0 : (keys + bvals / 2) / bvals;
+  if (def_.collection == Collection::kDefault) {
+    per_rec_ = keys == 0 ? 0 : 1;
+  } else {
+    const uint64_t recs = records();
+    per_rec_ = recs == 0 ? 0 : (keys + recs / 2) / recs;
+  }
+  cardinality_ms_ = now_ms;
 }
 
 }  // namespace aerospike_py::server::sindex

@@ -85,15 +85,30 @@ class Index {
   uint64_t created_ms = 0;
   bool error = false;
 
+  // The stats' entries_per_bval and entries_per_rec: the real server
+  // computes them when a build completes and then hourly (its cardinality
+  // thread), not on every write, so they keep their values in between.
+  void CollectCardinality(uint64_t now_ms) const;
+  uint64_t per_bval() const { return per_bval_; }
+  uint64_t per_rec() const { return per_rec_; }
+  uint64_t cardinality_ms() const { return cardinality_ms_; }
+
  private:
   struct Less {
     bool unsigned_bvals;
     bool BvalLess(int64_t a, int64_t b) const {
       return unsigned_bvals ? static_cast<uint64_t>(a) < static_cast<uint64_t>(b) : a < b;
     }
+    // The real server's b-tree key: bval, then a one-byte digest stub
+    // (the partition's first non-pid bits), then the whole digest.
+    static uint8_t Stub(const Digest& d) {
+      return static_cast<uint8_t>((d[1] & 0xF0) | (d[2] >> 4));
+    }
     bool operator()(const IndexKey& a, const IndexKey& b) const {
       if (a.pid != b.pid) return a.pid < b.pid;
       if (a.bval != b.bval) return BvalLess(a.bval, b.bval);
+      const uint8_t sa = Stub(a.digest), sb = Stub(b.digest);
+      if (sa != sb) return sa < sb;
       return std::memcmp(a.digest.data(), b.digest.data(), proto::kDigestSize) < 0;
     }
   };
@@ -104,6 +119,9 @@ class Index {
   uint32_t built_ = 0;
   bool readable_ = false;
   uint64_t load_time_ms_ = 0;
+  mutable uint64_t per_bval_ = 0;
+  mutable uint64_t per_rec_ = 0;
+  mutable uint64_t cardinality_ms_ = 0;
 };
 
 }  // namespace aerospike_py::server::sindex

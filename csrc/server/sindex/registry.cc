@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "server/sindex/display.h"
 
 namespace aerospike_py::server::sindex {
 namespace {
@@ -23,7 +24,7 @@ std::string Err(int code, std::string_view message) {
 
 }  // namespace
 
-Registry::Registry(Store* store) : store_(store) {
+Registry::Registry(Store* store) : store_(store), start_ms_(NowMs()) {
   for (auto& ns : store_->namespaces()) ns->set_observer(this);
 }
 
@@ -62,13 +63,38 @@ std::string Registry::Create(std::string_view params) {
   return "ok";
 }
 
-std::string Registry::Delete(std::string_view params) {
+// The real server's sindex-delete, -exists and -stat answer a missing or
+// empty 'indexname' with an error and then carry on (a bool compared with
+// an enum), so whatever follows is appended to the error.
+std::string Registry::NameError(std::string_view params, std::string_view* name) {
   bool has = false;
-  std::string_view name = InfoParam(params, "indexname", &has);
+  *name = InfoParam(params, "indexname", &has);
   if (!has) return Err(4, "missing 'indexname'");
-  if (name.empty()) return Err(4, "missing 'indexname' value");
-  std::string_view ns = InfoParam(params, "namespace", &has);
-  if (!has) return Err(4, "missing 'namespace'");
+  if (name->empty()) return Err(4, "missing 'indexname' value");
+  if (name->size() > 63) {
+    *name = std::string_view();
+    return Err(4, "'indexname' value too long");
+  }
+  return "";
+}
+
+std::string Registry::NamespaceError(std::string_view params, bool must_exist,
+                                     std::string_view* ns) const {
+  bool has = false;
+  *ns = InfoParam(params, "namespace", &has);
+  if (!has) return Err(20, "missing 'namespace'");
+  if (ns->empty()) return Err(20, "missing 'namespace' value");
+  if (ns->size() > 31) return Err(20, "'namespace' value too long");
+  if (must_exist && store_->Find(*ns) == nullptr) return Err(20, "namespace not found on node");
+  return "";
+}
+
+std::string Registry::Delete(std::string_view params) {
+  std::string_view name, ns;
+  std::string out = NameError(params, &name);
+  std::string ns_error = NamespaceError(params, false, &ns);
+  if (!ns_error.empty()) return out + ns_error;
+  if (!out.empty()) return out + "ok";
   auto it = std::find_if(indexes_.begin(), indexes_.end(), [&](const auto& i) {
     return i->def().ns == ns && i->def().name == name;
   });
@@ -76,13 +102,45 @@ std::string Registry::Delete(std::string_view params) {
   return "ok";  // dropping an index that does not exist is not an error
 }
 
+namespace {
+
+// Without b64=true, the real server shows the context and the expression
+// in its display syntax.
+std::string ContextText(const Definition& d, bool b64) {
+  if (d.ctx.empty()) return "null";
+  return b64 ? d.ctx_b64 : DisplayContext(d.ctx);
+}
+
+std::string ExpText(const Definition& d, bool b64) {
+  if (d.exp.empty()) return "null";
+  if (b64) return d.exp_b64;
+  // Calls (CDT, bit, HLL operations) are not modelled: their base64 shows.
+  return DisplayExpression(d.exp).value_or(d.exp_b64);
+}
+
+}  // namespace
+
 std::string Registry::List(std::string_view params) const {
+  // The real server answers the secondary indexes, then ';' and its set
+  // indexes (none here; a bad namespace errs in both halves).
   bool has_ns = false;
   std::string_view ns = InfoParam(params, "namespace", &has_ns);
+  if (has_ns) {
+    std::string ns_error;
+    if (ns.empty()) {
+      ns_error = Err(20, "missing 'namespace' value");
+    } else if (ns.size() > 127) {
+      ns_error = Err(20, "'namespace' value too long");
+    } else if (store_->Find(ns) == nullptr) {
+      ns_error = Err(20, "namespace not found on node");
+    }
+    if (!ns_error.empty()) return absl::StrCat(ns_error, ";", ns_error);
+  }
   bool has_b64 = false;
   std::string_view b64 = InfoParam(params, "b64", &has_b64);
+  if (has_b64 && b64.empty()) return Err(4, "missing 'b64' value");
   if (has_b64 && b64 != "true" && b64 != "false") return Err(4, "bad b64");
-  if (has_ns && store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
+  const bool b64_on = has_b64 && b64 == "true";
   std::string out;
   for (const auto& index : indexes_) {
     const Definition& d = index->def();
@@ -92,8 +150,7 @@ std::string Registry::List(std::string_view params) const {
                     ":bin=", d.bin.empty() ? "null" : d.bin,
                     ":type=", AbslView(KeyTypeName(d.key_type)),
                     ":indextype=", AbslView(CollectionName(d.collection)),
-                    ":context=", d.ctx_b64.empty() ? "null" : d.ctx_b64,
-                    ":exp=", d.exp_b64.empty() ? "null" : d.exp_b64,
+                    ":context=", ContextText(d, b64_on), ":exp=", ExpText(d, b64_on),
                     index->error ? ":state=ERROR" : index->readable() ? ":state=RW" : ":state=WO",
                     ";");
   }
@@ -102,12 +159,11 @@ std::string Registry::List(std::string_view params) const {
 }
 
 std::string Registry::Exists(std::string_view params) const {
-  bool has = false;
-  std::string_view name = InfoParam(params, "indexname", &has);
-  if (!has) return Err(4, "missing 'indexname'");
-  std::string_view ns = InfoParam(params, "namespace", &has);
-  if (!has) return Err(4, "missing 'namespace'");
-  if (store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
+  std::string_view name, ns;
+  std::string out = NameError(params, &name);
+  std::string ns_error = NamespaceError(params, true, &ns);
+  if (!ns_error.empty()) return out + ns_error;
+  if (!out.empty()) return out + "false";
   for (const auto& index : indexes_) {
     if (index->def().ns == ns && index->def().name == name) return "true";
   }
@@ -116,21 +172,23 @@ std::string Registry::Exists(std::string_view params) const {
 
 namespace {
 
-std::string StatsOf(const Index& index) {
+constexpr uint64_t kCardinalityPeriodMs = 3600 * 1000;
+
+std::string StatsOf(const Index& index, uint64_t start_ms) {
   const uint64_t entries = index.entries();
   // The real server reports its b-tree arena, allocated in 16 MiB stages
   // (one from the start).
   constexpr uint64_t kStage = 16u << 20;
   const uint64_t used = std::max<uint64_t>(1, (entries * 48 + kStage - 1) / kStage) * kStage;
-  uint64_t per_bval = 0, per_rec = 0;
-  if (index.readable() && entries != 0) {
-    const uint64_t bvals = index.distinct_bvals();
-    const uint64_t records = index.records();
-    per_bval = bvals == 0 ? 0 : (entries + bvals / 2) / bvals;
-    per_rec = records == 0 ? 0 : (entries + records / 2) / records;
+  // Its cardinality thread wakes hourly from the server's start.
+  const uint64_t now = NowMs();
+  const uint64_t tick = now - (now - start_ms) % kCardinalityPeriodMs;
+  if (index.readable() && tick > start_ms && index.cardinality_ms() < tick) {
+    index.CollectCardinality(now);
   }
   return absl::StrCat("entries=", entries, ";used_bytes=", used,
-                      ";entries_per_bval=", per_bval, ";entries_per_rec=", per_rec,
+                      ";entries_per_bval=", index.per_bval(),
+                      ";entries_per_rec=", index.per_rec(),
                       ";load_pct=", index.load_pct(), ";load_time=", index.load_time_ms(),
                       ";stat_gc_recs=0");
 }
@@ -138,25 +196,30 @@ std::string StatsOf(const Index& index) {
 }  // namespace
 
 std::string Registry::Stat(std::string_view params) const {
-  bool has = false;
-  std::string_view name = InfoParam(params, "indexname", &has);
-  if (!has) return Err(4, "missing 'indexname'");
-  std::string_view ns = InfoParam(params, "namespace", &has);
-  if (!has) return Err(4, "missing 'namespace'");
-  if (store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
-  for (const auto& index : indexes_) {
-    if (index->def().ns == ns && index->def().name == name) return StatsOf(*index);
+  std::string_view name, ns;
+  std::string out = NameError(params, &name);
+  std::string ns_error = NamespaceError(params, true, &ns);
+  if (!ns_error.empty()) return out + ns_error;
+  if (out.empty()) {
+    for (const auto& index : indexes_) {
+      if (index->def().ns == ns && index->def().name == name) return StatsOf(*index, start_ms_);
+    }
   }
-  return Err(kSindexNotFound, "no index");
+  return out + Err(kSindexNotFound, "no index");
 }
 
+// The deprecated `sindex[/ns[/name]]`: an unknown namespace answers
+// "ns_type=unknown" (the real server's "clients won't handle error").
 std::string Registry::StatPath(std::string_view path) const {
   const size_t slash = path.find('/');
-  if (slash == std::string_view::npos) return Err(4, "bad index path");
-  const std::string_view ns = path.substr(0, slash), name = path.substr(slash + 1);
-  if (store_->Find(ns) == nullptr) return Err(20, "namespace not found on node");
+  const std::string_view ns = path.substr(0, slash);
+  if (!path.empty() && store_->Find(ns) == nullptr) return "ns_type=unknown";
+  if (slash == std::string_view::npos) {
+    return path.empty() ? List("") : List(absl::StrCat("ns=", AbslView(ns)));
+  }
+  const std::string_view name = path.substr(slash + 1);
   for (const auto& index : indexes_) {
-    if (index->def().ns == ns && index->def().name == name) return StatsOf(*index);
+    if (index->def().ns == ns && index->def().name == name) return StatsOf(*index, start_ms_);
   }
   return Err(kSindexNotFound, "no index");
 }

@@ -64,12 +64,16 @@ class Registry final : public RecordObserver {
   void OnNamespaceCleared(const Namespace& ns) override;
 
  private:
+  static std::string NameError(std::string_view params, std::string_view* name);
+  std::string NamespaceError(std::string_view params, bool must_exist,
+                             std::string_view* ns) const;
   void Index1(Index* index, const Namespace& ns, const Digest& digest, const Record& record,
               uint64_t now_ns);
   void StartBuild();
   static constexpr size_t kFirstSlice = 20000;  // records
 
   Store* store_;
+  uint64_t start_ms_ = 0;  // the cardinality "thread" runs hourly from here
   std::function<void()> build_hook_;
   std::vector<std::unique_ptr<Index>> indexes_;  // in creation order
   std::vector<int64_t> scratch_;
