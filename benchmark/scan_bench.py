@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -292,8 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         port = int(port_text or 3000)
     else:
         server, host, port = start_server()
+    set_name = args.set or f"q_scan_{os.getpid()}"
     try:
-        set_name = args.set or f"q_scan_{os.getpid()}"
         if not args.set:
             t0 = time.perf_counter()
             subprocess.run([OURS, "-c", LOADER, host, str(port), set_name, str(args.records)],
@@ -320,7 +321,24 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+        elif not args.set:
+            # A shared real server keeps no leftovers (they slow every index build).
+            print(f"truncate test/{set_name}: {info(host, port, f'truncate:namespace=test;set={set_name}')}")
     return 0
+
+
+def info(host: str, port: int, command: str) -> str:
+    """One info command over a plain socket (the answer's value)."""
+    body = (command + "\n").encode()
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(bytes([2, 1]) + len(body).to_bytes(6, "big") + body)
+        data = b""
+        while len(data) < 8 or len(data) < 8 + int.from_bytes(data[2:8], "big"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return data[8:].decode(errors="replace").strip().partition("\t")[2]
 
 
 def report(results: list[Result]) -> None:

@@ -25,9 +25,11 @@ from aerospike_py.query import PartitionFilter, partition_filter_by_id, partitio
 from .conftest import Db
 
 
-@pytest.fixture
-def qset() -> str:
-    return "q_" + uuid.uuid4().hex[:10]
+@pytest_asyncio.fixture
+async def qset(db: Db, ns: str) -> AsyncIterator[str]:
+    name = "q_" + uuid.uuid4().hex[:10]
+    yield name
+    await wait(db.truncate(ns, name, 0))  # a shared real server keeps no leftovers
 
 
 def iname() -> str:

@@ -93,7 +93,10 @@ CHILD = textwrap.dedent(
                     break
                 await asyncio.sleep(0.05)
         finally:
-            await c.close()
+            try:
+                await c.truncate("test", set_name, 0)  # a shared real server keeps no leftovers
+            finally:
+                await c.close()
         counters = _core.debug_counters()
         print(json.dumps({
             "count": count, "before_mb": before, "peak_mb": peak, "elapsed_s": elapsed,
