@@ -136,7 +136,7 @@ if server_binding:
     extensions.append(
         Extension(
             "aerospike_py._server",
-            sources=_sources("common", "proto", "server", "server/sindex") + server_binding,
+            sources=_sources("common", "proto", "server", "server/sindex", "server/cdt") + server_binding,
             **COMMON,
         )
     )

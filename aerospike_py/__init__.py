@@ -8,7 +8,7 @@ policy dicts, so code written for it runs unchanged::
 
     import aerospike_py
 
-    async with aerospike_py.async_client({"hosts": [("127.0.0.1", 3000)]}) as client:
+    async with await aerospike_py.async_client({"hosts": [("127.0.0.1", 3000)]}).connect() as client:
         await client.put(("test", "demo", "k1"), {"name": "Alice"})
         record = await client.get(("test", "demo", "k1"))
 

@@ -213,65 +213,131 @@ def dropped_log_count() -> int:
     return dropped
 
 
+def _env_flag(name: str) -> bool:
+    """An on/off environment variable as aerospike-py reads it (1/true/yes/on, any case)."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# Two switches, as in aerospike-py: the operation histogram (on by default)
+# and the internal stage series (off by default; AEROSPIKE_PY_INTERNAL_METRICS
+# turns it on at import). The core's stage timers run while either is on.
+_internal_stage_enabled = _env_flag("AEROSPIKE_PY_INTERNAL_METRICS")
+
+
+def _apply_stage_timing() -> None:
+    _core.set_stage_timing(_metrics_enabled or _internal_stage_enabled)
+
+
 def set_metrics_enabled(enabled: bool) -> None:
-    """Turn the per-operation stage timers on or off (on by default)."""
+    """Turn the operation metrics (``db_client_operation_duration_seconds``) on or off.
+
+    On by default. Independent of :func:`set_internal_stage_metrics_enabled`.
+    """
     global _metrics_enabled
     _metrics_enabled = bool(enabled)
-    _core.set_stage_timing(_metrics_enabled)
+    _apply_stage_timing()
 
 
 def is_metrics_enabled() -> bool:
-    """Whether the stage timers run."""
+    """Whether the operation metrics are collected."""
     return _metrics_enabled
 
 
 def set_internal_stage_metrics_enabled(enabled: bool) -> None:
-    """aerospike-py's name for :func:`set_metrics_enabled` (stages are all we time)."""
-    set_metrics_enabled(enabled)
+    """Turn the per-stage series (``db_client_internal_stage_seconds``) on or off.
+
+    Off by default, or on when ``AEROSPIKE_PY_INTERNAL_METRICS`` is ``1``,
+    ``true``, ``yes`` or ``on`` (any case) at import, as in aerospike-py.
+    """
+    global _internal_stage_enabled
+    _internal_stage_enabled = bool(enabled)
+    _apply_stage_timing()
 
 
 def is_internal_stage_metrics_enabled() -> bool:
-    """aerospike-py's name for :func:`is_metrics_enabled`."""
-    return _metrics_enabled
+    """Whether the per-stage series are collected."""
+    return _internal_stage_enabled
 
 
 @contextlib.contextmanager
 def internal_stage_profiling() -> Iterator[None]:
-    """Run the block with the stage timers on, restoring the previous setting."""
-    previous = _metrics_enabled
-    set_metrics_enabled(True)
+    """Run the block with the per-stage series on, restoring the previous setting."""
+    previous = _internal_stage_enabled
+    set_internal_stage_metrics_enabled(True)
     try:
         yield
     finally:
-        set_metrics_enabled(previous)
+        set_internal_stage_metrics_enabled(previous)
 
 
+_apply_stage_timing()
+
+# Our stages (see csrc/python/stage_stats.h), by their series' stage label.
 _STAGES = ("parse", "submit", "queue", "io", "wake", "convert")
+_OPERATION = "db_client_operation_duration_seconds"
+_STAGE = "db_client_internal_stage_seconds"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
 def get_metrics() -> str:
-    """The stage timers and live counters in Prometheus text exposition format."""
+    """The client's metrics in Prometheus (OpenMetrics) text format, ending with ``# EOF``.
+
+    ``db_client_operation_duration_seconds`` (a histogram, OpenTelemetry's
+    database semantic-convention name, labels ``db_system_name``,
+    ``db_namespace``, ``db_collection_name``, ``db_operation_name``,
+    ``error_type``) and ``db_client_internal_stage_seconds`` (labels
+    ``stage``, ``db_operation_name``) are aerospike-py's families. Our
+    stage timers keep totals per operation, not per call: each series has
+    its ``_count``, ``_sum`` and the ``+Inf`` bucket only, and namespace,
+    set and error type are not split out (their labels are empty). Then
+    ``aerospike_py_operations_total{op}`` and ``aerospike_py_live{object}``
+    (live native objects).
+    """
+    stats = _core.stage_stats() if (_metrics_enabled or _internal_stage_enabled) else {}
     lines = [
-        "# HELP aerospike_py_operations_total Client operations submitted.",
-        "# TYPE aerospike_py_operations_total counter",
+        f"# HELP {_OPERATION} Duration of database client operations.",
+        f"# TYPE {_OPERATION} histogram",
     ]
-    stats = _core.stage_stats()
-    for op, st in sorted(stats.items()):
-        lines.append(f'aerospike_py_operations_total{{op="{op}"}} {st["calls"]}')
+    if _metrics_enabled:
+        for op, st in sorted(stats.items()):
+            count = st["completed"]
+            seconds = sum(st[f"{stage}_ns"] for stage in _STAGES) / 1e9
+            labels = (
+                f'db_system_name="aerospike",db_namespace="",db_collection_name="",'
+                f'db_operation_name="{_escape(op)}",error_type=""'
+            )
+            lines.append(f'{_OPERATION}_bucket{{{labels},le="+Inf"}} {count}')
+            lines.append(f"{_OPERATION}_count{{{labels}}} {count}")
+            lines.append(f"{_OPERATION}_sum{{{labels}}} {seconds:.9f}")
     lines += [
-        "# HELP aerospike_py_stage_seconds_total Time spent per stage of an operation.",
-        "# TYPE aerospike_py_stage_seconds_total counter",
+        f"# HELP {_STAGE} Internal stage durations within a database operation "
+        f"({', '.join(_STAGES)}).",
+        f"# TYPE {_STAGE} histogram",
+    ]
+    if _internal_stage_enabled:
+        for op, st in sorted(stats.items()):
+            for stage in _STAGES:
+                count = st["calls"] if stage in ("parse", "submit") else st["completed"]
+                labels = f'stage="{stage}",db_operation_name="{_escape(op)}"'
+                lines.append(f'{_STAGE}_bucket{{{labels},le="+Inf"}} {count}')
+                lines.append(f"{_STAGE}_count{{{labels}}} {count}")
+                lines.append(f"{_STAGE}_sum{{{labels}}} {st[f'{stage}_ns'] / 1e9:.9f}")
+    lines += [
+        "# HELP aerospike_py_operations Client operations submitted.",
+        "# TYPE aerospike_py_operations counter",
     ]
     for op, st in sorted(stats.items()):
-        for stage in _STAGES:
-            seconds = st[f"{stage}_ns"] / 1e9
-            lines.append(f'aerospike_py_stage_seconds_total{{op="{op}",stage="{stage}"}} {seconds:.9f}')
+        lines.append(f'aerospike_py_operations_total{{op="{_escape(op)}"}} {st["calls"]}')
     lines += [
         "# HELP aerospike_py_live Live objects of the native core and bridge.",
         "# TYPE aerospike_py_live gauge",
     ]
     for name, value in sorted(_core.debug_counters().items()):
-        lines.append(f'aerospike_py_live{{object="{name}"}} {value}')
+        lines.append(f'aerospike_py_live{{object="{_escape(name)}"}} {value}')
+    lines.append("# EOF")
     return "\n".join(lines) + "\n"
 
 
@@ -285,6 +351,9 @@ def shutdown_tracing() -> None:
 
 class _MetricsHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.path.split("?", 1)[0] != "/metrics":
+            self.send_error(404, "metrics are served at /metrics")
+            return
         body = get_metrics().encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -297,27 +366,42 @@ class _MetricsHandler(BaseHTTPRequestHandler):
 
 
 _metrics_server: ThreadingHTTPServer | None = None
+_metrics_server_lock = threading.Lock()
 
 
 def start_metrics_server(port: int = 9464, host: str = "127.0.0.1") -> None:
-    """Serve :func:`get_metrics` over HTTP (any path) from a daemon thread.
+    """Serve :func:`get_metrics` at ``/metrics`` over HTTP from a daemon thread.
 
     aerospike-py listens on every interface; this one listens on ``host``
     (loopback by default; pass ``""`` for every interface). One server at a
-    time: a second call replaces the first.
+    time: a second call replaces the first. When the new port cannot be
+    bound the ``OSError`` is raised and the running server keeps serving.
     """
     global _metrics_server
-    stop_metrics_server()
-    server = ThreadingHTTPServer((host, port), _MetricsHandler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="aerospike_py-metrics", daemon=True).start()
-    _metrics_server = server
+    with _metrics_server_lock:
+        old = _metrics_server
+        if old is not None and old.server_address[1] == port:
+            _shutdown(old)  # the same port: free it first
+            old = _metrics_server = None
+        server = ThreadingHTTPServer((host, port), _MetricsHandler)
+        server.daemon_threads = True
+        threading.Thread(
+            target=server.serve_forever, name="aerospike_py-metrics", daemon=True
+        ).start()
+        _metrics_server = server
+        if old is not None:
+            _shutdown(old)
+
+
+def _shutdown(server: ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()
 
 
 def stop_metrics_server() -> None:
     """Stop the server started by :func:`start_metrics_server` (idempotent)."""
     global _metrics_server
-    server, _metrics_server = _metrics_server, None
-    if server is not None:
-        server.shutdown()
-        server.server_close()
+    with _metrics_server_lock:
+        server, _metrics_server = _metrics_server, None
+        if server is not None:
+            _shutdown(server)

@@ -13,8 +13,11 @@ loop, resolved by the loop's completion bridge::
     client = aerospike_py.client({"hosts": [("127.0.0.1", 3000)]}).connect()
     record = client.get(("test", "demo", "k1"))
 
-    async with aerospike_py.async_client({"hosts": [("127.0.0.1", 3000)]}) as c:
+    async with await aerospike_py.async_client({"hosts": [("127.0.0.1", 3000)]}).connect() as c:
         record = await c.get(("test", "demo", "k1"))
+
+As in aerospike-py, entering ``with`` / ``async with`` does not connect (it
+returns the client as it is); leaving it closes the client.
 """
 
 from __future__ import annotations
@@ -145,8 +148,9 @@ class Client(QueryClientMethods, _core.Client):
     """Blocking Aerospike client.
 
     ``Client(config)`` does not connect; call :meth:`connect` (it returns the
-    client) or use it as a context manager, which connects on entry when
-    needed and closes on exit. One client may be shared by many threads.
+    client). As a context manager it closes on exit; entering does not
+    connect (as in aerospike-py): ``with client(cfg).connect() as c:``. One
+    client may be shared by many threads.
     """
 
     def __init__(self, config: Mapping[str, Any]) -> None:
@@ -229,7 +233,9 @@ class Client(QueryClientMethods, _core.Client):
 
         Waits until a node is validated and the partition map is known.
         Raises ``ClusterError`` when no seed can be reached within the
-        configured ``timeout``. Calling it on a connected client does nothing.
+        configured ``timeout`` (the client can then connect again), and
+        ``ClientError`` when the client is already connected or connecting
+        (``close()`` it first to reconnect).
         """
         self._connect(username, password)
         return self
@@ -242,7 +248,8 @@ class Client(QueryClientMethods, _core.Client):
         self._close()
 
     def __enter__(self) -> Client:
-        return self.connect()
+        """Returns the client as it is, connected or not (aerospike-py's behaviour)."""
+        return self
 
     def __exit__(
         self,
@@ -327,8 +334,10 @@ class AsyncClient(AsyncQueryClientMethods, _core.AsyncClient):
         """Connect to the cluster and return ``self`` (awaitable).
 
         Raises ``ClusterError`` when no seed can be reached within the
-        configured ``timeout``; the client is then closed again. Calling it on
-        a connected client does nothing.
+        configured ``timeout``; the client is then closed again and can
+        connect again. Raises ``ClientError`` when the client is already
+        connected or connecting: of concurrent ``connect()`` calls exactly one
+        connects.
         """
         pending = self._connect(username, password)
         if pending is not None:
@@ -347,7 +356,8 @@ class AsyncClient(AsyncQueryClientMethods, _core.AsyncClient):
         self._close()
 
     async def __aenter__(self) -> AsyncClient:
-        return await self.connect()
+        """Returns the client as it is, connected or not (aerospike-py's behaviour)."""
+        return self
 
     async def __aexit__(
         self,

@@ -46,8 +46,9 @@ Aliases (same class):
     BinIncompatibleType = BinTypeError, and the deprecated TimeoutError /
     IndexError (as in aerospike-py).
 Subclasses, with their default code:
-    ParamError (-2)                 InvalidArgError + ClientError; raised for bad
-                                    arguments detected before anything is sent
+    ParamError (-2)                 InvalidArgError + ClientError, and the builtin
+                                    TypeError + ValueError that aerospike-py raises
+                                    for bad arguments detected before anything is sent
     InvalidRequest (4)              InvalidArgError + ServerError (server rejected
                                     a parameter)
     ConnectionError (-10)           ClusterError + ClientError
@@ -543,8 +544,14 @@ class UDFError(ServerError):
 BinIncompatibleType = BinTypeError
 
 
-class ParamError(InvalidArgError, ClientError):
-    """An invalid argument detected before anything was sent (code -2)."""
+class ParamError(InvalidArgError, ClientError, TypeError, ValueError):
+    """An invalid argument detected before anything was sent (code -2).
+
+    Also a :class:`TypeError` and a :class:`ValueError`: aerospike-py raises
+    those builtins for bad arguments (a non-dict ``bins``, a short
+    ``batch_write`` tuple, an over-long bin name ...), and code written for
+    it catches them with ``except TypeError`` / ``except ValueError``.
+    """
 
     code = -2
 

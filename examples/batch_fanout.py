@@ -78,7 +78,7 @@ async def read_gather(client: aerospike_py.AsyncClient, keys: list[list[tuple[st
 
 
 async def run(hosts: list[tuple[str, int]], rounds: int) -> dict[str, Any]:
-    async with aerospike_py.async_client({"hosts": hosts}) as client:
+    async with await aerospike_py.async_client({"hosts": hosts}).connect() as client:
         await load(client)
         timings: dict[str, list[float]] = {"single": [], "gather": []}
         found = 0

@@ -196,7 +196,7 @@ async def run_mode(client: aerospike_py.AsyncClient, serve: Serve, requests: int
 
 async def main_async(args: argparse.Namespace, server: EmbeddedServer) -> int:
     config = {"hosts": server.hosts, "policies": {"batch": {"total_timeout": 10_000}}}
-    async with aerospike_py.async_client(config) as client:
+    async with await aerospike_py.async_client(config).connect() as client:
         took = await load(client, args.records)
         total = args.records * len(SET_SCHEMAS)
         print(f"loaded {total:,} feature records into {len(SET_SCHEMAS)} sets "

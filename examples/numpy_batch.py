@@ -80,7 +80,7 @@ async def rank(client: aerospike_py.AsyncClient, query: np.ndarray[Any, Any],
 
 
 async def run(hosts: list[tuple[str, int]]) -> dict[str, Any]:
-    async with aerospike_py.async_client({"hosts": hosts}) as client:
+    async with await aerospike_py.async_client({"hosts": hosts}).connect() as client:
         await load(client, items=500)
         query = np.asarray(embedding(123), dtype=np.float32)
         # 200 candidates: 180 stored items and 20 ids that do not exist.

@@ -36,7 +36,7 @@ def sync_basics(hosts: list[tuple[str, int]]) -> dict[str, Any]:
     """Single-record calls, an operate, a batch read and errors with the blocking client."""
     out: dict[str, Any] = {}
     # `with` connects on entry and closes on exit.
-    with aerospike_py.client({"hosts": hosts}) as client:
+    with aerospike_py.client({"hosts": hosts}).connect() as client:
         key = (NAMESPACE, SET, "alice")
         client.put(key, {"name": "Alice", "visits": 1}, meta={"ttl": 3600})
 
@@ -77,7 +77,7 @@ def sync_basics(hosts: list[tuple[str, int]]) -> dict[str, Any]:
 async def async_basics(hosts: list[tuple[str, int]]) -> dict[str, Any]:
     """The same calls awaited, and many in flight at once with asyncio.gather."""
     out: dict[str, Any] = {}
-    async with aerospike_py.async_client({"hosts": hosts}) as client:
+    async with await aerospike_py.async_client({"hosts": hosts}).connect() as client:
         await client.put((NAMESPACE, SET, "carol"), {"name": "Carol", "score": 9.5})
         record = await client.get((NAMESPACE, SET, "carol"))
         out["get"] = record.bins

@@ -35,7 +35,7 @@ from aerospike_py.testing import EmbeddedServer
 out = {"file": aerospike_py.__file__, "version": aerospike_py.__version__}
 with EmbeddedServer() as server:
     config = {"hosts": server.hosts}
-    with aerospike_py.client(config) as client:
+    with aerospike_py.client(config).connect() as client:
         client.put(("test", "wheel", "k1"), {"name": "Alice", "n": 1})
         client.put(("test", "wheel", "k2"), {"name": "Bob", "n": 2})
         record = client.get(("test", "wheel", "k1"))
@@ -45,7 +45,7 @@ with EmbeddedServer() as server:
         out["batch"] = {str(k): v for k, v in client.batch_read(keys).items()}
 
     async def run_async():
-        async with aerospike_py.async_client(config) as client:
+        async with await aerospike_py.async_client(config).connect() as client:
             await client.put(("test", "wheel", "a1"), {"x": 1.5})
             record = await client.get(("test", "wheel", "a1"))
             batch = await client.batch_read([("test", "wheel", "a1"), ("test", "wheel", "k2")])

@@ -34,10 +34,13 @@ ClientObject* AsClient(PyObject* o) { return reinterpret_cast<ClientObject*>(o);
 
 // The batch policy of a call: client defaults, then the dict.
 const OpPolicy* BatchPolicyOf(ClientObject* self, PyObject* policy, OpPolicy* local) {
-  if (policy == nullptr) return &self->s->policies.batch;
-  *local = self->s->policies.batch;
-  if (!ApplyPolicyDict(self->st, policy, PolicyKind::kBatch, "policy", local)) return nullptr;
-  return local;
+  const OpPolicy* p = &self->s->policies.batch;
+  if (policy != nullptr) {
+    *local = *p;
+    if (!ApplyPolicyDict(self->st, policy, PolicyKind::kBatch, "policy", local)) return nullptr;
+    p = local;
+  }
+  return CheckReplica(self, *p) ? p : nullptr;
 }
 
 // Per-record defaults of a write-like call: the client's policy for the
@@ -167,11 +170,14 @@ PyObject* EmptyResult(ClientObject* self, std::unique_ptr<BatchCommand> cmd, Res
   return value.release();
 }
 
+// An empty batch needs no round trip, but a client that is not connected
+// still says so first (as aerospike-py's does): the same call fails the
+// same way whatever its length.
 PyObject* SendBatch(ClientObject* self, std::unique_ptr<BatchCommand> cmd, ResultKind kind,
                     OpKind op, PyObject* ctx, int64_t t_start) {
-  if (cmd->keys.empty()) return EmptyResult(self, std::move(cmd), kind, ctx);
   client::Client* core = LiveCore(self);
   if (core == nullptr) return nullptr;
+  if (cmd->keys.empty()) return EmptyResult(self, std::move(cmd), kind, ctx);
   return Dispatch(self, core, std::move(cmd), kind, op, ctx, t_start);
 }
 
@@ -438,15 +444,33 @@ PyObject* Client_batch_write(PyObject* obj, PyObject* const* args, Py_ssize_t na
   BatchBuilder b(st, static_cast<size_t>(n));
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject* rec = PyTuple_GET_ITEM(records.get(), i);
-    if (!PyTuple_Check(rec) || (PyTuple_GET_SIZE(rec) != 2 && PyTuple_GET_SIZE(rec) != 3)) {
-      return RaiseInvalidArg(st, "records[%zd] must be a (key, bins) or (key, bins, meta) tuple",
-                             i);
+    // Messages carry aerospike-py's phrases ("must be a tuple", "at least 2
+    // elements", "must be a dict"): code matches on them.
+    if (!PyTuple_Check(rec)) {
+      return RaiseInvalidArg(st,
+                             "records[%zd] must be a tuple (key, bins) or (key, bins, meta), "
+                             "not %.100s",
+                             i, Py_TYPE(rec)->tp_name);
+    }
+    if (PyTuple_GET_SIZE(rec) < 2 || PyTuple_GET_SIZE(rec) > 3) {
+      return RaiseInvalidArg(st,
+                             "records[%zd] must have at least 2 elements and at most 3: "
+                             "(key, bins) or (key, bins, meta), got %zd",
+                             i, PyTuple_GET_SIZE(rec));
     }
     PyObject* key = PyTuple_GET_ITEM(rec, 0);
     PyObject* bins = PyTuple_GET_ITEM(rec, 1);
     PyObject* meta = PyTuple_GET_SIZE(rec) == 3 ? PyTuple_GET_ITEM(rec, 2) : Py_None;
-    if (!PyDict_Check(bins) || PyDict_GET_SIZE(bins) == 0) {
+    if (!PyDict_Check(bins)) {
+      return RaiseInvalidArg(st, "records[%zd]: the bins element must be a dict, not %.100s", i,
+                             Py_TYPE(bins)->tp_name);
+    }
+    if (PyDict_GET_SIZE(bins) == 0) {
       return RaiseInvalidArg(st, "records[%zd]: bins must be a non-empty dict", i);
+    }
+    if (meta != Py_None && !PyDict_Check(meta)) {
+      return RaiseInvalidArg(st, "records[%zd]: the meta element must be a dict, not %.100s", i,
+                             Py_TYPE(meta)->tp_name);
     }
     OpPolicy p = record_defaults;
     if (meta != Py_None) {

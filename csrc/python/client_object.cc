@@ -52,7 +52,10 @@ int Client_init(PyObject* obj, PyObject* args, PyObject* kwargs) {
     return -1;
   }
   auto fresh = std::make_unique<ClientState>();
-  if (!ParseClientConfig(self->st, config, &fresh->config, &fresh->policies)) return -1;
+  if (!ParseClientConfig(self->st, config, &fresh->config, &fresh->policies,
+                         &fresh->hosts_error)) {
+    return -1;
+  }
   fresh->configured = true;
   delete self->s;
   self->s = fresh.release();
@@ -76,7 +79,9 @@ const ArgSpec kConnectSpec = {"connect", kConnectArgs, 2, 0};
 
 // _connect(username=None, password=None): starts the core and waits until
 // the cluster is usable (sync: returns None; async: returns a future).
-// Returns None at once when the client is already started.
+// A client already started (connected, or still connecting) raises
+// ClientError, as aerospike-py's does: a second connect() is a mistake that
+// would otherwise hide, and of concurrent connect() calls exactly one wins.
 PyObject* Client_connect(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
                          PyObject* kwnames) {
   ClientObject* self = AsClient(obj);
@@ -87,7 +92,14 @@ PyObject* Client_connect(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
   if (self->s->core && self->s->fork_generation != st->fork_generation) {
     DestroyCore(self, std::move(self->s->core));  // the parent's: leaked, not touched
   }
-  if (self->s->core) Py_RETURN_NONE;
+  if (self->s->core) {
+    return RaiseClientError(st, self->s->core->IsConnected()
+                                    ? "client is already connected; close() it to reconnect"
+                                    : "client is already connecting");
+  }
+  if (!self->s->hosts_error.empty()) {
+    return RaiseInvalidArg(st, "%s", self->s->hosts_error.c_str());
+  }
   client::ClientConfig config = self->s->config;
   for (int i = 0; i < 2; ++i) {
     if (a[i] == nullptr) continue;
@@ -163,7 +175,7 @@ constexpr int kFast = METH_FASTCALL | METH_KEYWORDS;
 PyMethodDef kClientMethods[] = {
     {"_connect", Fast(Client_connect), kFast,
      "_connect(username=None, password=None)\n--\n\nStarts the client and waits for the "
-     "cluster (sync) or returns a future (async); None if already started."},
+     "cluster (sync) or returns a future (async); ClientError if already started."},
     {"_close", Client_close, METH_NOARGS,
      "_close()\n--\n\nFails in-flight commands, closes all sockets, stops the event thread."},
     {"is_connected", Client_is_connected, METH_NOARGS,
@@ -285,6 +297,16 @@ client::Client* LiveCore(ClientObject* self) {
     return nullptr;
   }
   return s->core.get();
+}
+
+bool CheckReplica(ClientObject* self, const OpPolicy& p) {
+  if (p.base.replica != client::Replica::kPreferRack || !self->s->config.rack_ids.empty()) {
+    return true;
+  }
+  RaiseInvalidArg(self->st,
+                  "POLICY_REPLICA_PREFER_RACK needs racks in the client config: set rack_aware "
+                  "and rack_id (or rack_ids)");
+  return false;
 }
 
 PyObject* Dispatch(ClientObject* self, client::Client* core, std::unique_ptr<client::Command> cmd,

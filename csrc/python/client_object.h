@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "client/client.h"
 #include "client/command.h"
@@ -27,6 +28,7 @@ struct ClientState {
   std::shared_ptr<client::Client> core;
   uint64_t fork_generation = 0;          // of the process that started `core`
   bool configured = false;               // __init__ ran successfully
+  std::string hosts_error;               // a bad config['hosts'], raised by connect()
   bool closed = false;                   // close() was called
 };
 
@@ -43,6 +45,12 @@ extern PyType_Spec kAsyncClientSpec;
 // The running core, or null with ClientError set (never connected, closed,
 // or inherited through fork()).
 client::Client* LiveCore(ClientObject* self);
+
+// False with ParamError (an InvalidArgError) set when `p` asks for
+// POLICY_REPLICA_PREFER_RACK on a client configured without racks
+// (rack_id / rack_ids): aerospike-py refuses that rather than reading from
+// whichever replica comes first.
+bool CheckReplica(ClientObject* self, const OpPolicy& p);
 
 // Sends `cmd` and returns the result (sync) or a future (async).
 PyObject* Dispatch(ClientObject* self, client::Client* core, std::unique_ptr<client::Command> cmd,

@@ -35,6 +35,7 @@ std::unique_ptr<RecordCommand> StartRead(ClientObject* self, PyObject* key, PyOb
     if (!ApplyPolicyDict(st, policy, PolicyKind::kRead, "policy", &local)) return nullptr;
     p = &local;
   }
+  if (!CheckReplica(self, *p)) return nullptr;
   cmd->policy = p->base;
   cmd->filter_expression = p->filter_expression;
   cmd->info1 = info1;

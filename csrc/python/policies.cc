@@ -297,10 +297,19 @@ bool ApplyPolicyDict(ModuleState* st, PyObject* dict, PolicyKind kind, const cha
         break;
       }
     }
-    if (info == nullptr || (info->kinds & kind_bit) == 0) {
-      RaiseInvalidArg(st, "%s: unknown key '%U' for a %s", what, k, KindName(kind));
-      return false;
+    // aerospike-py reads the keys it knows and ignores the rest, so code
+    // written for it may pass any key: never refuse one. A key of another
+    // policy kind ('key' in a read policy) means nothing here and is
+    // ignored; a key no policy has is most likely a typo and gets a
+    // UserWarning (shown once per call site by default).
+    if (info == nullptr) {
+      if (PyErr_WarnFormat(PyExc_UserWarning, 1, "%s: unknown key '%U' for a %s is ignored",
+                           what, k, KindName(kind)) < 0) {
+        return false;  // warnings turned into errors
+      }
+      continue;
     }
+    if ((info->kinds & kind_bit) == 0) continue;
     if (!ApplyField(st, info->field, v, kind, what, name, p)) return false;
   }
   return true;
@@ -364,7 +373,7 @@ bool ParseHost(ModuleState* st, PyObject* item, client::Seed* seed) {
     }
     if (colon != std::string::npos) {
       if (!ParseInt(std::string_view(text).substr(colon + 1), &port) || port == 0) {
-        RaiseInvalidArg(st, "config['hosts']: bad port in '%s'", text.c_str());
+        RaiseInvalidArg(st, "config['hosts']: Invalid port in '%s'", text.c_str());
         return false;
       }
     }
@@ -505,12 +514,15 @@ bool ParsePolicies(ModuleState* st, PyObject* dict, ClientPolicies* policies) {
       if (PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, s.name) == 0) found = &s;
     }
     if (found == nullptr) {
-      RaiseInvalidArg(st,
-                      "config['policies']: unknown section %R (expected read, write, operate, "
-                      "remove, apply, batch, batch_read, batch_write, batch_remove, "
-                      "batch_apply, query, scan, info, admin)",
-                      k);
-      return false;
+      // Ignored, as aerospike-py does, but most likely a typo: say so.
+      if (PyErr_WarnFormat(PyExc_UserWarning, 1,
+                           "config['policies']: unknown section %R is ignored (known: read, "
+                           "write, operate, remove, apply, batch, batch_read, batch_write, "
+                           "batch_remove, batch_apply, query, scan, info, admin)",
+                           k) < 0) {
+        return false;
+      }
+      continue;
     }
     if (found->target == &policies->write) continue;
     std::string what = std::string("config['policies']['") + found->name + "']";
@@ -522,7 +534,7 @@ bool ParsePolicies(ModuleState* st, PyObject* dict, ClientPolicies* policies) {
 }  // namespace
 
 bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* config,
-                       ClientPolicies* policies) {
+                       ClientPolicies* policies, std::string* hosts_error) {
   if (!PyDict_Check(dict)) {
     RaiseInvalidArg(st, "config must be a dict, not %.100s", Py_TYPE(dict)->tp_name);
     return false;
@@ -532,7 +544,17 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
     RaiseInvalidArg(st, "config needs 'hosts', e.g. {'hosts': [('127.0.0.1', 3000)]}");
     return false;
   }
-  if (!ParseHosts(st, hosts, config)) return false;
+  if (!ParseHosts(st, hosts, config)) {
+    if (hosts_error == nullptr || !PyErr_ExceptionMatches(st->exc_invalid_arg)) return false;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    Ref t = Ref::Steal(type), val = Ref::Steal(value), b = Ref::Steal(tb);
+    Ref text = Ref::Steal(PyObject_GetAttrString(val.get(), "msg"));
+    const char* utf8 = text ? PyUnicode_AsUTF8(text.get()) : nullptr;
+    if (utf8 == nullptr) return false;
+    *hosts_error = utf8;
+    config->seeds.clear();
+  }
 
   Py_ssize_t pos = 0;
   PyObject *k, *v;
@@ -611,9 +633,9 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
       ok = ParsePolicies(st, v, policies);
     } else if (name == "tls") {
       ok = ParseTls(st, v);
-    } else {
-      RaiseInvalidArg(st, "config: unknown key '%s'", key);
-      return false;
+    } else if (PyErr_WarnFormat(PyExc_UserWarning, 1, "config: unknown key '%s' is ignored",
+                                key) < 0) {
+      return false;  // aerospike-py ignores keys it does not know: warn, never refuse
     }
     if (!ok) return false;
   }

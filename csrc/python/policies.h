@@ -76,8 +76,11 @@ uint32_t WriteTtl(const OpPolicy& p, const OpPolicy& client_default);
 void WriteFlags(const OpPolicy& p, uint8_t* info2, uint8_t* info3);
 
 // Reads the whole config dict of client(config) into `config` and
-// `policies`.
+// `policies`. With `hosts_error`, a bad 'hosts' value (an empty list, a
+// port that is not a number, ...) does not fail: its message lands there,
+// for connect() to raise, as aerospike-py checks hosts only when it
+// connects. Without it, a bad value fails here like any other.
 bool ParseClientConfig(ModuleState* st, PyObject* config_dict, client::ClientConfig* config,
-                       ClientPolicies* policies);
+                       ClientPolicies* policies, std::string* hosts_error = nullptr);
 
 }  // namespace aerospike_py::python

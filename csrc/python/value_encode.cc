@@ -436,7 +436,7 @@ bool BinNameView(ModuleState* st, PyObject* name, std::string_view* out) {
     return false;
   }
   if (static_cast<size_t>(len) > proto::kMaxBinNameLen) {
-    RaiseInvalidArg(st, "bin name '%U' is %zd bytes, the limit is %zu", name, len,
+    RaiseInvalidArg(st, "bin name '%U' is %zd bytes: it exceeds the %zu-byte limit", name, len,
                     proto::kMaxBinNameLen);
     return false;
   }

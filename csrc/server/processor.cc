@@ -6,6 +6,7 @@
 
 #include "proto/msgpack.h"
 #include "server/bins.h"
+#include "server/collection_op.h"
 #include "server/expression.h"
 #include "server/geojson.h"
 #include "server/reply.h"
@@ -41,17 +42,6 @@ void AppendStatus(ByteBuffer* out, uint8_t result, const Record* r, uint32_t ind
 
 bool IsKnownOp(uint8_t op) {
   return (op >= 1 && op <= 5) || (op >= 7 && op <= 16);
-}
-
-// CDT, bit and HLL ops: a later wave.
-bool IsUnsupportedOp(uint8_t op) {
-  switch (static_cast<OpType>(op)) {
-    case OpType::kCdtRead: case OpType::kCdtModify: case OpType::kBitRead:
-    case OpType::kBitModify: case OpType::kHllRead: case OpType::kHllModify:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // Flags of expression ops (wire protocol §12): writes 1 create-only,
@@ -349,12 +339,13 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
     proto::OpIterator it(ops);
     proto::OpView op;
     while (it.Next(&op)) {
+      bool reads = false;
       if (op.op == static_cast<uint8_t>(OpType::kRead) ||
-          op.op == static_cast<uint8_t>(OpType::kExpRead)) {
+          op.op == static_cast<uint8_t>(OpType::kExpRead) ||
+          (IsCollectionOp(op.op, &reads) && reads)) {
         continue;
       }
-      const uint8_t rc = IsUnsupportedOp(op.op) ? Code(ResultCode::kUnsupportedFeature)
-                                                : Code(ResultCode::kParameter);
+      const uint8_t rc = Code(ResultCode::kParameter);
       AppendStatus(out, rc, nullptr, index);
       return rc;
     }
@@ -382,6 +373,32 @@ uint8_t Processor::ExecuteRead(const MsgHeader& h, Namespace* ns, const RequestF
       continue;
     }
     BinView b;
+    bool reads = false;
+    if (IsCollectionOp(op.op, &reads)) {
+      // A read of a missing bin answers nothing (read_local()).
+      if (!FindBin(r->bins, op.name, &b)) {
+        if (respond_all) {
+          AppendReplyOp(out, op.op, 0, op.name, {});
+          ++n;
+        }
+        continue;
+      }
+      cdt::BinValue bin{true, b.type, std::string(b.value)};
+      cdt::OpReply reply;
+      bool changed = false;
+      const uint8_t rc = RunCollectionOp(op.op, op.value, &bin, &reply, &changed);
+      if (rc != 0) {
+        out->Resize(at);
+        AppendStatus(out, rc, nullptr, index);
+        return rc;
+      }
+      if (reply.has || respond_all) {
+        AppendReplyOp(out, op.op, reply.has ? reply.type : 0, op.name,
+                      reply.has ? std::string_view(reply.value) : std::string_view());
+        ++n;
+      }
+      continue;
+    }
     if (FindBin(r->bins, op.name, &b)) {
       out->Append(b.encoded);
       ++n;
@@ -450,7 +467,6 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
     proto::OpView op;
     while (it.Next(&op)) {
       if (!IsKnownOp(op.op)) return fail(ResultCode::kParameter, nullptr);
-      if (IsUnsupportedOp(op.op)) return fail(ResultCode::kUnsupportedFeature, nullptr);
       const auto type = static_cast<OpType>(op.op);
       if (type == OpType::kTouch) {
         if (replace) return fail(ResultCode::kParameter, nullptr);
@@ -467,6 +483,9 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
           if (replace) return fail(ResultCode::kParameter, nullptr);
           break;
         case OpType::kExpRead:
+        case OpType::kCdtRead:
+        case OpType::kBitRead:
+        case OpType::kHllRead:
           has_read = true;
           generates_response = true;
           break;
@@ -656,6 +675,33 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
           return fail(ResultCode::kOpNotApplicable, nullptr);
         }
         bins.Set(op.name, v.particle_type, std::move(stored));
+        break;
+      }
+      case OpType::kCdtRead: case OpType::kCdtModify: case OpType::kBitRead:
+      case OpType::kBitModify: case OpType::kHllRead: case OpType::kHllModify: {
+        // write_master_bin_ops(): reads of a missing bin answer nothing;
+        // modify ops may create the bin; CDT/HLL modify ops answer their
+        // result, bit modify ops only with respond-all-ops.
+        bool reads = false;
+        IsCollectionOp(op.op, &reads);
+        OwnedBin* existing = bins.Find(op.name);
+        if (reads && existing == nullptr) break;
+        cdt::BinValue bin;
+        if (existing != nullptr) bin = cdt::BinValue{true, existing->type, existing->value};
+        cdt::OpReply reply;
+        bool changed = false;
+        const uint8_t rc = RunCollectionOp(op.op, op.value, &bin, &reply, &changed);
+        if (rc != 0) {
+          AppendStatus(out, rc, nullptr, index);
+          return rc;
+        }
+        if (changed) bins.Set(op.name, bin.type, std::move(bin.value));
+        if (reads || reply.has || respond_all) {
+          AppendReplyOp(&results, op.op, reply.has ? reply.type : 0, op.name,
+                        reply.has ? std::string_view(reply.value) : std::string_view());
+          ++n_results;
+        }
+        answered = true;
         break;
       }
       default:  // touch

@@ -43,13 +43,13 @@ class UserStore:
 
 @pytest.fixture
 def client(aerospike_server: ServerHandle) -> Iterator[aerospike_py.Client]:
-    with aerospike_py.client(aerospike_server.client_config()) as c:
+    with aerospike_py.client(aerospike_server.client_config()).connect() as c:
         yield c
 
 
 @pytest_asyncio.fixture
 async def async_client(aerospike_server: ServerHandle) -> AsyncIterator[aerospike_py.AsyncClient]:
-    async with aerospike_py.async_client(aerospike_server.client_config()) as c:
+    async with await aerospike_py.async_client(aerospike_server.client_config()).connect() as c:
         yield c
 
 

@@ -34,7 +34,7 @@ def embedded() -> Iterator[EmbeddedServer]:
 @pytest.mark.asyncio
 async def test_100k_concurrent_gets_on_one_loop(aerospike_server: ServerHandle) -> None:
     keys = _keys(aerospike_server.namespace, 100)
-    async with aerospike_py.async_client(aerospike_server.client_config()) as client:
+    async with await aerospike_py.async_client(aerospike_server.client_config()).connect() as client:
         await asyncio.gather(*(client.put(k, {"i": k[2]}) for k in keys))
         n = 100_000
         futures = [client.get(keys[i % 100], {"total_timeout": 60_000}) for i in range(n)]
@@ -48,7 +48,7 @@ async def test_100k_concurrent_gets_on_one_loop(aerospike_server: ServerHandle) 
 @pytest.mark.asyncio
 async def test_cancelled_awaits_drop_their_replies(embedded: EmbeddedServer) -> None:
     keys = _keys("test", 50)
-    async with aerospike_py.async_client({"hosts": embedded.hosts}) as client:
+    async with await aerospike_py.async_client({"hosts": embedded.hosts}).connect() as client:
         await asyncio.gather(*(client.put(k, {"i": k[2]}) for k in keys))
         embedded.set_fault(None, "delay", delay_ms=300, scope="data")
         tasks = [asyncio.ensure_future(client.get(k)) for k in keys for _ in range(20)]
@@ -70,7 +70,7 @@ async def test_cancelled_awaits_drop_their_replies(embedded: EmbeddedServer) -> 
 @pytest.mark.asyncio
 async def test_wait_for_timeout_cancels_cleanly(embedded: EmbeddedServer) -> None:
     key = _keys("test", 1)[0]
-    async with aerospike_py.async_client({"hosts": embedded.hosts}) as client:
+    async with await aerospike_py.async_client({"hosts": embedded.hosts}).connect() as client:
         await client.put(key, {"a": 1})
         embedded.set_fault(None, "delay", delay_ms=300, scope="data")
         with pytest.raises(asyncio.TimeoutError):
@@ -216,7 +216,7 @@ async def test_backpressure_waits_then_fails_after_the_queue_timeout(
         "max_concurrent_operations": 2,
         "operation_queue_timeout_ms": 50,
     }
-    async with aerospike_py.async_client(config) as client:
+    async with await aerospike_py.async_client(config).connect() as client:
         await client.put(keys[0], {"a": 1})
         embedded.set_fault(None, "delay", delay_ms=300, scope="data")
         results = await asyncio.gather(
@@ -228,7 +228,7 @@ async def test_backpressure_waits_then_fails_after_the_queue_timeout(
         assert len(ok) == 2 and len(rejected) == 8, results
     # Without a queue timeout, callers wait instead of failing.
     config["operation_queue_timeout_ms"] = 0
-    async with aerospike_py.async_client(config) as client:
+    async with await aerospike_py.async_client(config).connect() as client:
         embedded.set_fault(None, "delay", delay_ms=50, scope="data")
         results = await asyncio.gather(*(client.get(keys[0]) for _ in range(10)))
         embedded.clear_faults()

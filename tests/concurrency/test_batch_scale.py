@@ -20,7 +20,7 @@ POLICY = {"total_timeout": 60_000}
 async def check_100k(config: dict[str, Any], ns: str) -> None:
     set_name = "big" + uuid.uuid4().hex[:8]
     keys = [(ns, set_name, i) for i in range(N)]
-    async with aerospike_py.async_client(config) as client:
+    async with await aerospike_py.async_client(config).connect() as client:
         for start in range(0, N, 20_000):
             chunk = [(k, {"i": k[2]}) for k in keys[start : start + 20_000]]
             written = await client.batch_write(chunk, POLICY)

@@ -25,7 +25,7 @@ def embedded() -> Iterator[EmbeddedServer]:
 
 
 def test_busy_records_are_sent_again_until_written(embedded: EmbeddedServer) -> None:
-    with aerospike_py.client({"hosts": embedded.hosts}) as client:
+    with aerospike_py.client({"hosts": embedded.hosts}).connect() as client:
         keys = [("test", "retry", i) for i in range(5)]
         embedded.set_fault(0, "key_busy", scope="data", count=2)
         result = client.batch_write([(k, {"v": k[2]}) for k in keys], retry=3)
@@ -35,7 +35,7 @@ def test_busy_records_are_sent_again_until_written(embedded: EmbeddedServer) -> 
 
 
 def test_retries_run_out_and_say_so(embedded: EmbeddedServer) -> None:
-    with aerospike_py.client({"hosts": embedded.hosts}) as client:
+    with aerospike_py.client({"hosts": embedded.hosts}).connect() as client:
         keys = [("test", "retry_out", i) for i in range(3)]
         embedded.set_fault(0, "key_busy", scope="data", count=5)
         result = client.batch_write([(k, {"v": 1}) for k in keys], retry=1)
@@ -46,7 +46,7 @@ def test_retries_run_out_and_say_so(embedded: EmbeddedServer) -> None:
 
 
 def test_the_retry_loop_stays_inside_the_total_timeout(embedded: EmbeddedServer) -> None:
-    with aerospike_py.client({"hosts": embedded.hosts}) as client:
+    with aerospike_py.client({"hosts": embedded.hosts}).connect() as client:
         embedded.set_fault(0, "key_busy", scope="data")
         started = time.monotonic()
         result = client.batch_write(

@@ -35,7 +35,7 @@ async def test_no_misrouted_requests_over_10000_mixed_operations(
     aerospike_cluster3: EmbeddedServer,
 ) -> None:
     server = aerospike_cluster3
-    async with aerospike_py.async_client(config(server)) as client:
+    async with await aerospike_py.async_client(config(server)).connect() as client:
         assert await wait_for(lambda: len(client.get_node_names()) == 3, 5)
         server.reset_misrouted()
         rng = random.Random(7)
@@ -75,7 +75,7 @@ async def test_node_stopped_mid_load(aerospike_cluster3: EmbeddedServer) -> None
     server = aerospike_cluster3
     total_timeout = 1000
     policy = {"total_timeout": total_timeout, "max_retries": 2}
-    async with aerospike_py.async_client(config(server)) as client:
+    async with await aerospike_py.async_client(config(server)).connect() as client:
         assert await wait_for(lambda: len(client.get_node_names()) == 3, 5)
         keys = [("test", "stop", i) for i in range(300)]
         await asyncio.gather(*(client.put(k, {"i": k[2]}) for k in keys))
@@ -124,7 +124,7 @@ async def test_node_stopped_mid_load(aerospike_cluster3: EmbeddedServer) -> None
 async def test_node_added_is_used(aerospike_cluster3: EmbeddedServer) -> None:
     server = aerospike_cluster3
     server.stop_node(2)
-    async with aerospike_py.async_client(config(server)) as client:
+    async with await aerospike_py.async_client(config(server)).connect() as client:
         assert await wait_for(lambda: len(client.get_node_names()) == 2, 5)
         server.start_node(2)
         assert await wait_for(lambda: len(client.get_node_names()) == 3, 5)

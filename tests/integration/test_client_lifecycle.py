@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import aerospike_py
@@ -19,7 +21,10 @@ async def test_connect_returns_self_and_close_is_idempotent(aerospike_server: Se
     assert not sync.is_connected()
     assert sync.connect() is sync
     assert sync.is_connected()
-    assert sync.connect() is sync  # already connected: nothing happens
+    # aerospike-py's state machine: a second connect() is refused.
+    with pytest.raises(ClientError, match="already connected"):
+        sync.connect()
+    assert sync.is_connected()
     sync.close()
     sync.close()
     assert not sync.is_connected()
@@ -29,6 +34,8 @@ async def test_connect_returns_self_and_close_is_idempotent(aerospike_server: Se
     asy = aerospike_py.async_client(aerospike_server.client_config())
     assert await asy.connect() is asy
     assert asy.is_connected()
+    with pytest.raises(ClientError, match="already connected"):
+        await asy.connect()
     await asy.close()
     await asy.close()
     assert not asy.is_connected()
@@ -44,18 +51,91 @@ async def test_reconnect_after_close(aerospike_server: ServerHandle, key: tuple[
 
 
 async def test_context_managers(aerospike_server: ServerHandle, key: tuple[str, str, str]) -> None:
-    with aerospike_py.client(aerospike_server.client_config()) as c:
+    with aerospike_py.client(aerospike_server.client_config()).connect() as c:
         assert c.is_connected()
         c.put(key, {"a": 1})
     assert not c.is_connected()
-    async with aerospike_py.async_client(aerospike_server.client_config()) as ac:
+    async with await aerospike_py.async_client(aerospike_server.client_config()).connect() as ac:
         assert ac.is_connected()
         assert (await ac.get(key)).bins == {"a": 1}
     assert not ac.is_connected()
-    # aerospike-py style: connect inside the block.
+    # aerospike-py style: entering does not connect; connect inside the block.
     async with aerospike_py.AsyncClient(aerospike_server.client_config()) as ac2:
+        assert not ac2.is_connected()
         await ac2.connect()
         assert await ac2.ping()
+    assert not ac2.is_connected()
+    with aerospike_py.client(aerospike_server.client_config()) as c2:
+        assert not c2.is_connected()
+        c2.connect()
+        assert c2.get(key).bins == {"a": 1}
+    assert not c2.is_connected()
+
+
+async def test_context_managers_do_not_connect_on_entry() -> None:
+    # A dead port: entering must neither connect nor fail (aerospike-py's
+    # tests build clients on such ports); leaving closes without error.
+    config = {"hosts": [("127.0.0.1", 1)], "timeout": 200}
+    sync = aerospike_py.client(config)
+    with sync as entered:
+        assert entered is sync
+        assert not sync.is_connected()
+    asy = aerospike_py.async_client(config)
+    async with asy as aentered:
+        assert aentered is asy
+        assert not asy.is_connected()
+    assert sync.__exit__(None, None, None) is False
+
+
+async def test_concurrent_async_connects_one_wins(aerospike_server: ServerHandle) -> None:
+    client = aerospike_py.async_client(aerospike_server.client_config())
+    results = await asyncio.gather(
+        client.connect(), client.connect(), client.connect(), return_exceptions=True
+    )
+    assert [r for r in results if r is client] == [client]
+    refused = [r for r in results if isinstance(r, ClientError)]
+    assert len(refused) == 2 and all("already" in str(e) for e in refused)
+    assert client.is_connected()
+    await client.close()
+    # Closed: connect() works again.
+    await client.connect()
+    assert client.is_connected()
+    await client.close()
+
+
+async def test_close_while_connecting_ends_the_connect() -> None:
+    # A seed that accepts and never answers: connect() is still pending when
+    # close() runs. aerospike-py raises from close() here; ours closes and
+    # the pending connect() fails (a deliberate difference, in the guide).
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        client = aerospike_py.async_client(
+            {"hosts": [("127.0.0.1", silent.getsockname()[1])], "timeout": 5000}
+        )
+        pending = asyncio.ensure_future(client.connect())
+        await asyncio.sleep(0.2)
+        assert not pending.done()
+        await client.close()
+        with pytest.raises(ClusterError, match="closed"):
+            await pending
+        assert not client.is_connected()
+
+
+async def test_failed_connect_can_be_retried() -> None:
+    config = {"hosts": [("127.0.0.1", 1)], "timeout": 200}
+    sync = aerospike_py.client(config)
+    for _ in range(2):
+        with pytest.raises(ClusterError):
+            sync.connect()
+        assert not sync.is_connected()
+    asy = aerospike_py.async_client(config)
+    for _ in range(2):
+        with pytest.raises(ClusterError):
+            await asy.connect()
+        assert not asy.is_connected()
 
 
 @pytest.mark.parametrize("is_async", [False, True])
@@ -157,9 +237,9 @@ async def test_the_client_reports_its_user_agent() -> None:
     from aerospike_py.testing import EmbeddedServer
 
     with EmbeddedServer() as server:
-        async with aerospike_py.async_client({"hosts": server.hosts, "app_id": "recsys"}):
+        async with await aerospike_py.async_client({"hosts": server.hosts, "app_id": "recsys"}).connect():
             pass
-        with aerospike_py.client({"hosts": server.hosts}):
+        with aerospike_py.client({"hosts": server.hosts}).connect():
             pass
         agents = {}
         for item in server.info("user-agents").split(";"):

@@ -83,7 +83,7 @@ def test_commands_are_logged_at_debug(
     aerospike_server: ServerHandle, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger=LOGGER)
-    with aerospike_py.client(aerospike_server.client_config()) as client:
+    with aerospike_py.client(aerospike_server.client_config()).connect() as client:
         assert _core._log_level() == 3
         key = ("test", "logdemo", "k1")
         client.put(key, {"a": 1})
@@ -109,7 +109,7 @@ def test_async_commands_are_logged(
     caplog.set_level(logging.DEBUG, logger=LOGGER)
 
     async def run() -> None:
-        async with aerospike_py.async_client(aerospike_server.client_config()) as client:
+        async with await aerospike_py.async_client(aerospike_server.client_config()).connect() as client:
             await client.put(("test", "logdemo", "async"), {"b": 2})
 
     asyncio.run(run())
@@ -138,13 +138,13 @@ def test_core_level_follows_the_logger(
     assert sync_log_level() == 0
     aerospike_py.set_log_level(aerospike_py.LOG_LEVEL_OFF)
     assert logger.level > logging.CRITICAL and _core._log_level() == -1
-    with aerospike_py.client(aerospike_server.client_config()) as client:
+    with aerospike_py.client(aerospike_server.client_config()).connect() as client:
         client.put(("test", "logdemo", "off"), {"c": 3})
     time.sleep(0.1)  # the log thread looks every 20 ms
     forward_core_logs()
     assert reached == [], "nothing is queued while the logger is off"
     aerospike_py.set_log_level(aerospike_py.LOG_LEVEL_DEBUG)
-    with aerospike_py.client(aerospike_server.client_config()) as client:
+    with aerospike_py.client(aerospike_server.client_config()).connect() as client:
         client.put(("test", "logdemo", "on"), {"c": 4})
     deadline = time.monotonic() + 5
     while not any(m.startswith("record write test/logdemo") for m in reached):

@@ -257,7 +257,7 @@ async def test_bad_input_is_refused_before_sending(db: Db, key: tuple[str, str, 
         lambda: db.client.put(key, {"a": 2**64}),
         lambda: db.client.put(key, {"sixteen_chars_xx": 1}),
         lambda: db.client.put(("n" * 32, "s", "k"), {"a": 1}),
-        lambda: db.client.get(key, policy={"timeout": 5}),
+        lambda: db.client.get(key, policy={"total_timeout": -5}),
         lambda: db.client.operate(key, [{"op": 77, "bin": "a"}]),
         lambda: db.client.touch(key, val=-5),
     ):

@@ -14,8 +14,8 @@ with the real server's:
 
 Differences fall in three groups, and the test asserts each:
 * none at all for the features the embedded server implements;
-* LATER_WAVE files use features of a later wave (CDT/bit/HLL ops,
-  secondary indexes, UDFs): their answers differ, and records such a
+* LATER_WAVE files use features of a later wave (secondary indexes,
+  UDFs): their answers differ, and records such a
   command modified ("tainted" digests) differ in later answers too;
 * DELIBERATE differences (security answered "not enabled", runtime
   statistics the embedded server does not keep).
@@ -38,13 +38,6 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 # Files whose commands need a feature of a later wave, and why.
 LATER_WAVE: dict[str, str] = {
-    "59_operate_list_ops": "CDT list ops (op 3/4) are not implemented: answered 16",
-    "60_operate_list_ctx": "CDT list ops with context: answered 16",
-    "61_operate_map_ops": "CDT map ops: answered 16",
-    "62_operate_map_ctx": "CDT map ops with context: answered 16",
-    "63_operate_map_ordered_policy": "CDT map ops (ordered maps): answered 16",
-    "64_operate_bitwise": "bit ops (op 12/13): answered 16",
-    "65_operate_hll": "HLL ops (op 15/16): answered 16",
     "89_udf_register": "UDFs: udf-put/udf-list are unrecognized",
     "90_udf_apply": "UDFs: record UDF answered 16",
     "91_udf_apply_string": "UDFs: record UDF answered 16",

@@ -56,12 +56,21 @@ def test_debug_counters_and_stage_stats() -> None:
         _core.stage_stats(1, 2)  # type: ignore[call-arg]
 
 
-@pytest.mark.parametrize("config", [None, {}, {"hosts": []}, {"hosts": [("h", 1)], "x": 1}])
+@pytest.mark.parametrize("config", [None, {}, {"hosts": [("h", 1)], "timeout": -1}])
 def test_bad_config_raises_param_error(config: Any) -> None:
     with pytest.raises(ParamError):
         aerospike_py.client(config)
     with pytest.raises(ParamError):
         aerospike_py.async_client(config)
+
+
+def test_bad_hosts_and_unknown_keys_do_not_stop_creation() -> None:
+    # As in aerospike-py: hosts are checked by connect(), unknown keys ignored.
+    c = aerospike_py.client({"hosts": []})
+    with pytest.raises(ParamError, match="empty"):
+        c.connect()
+    with pytest.warns(UserWarning, match="unknown key 'x'"):
+        aerospike_py.client({"hosts": [("h", 1)], "x": 1})
 
 
 def test_unconnected_client() -> None:
@@ -81,7 +90,6 @@ def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
     c = aerospike_py.client(CONFIG)
     bad_calls = [
         lambda: c.get(("test", "demo")),
-        lambda: c.get(KEY, policy={"bogus": 1}),
         lambda: c.get(KEY, policy=5),
         lambda: c.select(KEY, "a"),
         lambda: c.select(KEY, [1]),
@@ -94,9 +102,7 @@ def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
         lambda: c.put(KEY, {"a": object()}),
         lambda: c.put(KEY, {"a": 2**64}),
         lambda: c.put(KEY, {"a": 1}, meta={"gen": -1}),
-        lambda: c.put(KEY, {"a": 1}, meta={"bogus": 1}),
         lambda: c.put(KEY, {"a": 1}, policy={"exists": 9}),
-        lambda: c.remove(KEY, policy={"replica": 0}),
         lambda: c.touch(KEY, -1),
         lambda: c.touch(KEY, "10"),
         lambda: c.append(KEY, "a", 5),
@@ -115,7 +121,6 @@ def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
         lambda: c.operate_ordered(KEY, [{"op": 9, "bin": "a", "val": 3}]),
         lambda: c.info_all(5),
         lambda: c.info_all(""),
-        lambda: c.info_random_node("build", policy={"total_timeout": 1}),
         lambda: c.info_single_node("build", 5),
         lambda: c.truncate("", "demo"),
         lambda: c.truncate("test", "demo", -1),
@@ -125,6 +130,22 @@ def test_bad_arguments_are_refused_before_anything_is_sent() -> None:
         with pytest.raises(ParamError):
             call()
         assert _core.debug_counters()["live_commands"] == 0, i
+
+
+def test_unknown_and_foreign_policy_keys_pass_validation() -> None:
+    # aerospike-py ignores keys it does not use: these reach the connection
+    # check (a typo with a UserWarning, another policy's key silently).
+    c = aerospike_py.client(CONFIG)
+    with pytest.warns(UserWarning, match="unknown key 'bogus'"):
+        with pytest.raises(ClientError, match="not connected"):
+            c.get(KEY, policy={"bogus": 1})
+    with pytest.warns(UserWarning, match="unknown key 'bogus'"):
+        with pytest.raises(ClientError, match="not connected"):
+            c.put(KEY, {"a": 1}, meta={"bogus": 1})
+    with pytest.raises(ClientError, match="not connected"):
+        c.remove(KEY, policy={"replica": 0})
+    with pytest.raises(ClientError, match="not connected"):
+        c.info_random_node("build", policy={"total_timeout": 1})
 
 
 def test_wrong_arity_is_a_type_error() -> None:

@@ -13,23 +13,31 @@ def test_log_level() -> None:
         aerospike_py.set_log_level(level)
     with pytest.raises(ParamError):
         aerospike_py.set_log_level(9)
+    with pytest.raises(ValueError):  # aerospike-py's exception, ParamError is one
+        aerospike_py.set_log_level(9)
     with pytest.raises(ParamError):
         aerospike_py.set_log_level("info")  # type: ignore[arg-type]
     assert aerospike_py.dropped_log_count() == 0
 
 
 def test_metrics_toggles_and_text() -> None:
+    # Two independent switches, as in aerospike-py: the operation metrics
+    # (on by default) and the internal stage series (off by default).
     assert aerospike_py.is_metrics_enabled()
     aerospike_py.set_metrics_enabled(False)
     assert not aerospike_py.is_metrics_enabled()
     assert not aerospike_py.is_internal_stage_metrics_enabled()
     with aerospike_py.internal_stage_profiling():
         assert aerospike_py.is_internal_stage_metrics_enabled()
-    assert not aerospike_py.is_metrics_enabled()
+        assert not aerospike_py.is_metrics_enabled()
+    assert not aerospike_py.is_internal_stage_metrics_enabled()
     aerospike_py.set_internal_stage_metrics_enabled(True)
-    assert aerospike_py.is_metrics_enabled()
+    assert not aerospike_py.is_metrics_enabled()
+    aerospike_py.set_metrics_enabled(True)
+    aerospike_py.set_internal_stage_metrics_enabled(False)
     text = aerospike_py.get_metrics()
-    assert "# TYPE aerospike_py_operations_total counter" in text
+    assert "# TYPE db_client_operation_duration_seconds histogram" in text
+    assert "# TYPE aerospike_py_operations counter" in text
     assert 'aerospike_py_live{object="futures_held"} 0' in text
     aerospike_py.init_tracing()
     aerospike_py.shutdown_tracing()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import pytest
@@ -55,22 +56,38 @@ def test_every_documented_key_is_accepted(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_keys_of_other_kinds_are_refused(kind: str) -> None:
-    for key in sorted(set(VALID) - policy.POLICY_KEYS[kind]):
-        with pytest.raises(ParamError, match="unknown key"):
+def test_keys_of_other_kinds_are_ignored_silently(kind: str) -> None:
+    # aerospike-py accepts any key (e.g. 'key' in a read policy) and ignores
+    # those it does not use: so do we, without a warning for a real key.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for key in sorted(set(VALID) - policy.POLICY_KEYS[kind]):
             _core._check_policy(kind, {key: VALID[key]})
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_unknown_keys_warn_and_are_ignored(kind: str) -> None:
+    with pytest.warns(UserWarning, match="unknown key 'total_tiemout'"):
+        _core._check_policy(kind, {"total_tiemout": 10})
+
+
+def test_unknown_key_warning_can_be_made_an_error() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="unknown key"):
+            _core._check_policy("read", {"totl_timeout": 10})
 
 
 def test_batch_remove_meta() -> None:
     _core._check_policy("batch_remove_meta", {"gen": 3, "key": 1, "commit_level": 0})
+    _core._check_policy("batch_remove_meta", {"ttl": 3})  # a write key: ignored here
     with pytest.raises(ParamError):
-        _core._check_policy("batch_remove_meta", {"ttl": 3})
+        _core._check_policy("batch_remove_meta", {"gen": -1})
 
 
 @pytest.mark.parametrize(
     ("kind", "value"),
     [
-        ("read", {"total_tiemout": 10}),  # typo
         ("read", {"total_timeout": -1}),
         ("read", {"total_timeout": 2**32}),
         ("read", {"total_timeout": "100"}),
@@ -171,11 +188,8 @@ def test_full_config_is_accepted() -> None:
         {"hosts": [5]},
         {"hosts": ["h:notaport"]},
         {"hosts": 5},
-        {"hosts": [("h", 3000)], "unknown": 1},
         {"hosts": [("h", 3000)], "timeout": -1},
         {"hosts": [("h", 3000)], "auth_mode": constants.AUTH_EXTERNAL},
-        {"hosts": [("h", 3000)], "policies": {"reed": {}}},
-        {"hosts": [("h", 3000)], "policies": {"read": {"ttl": 5}}},
         {"hosts": [("h", 3000)], "policies": []},
         {"hosts": [("h", 3000)], "tls": {"enable": True}},
         {"hosts": [("h", 3000)], "max_conns_per_node": 0},
@@ -186,3 +200,23 @@ def test_full_config_is_accepted() -> None:
 def test_bad_configs_are_refused(config: Any) -> None:
     with pytest.raises(ParamError):
         _core._check_policy("client_config", config)
+
+
+@pytest.mark.parametrize(
+    ("config", "warning"),
+    [
+        ({"hosts": [("h", 3000)], "unknown": 1}, "config: unknown key 'unknown'"),
+        ({"hosts": [("h", 3000)], "policies": {"reed": {}}}, "unknown section 'reed'"),
+        ({"hosts": [("h", 3000)], "policies": {"read": {"ttl_": 5}}}, "unknown key 'ttl_'"),
+    ],
+)
+def test_unknown_config_keys_warn(config: Any, warning: str) -> None:
+    with pytest.warns(UserWarning, match=warning):
+        _core._check_policy("client_config", config)
+
+
+def test_config_key_of_another_policy_is_ignored() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _core._check_policy("client_config", {"hosts": [("h", 3000)],
+                                              "policies": {"read": {"ttl": 5, "key": 1}}})

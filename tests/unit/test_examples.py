@@ -92,7 +92,7 @@ def test_fastapi_endpoint(fastapi_client: object, aerospike_server: ServerHandle
 
     import aerospike_py
 
-    with aerospike_py.client(aerospike_server.client_config()) as c:
+    with aerospike_py.client(aerospike_server.client_config()).connect() as c:
         for item, popularity in ((1, 5), (2, 9), (3, 1)):
             c.put(("test", "items", item), {"popularity": popularity})
         c.remove(("test", "items", 4)) if c.exists(("test", "items", 4)).meta else None

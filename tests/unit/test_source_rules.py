@@ -2,7 +2,8 @@
 
 - Python.h only in csrc/python/ (the GIL lives only in the bridge);
 - uv.h only in csrc/io/ and csrc/server/ (the event loops);
-- PyGILState_* nowhere: the event thread never takes the GIL.
+- PyGILState_* nowhere: the event thread never takes the GIL;
+- csrc/server/cdt/ (the collection engine) includes nothing of the rest of the server.
 """
 
 from __future__ import annotations
@@ -58,3 +59,18 @@ def test_rules_catch_a_violation(tmp_path: pathlib.Path) -> None:
     assert _includes(f, "uv.h")
     f.write_text('// #include <Python.h> is not allowed here\n')
     assert not _includes(f, "Python.h")
+
+
+def test_cdt_engine_stands_alone() -> None:
+    """csrc/server/cdt/ (the collection engine that record ops and
+    expressions share) includes only itself, common/ and the standard
+    library: nothing of the processor, store or server I/O."""
+    include = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+    offenders = []
+    for p in _sources():
+        if p.relative_to(CSRC).parts[:2] != ("server", "cdt"):
+            continue
+        for header in include.findall(p.read_text(errors="replace")):
+            if not header.startswith(("server/cdt/", "common/")):
+                offenders.append(f"{p.relative_to(ROOT)}: {header}")
+    assert offenders == [], f"the CDT engine includes outside itself: {offenders}"

@@ -436,13 +436,22 @@ TEST(RecordCommand, FilterExpressions) {
   EXPECT_EQ(h.One(GetReq(1)).Int("i"), 43);
 }
 
-TEST(RecordCommand, UnsupportedOpsAnswerUnsupportedFeature) {
+TEST(RecordCommand, CdtReadOpsAnswerFromTheEngine) {
+  // List ops are no longer answered 16: a list SIZE answers the size; a
+  // modify op sent as a CDT read is a parameter error (4); a list op on an
+  // integer bin answers 12, as the real server does.
   Harness h;
-  h.One(PutReq(1, {Write("l", Value::List({Value::Int(1)}))}));
+  h.One(PutReq(1, {Write("l", Value::List({Value::Int(1)})), Write("i", Value::Int(5))}));
   p::RecordRequest r = Req(1);
   r.header.info1 = kRead;
   r.ops = {Op(p::OpType::kCdtRead, "l", Value::Bytes(std::string("\x91\x10", 2)))};
-  EXPECT_EQ(h.One(r).rc(), 16);
+  const auto size = h.One(r);
+  EXPECT_EQ(size.rc(), 0);
+  EXPECT_EQ(size.Int("l"), 1);
+  r.ops = {Op(p::OpType::kCdtRead, "l", Value::Bytes(std::string("\x92\x01\x05", 3)))};
+  EXPECT_EQ(h.One(r).rc(), 4);
+  r.ops = {Op(p::OpType::kCdtRead, "i", Value::Bytes(std::string("\x91\x10", 2)))};
+  EXPECT_EQ(h.One(r).rc(), 12);
 }
 
 }  // namespace
