@@ -22,7 +22,16 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from aerospike_py import _core, batch, constants, exception, policy, types
+from aerospike_py import _core, batch, constants, exception, exp, policy, types
+
+# Collection operations (list/map/bit/HLL op dicts for operate) and contexts.
+from aerospike_py import (
+    bit_operations,
+    cdt_ctx,
+    hll_operations,
+    list_operations,
+    map_operations,
+)
 from aerospike_py._batch import LazyBatchRecords, NumpyBatchRecords
 from aerospike_py.batch import BatchKeys
 from aerospike_py._observability import (
@@ -33,6 +42,8 @@ from aerospike_py._observability import (
     internal_stage_profiling,
     is_internal_stage_metrics_enabled,
     is_metrics_enabled,
+    is_tracing_enabled,
+    metrics_collector,
     set_internal_stage_metrics_enabled,
     set_log_level,
     set_metrics_enabled,
@@ -65,6 +76,8 @@ from aerospike_py.types import (
     BatchWriteResult,
     Bins,
     BinTuple,
+    CDTInfinite,
+    CDTWildcard,
     ExistsResult,
     GeoJSON,
     HyperLogLog,
@@ -79,8 +92,14 @@ from aerospike_py.types import (
 )
 
 __version__ = "0.1.0"
+#: The distribution (pip name) that installed this ``aerospike_py``: this
+#: client is ``aerospike-uv``; the Rust client that shares the import name is
+#: ``aerospike-py`` and has no such attribute. The two cannot be installed
+#: side by side (see docs/installing.md).
+__distribution__ = "aerospike-uv"
 
 __all__ = [
+    "__distribution__",
     "__version__",
     "AerospikeKey",
     "AerospikeRecord",
@@ -92,6 +111,8 @@ __all__ = [
     "BatchWriteResult",
     "BinTuple",
     "Bins",
+    "CDTInfinite",
+    "CDTWildcard",
     "Client",
     "ExistsResult",
     "GeoJSON",
@@ -115,6 +136,8 @@ __all__ = [
     "internal_stage_profiling",
     "is_internal_stage_metrics_enabled",
     "is_metrics_enabled",
+    "is_tracing_enabled",
+    "metrics_collector",
     "set_internal_stage_metrics_enabled",
     "set_log_level",
     "set_metrics_enabled",
@@ -125,8 +148,15 @@ __all__ = [
     "batch",
     "constants",
     "exception",
+    "exp",
     "policy",
     "types",
+    # Collection operations.
+    "list_operations",
+    "map_operations",
+    "bit_operations",
+    "hll_operations",
+    "cdt_ctx",
 ]
 # Scans and queries (aerospike_py.query).
 __all__ += [

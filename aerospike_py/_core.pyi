@@ -150,6 +150,27 @@ class Client:
     def info_single_node(self, command: str, host: str, policy: _Policy = None) -> str:
         """Sends an info command to the node named ``host`` (a node name from
         :meth:`get_node_names`)."""
+    # --- record UDFs (client_udf.cc) ---
+    def apply(
+        self,
+        key: _Key,
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> Any:
+        """Runs a record UDF on one record: the function's return value; ``UDFError`` with the
+        Lua message (file and line) when it fails."""
+    def batch_apply(
+        self,
+        keys: Sequence[Any],
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> BatchWriteResult:
+        """Runs a record UDF on many records: ``BatchWriteResult`` whose records carry a
+        ``SUCCESS`` (return value) or ``FAILURE`` (message, result 100) bin."""
     def truncate(
         self,
         namespace: str,
@@ -251,6 +272,66 @@ class Client:
     ) -> Any:
         """Starts a scan/query: a ``QueryStream`` (of ``stream_type``), or for a background
         query ``(task_id, None)`` (sync) / ``(task_id, future)`` (async)."""
+    # -- the admin API (users and roles; needs user-admin except for one's own
+    # password and user info) --
+    def admin_create_user(
+        self, username: str, password: str, roles: Sequence[str], policy: _Policy = None
+    ) -> None:
+        """Creates a user with a password and roles."""
+    def admin_drop_user(self, username: str, policy: _Policy = None) -> None:
+        """Drops a user (its sessions end)."""
+    def admin_change_password(
+        self, username: str, password: str, policy: _Policy = None
+    ) -> None:
+        """Changes the client's own password (later logins use it), or with user-admin
+        sets another user's."""
+    def admin_grant_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> None:
+        """Adds roles to a user."""
+    def admin_revoke_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> None:
+        """Removes roles from a user."""
+    def admin_query_user_info(self, username: str, policy: _Policy = None) -> dict[str, Any]:
+        """One user: ``{"user", "roles", "conns_in_use"}`` (plus ``read_info`` /
+        ``write_info`` when the server reports usage)."""
+    def admin_query_users_info(self, policy: _Policy = None) -> list[dict[str, Any]]:
+        """Every user, as :meth:`admin_query_user_info` describes one."""
+    def admin_create_role(
+        self,
+        role: str,
+        privileges: Sequence[Mapping[str, Any]],
+        policy: _Policy = None,
+        whitelist: Sequence[str] | None = None,
+        read_quota: int = 0,
+        write_quota: int = 0,
+    ) -> None:
+        """Creates a role: privileges ``{"code": PRIV_* or a name, "ns": ..., "set": ...}``,
+        optional client address whitelist and records-per-second quotas."""
+    def admin_drop_role(self, role: str, policy: _Policy = None) -> None:
+        """Drops a role (users lose it)."""
+    def admin_grant_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> None:
+        """Adds privileges to a role."""
+    def admin_revoke_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> None:
+        """Removes privileges from a role."""
+    def admin_query_role(self, role: str, policy: _Policy = None) -> dict[str, Any]:
+        """One role: ``{"name", "privileges", "allowlist", "read_quota", "write_quota"}``."""
+    def admin_query_roles(self, policy: _Policy = None) -> list[dict[str, Any]]:
+        """Every role (the predefined ones too)."""
+    def admin_set_whitelist(
+        self, role: str, whitelist: Sequence[str] | None, policy: _Policy = None
+    ) -> None:
+        """Sets the addresses (``"10.0.0.1"``, ``"10.0.0.0/8"``) a role's users may connect
+        from; ``[]`` or ``None`` clears it."""
+    def admin_set_quotas(
+        self, role: str, read_quota: int = 0, write_quota: int = 0, policy: _Policy = None
+    ) -> None:
+        """Sets a role's read/write quotas in records per second (0: none)."""
 
 class AsyncClient:
     """asyncio client: every data method returns a future of the running loop.
@@ -412,6 +493,29 @@ class AsyncClient:
         :meth:`get_node_names`).
 
         Await the returned future (see :meth:`Client.info_single_node`)."""
+    # --- record UDFs (client_udf.cc) ---
+    def apply(
+        self,
+        key: _Key,
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[Any]:
+        """Runs a record UDF on one record.
+
+        Await the returned future (see :meth:`Client.apply`)."""
+    def batch_apply(
+        self,
+        keys: Sequence[Any],
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: _Policy = None,
+    ) -> asyncio.Future[BatchWriteResult]:
+        """Runs a record UDF on many records.
+
+        Await the returned future (see :meth:`Client.batch_apply`)."""
     def truncate(
         self,
         namespace: str,
@@ -557,13 +661,104 @@ class QueryStream:
         """Awaitable ``close()``."""
     def partitions(self) -> list[tuple[int, bool, bool, bytes | None, int | None]] | None:
         """The cursor of an ended stream: ``[(pid, started, done, digest, bval)]``."""
+    # -- the admin API (users and roles; needs user-admin except for one's own
+    # password and user info) --
+    def admin_create_user(
+        self, username: str, password: str, roles: Sequence[str], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Creates a user with a password and roles.
+
+        Await the returned future."""
+    def admin_drop_user(self, username: str, policy: _Policy = None) -> asyncio.Future[None]:
+        """Drops a user (its sessions end).
+
+        Await the returned future."""
+    def admin_change_password(
+        self, username: str, password: str, policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Changes the client's own password (later logins use it), or with user-admin
+        sets another user's.
+
+        Await the returned future."""
+    def admin_grant_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Adds roles to a user.
+
+        Await the returned future."""
+    def admin_revoke_roles(
+        self, username: str, roles: Sequence[str], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Removes roles from a user.
+
+        Await the returned future."""
+    def admin_query_user_info(self, username: str, policy: _Policy = None) -> asyncio.Future[dict[str, Any]]:
+        """One user: ``{"user", "roles", "conns_in_use"}`` (plus ``read_info`` /
+        ``write_info`` when the server reports usage).
+
+        Await the returned future."""
+    def admin_query_users_info(self, policy: _Policy = None) -> asyncio.Future[list[dict[str, Any]]]:
+        """Every user, as :meth:`admin_query_user_info` describes one.
+
+        Await the returned future."""
+    def admin_create_role(
+        self,
+        role: str,
+        privileges: Sequence[Mapping[str, Any]],
+        policy: _Policy = None,
+        whitelist: Sequence[str] | None = None,
+        read_quota: int = 0,
+        write_quota: int = 0,
+    ) -> asyncio.Future[None]:
+        """Creates a role: privileges ``{"code": PRIV_* or a name, "ns": ..., "set": ...}``,
+        optional client address whitelist and records-per-second quotas.
+
+        Await the returned future."""
+    def admin_drop_role(self, role: str, policy: _Policy = None) -> asyncio.Future[None]:
+        """Drops a role (users lose it).
+
+        Await the returned future."""
+    def admin_grant_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Adds privileges to a role.
+
+        Await the returned future."""
+    def admin_revoke_privileges(
+        self, role: str, privileges: Sequence[Mapping[str, Any]], policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Removes privileges from a role.
+
+        Await the returned future."""
+    def admin_query_role(self, role: str, policy: _Policy = None) -> asyncio.Future[dict[str, Any]]:
+        """One role: ``{"name", "privileges", "allowlist", "read_quota", "write_quota"}``.
+
+        Await the returned future."""
+    def admin_query_roles(self, policy: _Policy = None) -> asyncio.Future[list[dict[str, Any]]]:
+        """Every role (the predefined ones too).
+
+        Await the returned future."""
+    def admin_set_whitelist(
+        self, role: str, whitelist: Sequence[str] | None, policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Sets the addresses (``"10.0.0.1"``, ``"10.0.0.0/8"``) a role's users may connect
+        from; ``[]`` or ``None`` clears it.
+
+        Await the returned future."""
+    def admin_set_quotas(
+        self, role: str, read_quota: int = 0, write_quota: int = 0, policy: _Policy = None
+    ) -> asyncio.Future[None]:
+        """Sets a role's read/write quotas in records per second (0: none).
+
+        Await the returned future."""
 
 def debug_counters() -> dict[str, int]:
     """Live object counts of the core and the bridge, for leak checks.
 
     ``live_commands``, ``queued_commands``, ``open_connections``, ``live_clients``,
     ``futures_held``, ``mailboxes_alive``, ``sync_waiting`` (live objects) and the
-    totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``.
+    totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``;
+    ``active_nodes``: cluster nodes of all clients (a gauge).
     """
 
 def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:
@@ -577,6 +772,21 @@ def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:
 
 def set_stage_timing(enabled: bool) -> None:
     """Turns the stage timers on or off (on by default)."""
+
+# The operation histograms (csrc/client/operation_metrics.h), read by
+# aerospike_py._observability on a scrape.
+def _operation_metrics() -> list[tuple[str, str, str, int, tuple[int, ...], int, int]]:
+    """(op, namespace, set, result_code, bucket_counts, count, sum_ns) per series; bucket
+    counts are per bucket (not cumulative), the last one above the last bound."""
+
+def _operation_metric_bounds() -> tuple[float, ...]:
+    """The histogram buckets' upper bounds in seconds."""
+
+def _set_operation_metrics(enabled: bool) -> None:
+    """Turns the operation histograms on or off."""
+
+def _operation_metrics_enabled() -> bool:
+    """Whether the operation histograms are on."""
 
 def _set_log_level(level: int) -> None:
     """Queue core log records up to ``level`` (0 error .. 3 debug; -1 none)."""
@@ -616,3 +826,17 @@ def _parse_key(key: Any) -> tuple[str, str, int, bytes, bytes]:
 
 def _check_policy(kind: str, value: Any) -> None:
     """Validates a policy, meta or config dict of ``kind``; raises ``ParamError`` (for tests)."""
+
+def _encode_ops(ops: Sequence[Mapping[str, Any]]) -> tuple[bytes, int, bool, bool, bytes]:
+    """``operate()`` ops as sent: ``(op bytes, n_ops, has_read, has_write, result shapes)`` (for tests)."""
+
+# Expressions (csrc/python/expressions.cc).
+def _exp_pack_value(value: Any, /) -> bytes:
+    """One value packed as a CDT argument (aerospike_py.exp's literals, ctx values)."""
+
+def _exp_wire(expression: Any, /) -> bytes:
+    """The bytes a policy's ``filter_expression`` sends for ``expression`` (for tests)."""
+
+def _expression_stats(reset: bool = False, /) -> dict[str, int]:
+    """Expressions taken compiled (``reused``) versus encoded during calls (``encoded``,
+    ``encode_ns``)."""

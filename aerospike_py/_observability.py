@@ -1,13 +1,16 @@
-"""Logging and metrics: aerospike-py's module-level observability functions.
+"""Logging, metrics and tracing: aerospike-py's module-level observability functions.
 
 Logging: the core's records reach the standard :mod:`logging` module under
 the logger ``aerospike_py`` (cluster events at INFO, one line per command at
 DEBUG); see the comment block below for how they cross from the event thread.
-aerospike-py code often calls ``set_log_level`` or reads ``get_metrics()``;
-these keep such code running. Metrics come from the bridge's own stage
-timers (:func:`aerospike_py._core.stage_stats`): per operation, how many
-calls, and the nanoseconds spent parsing arguments, submitting, queued,
-on the event thread, waking the caller and converting results.
+
+Metrics: the core counts (lock-free latency histograms per operation,
+namespace, set and result code, see csrc/client/operation_metrics.h; the
+bridge's stage timers; live-object counters) and Python reads them only when
+scraped: :class:`AerospikeCollector` turns them into metric families for
+``prometheus_client`` (the ``aerospike-uv[metrics]`` extra), whose own
+OpenMetrics exposition writes :func:`get_metrics` and serves
+:func:`start_metrics_server`. Tracing lives in :mod:`aerospike_py._tracing`.
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import socketserver
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from aerospike_py import _core
-from aerospike_py.exception import ParamError
+from aerospike_py._tracing import init_tracing, is_tracing_enabled, shutdown_tracing
+from aerospike_py.exception import ParamError, exception_for_code
 
 __all__ = [
     "LOGGER_NAME",
+    "AerospikeCollector",
     "dropped_log_count",
     "ensure_log_thread",
     "forward_core_logs",
@@ -34,6 +43,8 @@ __all__ = [
     "internal_stage_profiling",
     "is_internal_stage_metrics_enabled",
     "is_metrics_enabled",
+    "is_tracing_enabled",
+    "metrics_collector",
     "set_internal_stage_metrics_enabled",
     "set_log_level",
     "set_metrics_enabled",
@@ -226,6 +237,7 @@ _internal_stage_enabled = _env_flag("AEROSPIKE_PY_INTERNAL_METRICS")
 
 def _apply_stage_timing() -> None:
     _core.set_stage_timing(_metrics_enabled or _internal_stage_enabled)
+    _core._set_operation_metrics(_metrics_enabled)
 
 
 def set_metrics_enabled(enabled: bool) -> None:
@@ -272,110 +284,277 @@ def internal_stage_profiling() -> Iterator[None]:
 
 _apply_stage_timing()
 
+
+# --- metrics -------------------------------------------------------------
+#
+# Nothing here runs per command: the core's counters are read when a scrape
+# asks (get_metrics, the /metrics server, or any prometheus_client registry
+# the application registered metrics_collector() with).
+
 # Our stages (see csrc/python/stage_stats.h), by their series' stage label.
 _STAGES = ("parse", "submit", "queue", "io", "wake", "convert")
 _OPERATION = "db_client_operation_duration_seconds"
 _STAGE = "db_client_internal_stage_seconds"
+_OPERATION_LABELS = ("db_system_name", "db_namespace", "db_collection_name",
+                     "db_operation_name", "error_type")
+# debug_counters() keys shown as gauges of their own (the rest: aerospike_py_live).
+_GAUGES = (
+    ("open_connections", "aerospike_py_connections_open",
+     "Open connections of every client of this process (data and tend)."),
+    ("live_commands", "aerospike_py_commands_in_flight",
+     "Commands submitted and not yet finished."),
+    ("queued_commands", "aerospike_py_commands_queued",
+     "Commands waiting for admission (max_concurrent_commands backpressure)."),
+    ("live_clients", "aerospike_py_clients", "Connected clients (event threads running)."),
+    ("active_nodes", "aerospike_py_nodes",
+     "Active cluster nodes, summed over this process's clients."),
+)
+
+
+@dataclass
+class _Family:
+    """One metric family: what prometheus_client's Metric holds, without needing it."""
+
+    name: str
+    type: str  # "histogram", "counter" or "gauge"
+    documentation: str
+    samples: list[tuple[str, dict[str, str], float]] = field(default_factory=list)
+
+
+def _error_type(code: int) -> str:
+    """The ``error_type`` label: empty on success, else the exception class's name."""
+    return "" if code == 0 else exception_for_code(code).__name__
+
+
+def _operation_family() -> _Family:
+    fam = _Family(_OPERATION, "histogram", "Duration of database client operations.")
+    if not _metrics_enabled:
+        return fam
+    bounds = _core._operation_metric_bounds()
+    for op, ns, set_name, code, buckets, count, sum_ns in sorted(_core._operation_metrics()):
+        labels = {"db_system_name": "aerospike", "db_namespace": ns,
+                  "db_collection_name": set_name, "db_operation_name": op,
+                  "error_type": _error_type(code)}
+        cumulative = 0
+        for bound, n in zip(bounds, buckets):
+            cumulative += n
+            fam.samples.append((f"{_OPERATION}_bucket", {**labels, "le": repr(float(bound))},
+                                float(cumulative)))
+        fam.samples.append((f"{_OPERATION}_bucket", {**labels, "le": "+Inf"}, float(count)))
+        fam.samples.append((f"{_OPERATION}_count", labels, float(count)))
+        fam.samples.append((f"{_OPERATION}_sum", labels, sum_ns / 1e9))
+    return fam
+
+
+def _error_family() -> _Family:
+    fam = _Family("aerospike_py_errors", "counter",
+                  "Failed operations by result code (from the operation histograms).")
+    if not _metrics_enabled:
+        return fam
+    totals: dict[tuple[str, int], int] = {}
+    for op, _ns, _set, code, _buckets, count, _sum in _core._operation_metrics():
+        if code != 0:
+            totals[(op, code)] = totals.get((op, code), 0) + count
+    for (op, code), count in sorted(totals.items()):
+        fam.samples.append(("aerospike_py_errors_total",
+                            {"db_operation_name": op, "result_code": str(code),
+                             "error_type": _error_type(code)}, float(count)))
+    return fam
+
+
+def _stage_families(stats: dict[str, dict[str, int]]) -> list[_Family]:
+    stage = _Family(_STAGE, "histogram", "Internal stage durations within a database "
+                    f"operation ({', '.join(_STAGES)}).")
+    # The stage timers keep totals, not per-call values: each series has its
+    # _count, _sum and the +Inf bucket only.
+    if _internal_stage_enabled:
+        for op, st in sorted(stats.items()):
+            for name in _STAGES:
+                count = float(st["calls"] if name in ("parse", "submit") else st["completed"])
+                labels = {"stage": name, "db_operation_name": op}
+                stage.samples.append((f"{_STAGE}_bucket", {**labels, "le": "+Inf"}, count))
+                stage.samples.append((f"{_STAGE}_count", labels, count))
+                stage.samples.append((f"{_STAGE}_sum", labels, st[f"{name}_ns"] / 1e9))
+    ops = _Family("aerospike_py_operations", "counter", "Client operations submitted.")
+    gil = _Family("aerospike_py_gil_held_seconds", "counter",
+                  "Seconds the bridge held the GIL for an operation (parse, submit, convert).")
+    for op, st in sorted(stats.items()):
+        ops.samples.append(("aerospike_py_operations_total", {"op": op}, float(st["calls"])))
+        gil.samples.append(("aerospike_py_gil_held_seconds_total", {"db_operation_name": op},
+                            st["gil_held_ns"] / 1e9))
+    return [stage, ops, gil]
+
+
+def _gauge_families() -> list[_Family]:
+    counters = _core.debug_counters()
+    out = []
+    for key, name, doc in _GAUGES:
+        out.append(_Family(name, "gauge", doc, [(name, {}, float(counters.get(key, 0)))]))
+    live = _Family("aerospike_py_live", "gauge", "Live objects of the native core and bridge.")
+    for name, value in sorted(counters.items()):
+        live.samples.append(("aerospike_py_live", {"object": name}, float(value)))
+    out.append(live)
+    return out
+
+
+def _families() -> list[_Family]:
+    """Everything a scrape reports, read from the core now."""
+    stats = _core.stage_stats() if (_metrics_enabled or _internal_stage_enabled) else {}
+    return [_operation_family(), _error_family(), *_stage_families(stats), *_gauge_families()]
+
+
+class AerospikeCollector:
+    """A ``prometheus_client`` collector of this client's metrics.
+
+    Register it with any registry to have the client's metrics in the
+    application's own scrape::
+
+        from prometheus_client import REGISTRY
+        REGISTRY.register(aerospike_py.metrics_collector())
+
+    Reads the core's counters on each ``collect()``; holds no state.
+    """
+
+    def collect(self) -> Iterable[Any]:
+        """Yields one ``prometheus_client`` ``Metric`` per family."""
+        from prometheus_client.metrics_core import Metric
+
+        for fam in _families():
+            metric = Metric(fam.name, fam.documentation, fam.type)
+            for name, labels, value in fam.samples:
+                metric.add_sample(name, labels, value)
+            yield metric
+
+
+_collector = AerospikeCollector()
+_registry: Any = None
+_registry_lock = threading.Lock()
+
+
+def metrics_collector() -> AerospikeCollector:
+    """The collector of this client's metrics, for a ``prometheus_client`` registry."""
+    return _collector
+
+
+def _own_registry() -> Any:
+    """A private prometheus_client registry with only our collector (None without the library)."""
+    global _registry
+    with _registry_lock:
+        if _registry is None:
+            try:
+                from prometheus_client import CollectorRegistry
+            except ImportError:
+                return None
+            registry = CollectorRegistry(auto_describe=False)
+            collector: Any = _collector  # duck-typed: prometheus_client wants collect()
+            registry.register(collector)
+            _registry = registry
+        return _registry
 
 
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
-def get_metrics() -> str:
-    """The client's metrics in Prometheus (OpenMetrics) text format, ending with ``# EOF``.
-
-    ``db_client_operation_duration_seconds`` (a histogram, OpenTelemetry's
-    database semantic-convention name, labels ``db_system_name``,
-    ``db_namespace``, ``db_collection_name``, ``db_operation_name``,
-    ``error_type``) and ``db_client_internal_stage_seconds`` (labels
-    ``stage``, ``db_operation_name``) are aerospike-py's families. Our
-    stage timers keep totals per operation, not per call: each series has
-    its ``_count``, ``_sum`` and the ``+Inf`` bucket only, and namespace,
-    set and error type are not split out (their labels are empty). Then
-    ``aerospike_py_operations_total{op}`` and ``aerospike_py_live{object}``
-    (live native objects).
-    """
-    stats = _core.stage_stats() if (_metrics_enabled or _internal_stage_enabled) else {}
-    lines = [
-        f"# HELP {_OPERATION} Duration of database client operations.",
-        f"# TYPE {_OPERATION} histogram",
-    ]
-    if _metrics_enabled:
-        for op, st in sorted(stats.items()):
-            count = st["completed"]
-            seconds = sum(st[f"{stage}_ns"] for stage in _STAGES) / 1e9
-            labels = (
-                f'db_system_name="aerospike",db_namespace="",db_collection_name="",'
-                f'db_operation_name="{_escape(op)}",error_type=""'
-            )
-            lines.append(f'{_OPERATION}_bucket{{{labels},le="+Inf"}} {count}')
-            lines.append(f"{_OPERATION}_count{{{labels}}} {count}")
-            lines.append(f"{_OPERATION}_sum{{{labels}}} {seconds:.9f}")
-    lines += [
-        f"# HELP {_STAGE} Internal stage durations within a database operation "
-        f"({', '.join(_STAGES)}).",
-        f"# TYPE {_STAGE} histogram",
-    ]
-    if _internal_stage_enabled:
-        for op, st in sorted(stats.items()):
-            for stage in _STAGES:
-                count = st["calls"] if stage in ("parse", "submit") else st["completed"]
-                labels = f'stage="{stage}",db_operation_name="{_escape(op)}"'
-                lines.append(f'{_STAGE}_bucket{{{labels},le="+Inf"}} {count}')
-                lines.append(f"{_STAGE}_count{{{labels}}} {count}")
-                lines.append(f"{_STAGE}_sum{{{labels}}} {st[f'{stage}_ns'] / 1e9:.9f}")
-    lines += [
-        "# HELP aerospike_py_operations Client operations submitted.",
-        "# TYPE aerospike_py_operations counter",
-    ]
-    for op, st in sorted(stats.items()):
-        lines.append(f'aerospike_py_operations_total{{op="{_escape(op)}"}} {st["calls"]}')
-    lines += [
-        "# HELP aerospike_py_live Live objects of the native core and bridge.",
-        "# TYPE aerospike_py_live gauge",
-    ]
-    for name, value in sorted(_core.debug_counters().items()):
-        lines.append(f'aerospike_py_live{{object="{_escape(name)}"}} {value}')
+def _render_without_library() -> str:
+    # Only when prometheus_client is not installed (it is the [metrics]
+    # extra): the same families in OpenMetrics text, so aerospike-py code
+    # that prints get_metrics() keeps working without the extra.
+    lines = []
+    for fam in _families():
+        lines.append(f"# HELP {fam.name} {fam.documentation}")
+        lines.append(f"# TYPE {fam.name} {fam.type}")
+        for name, labels, value in fam.samples:
+            text = ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items())
+            lines.append(f"{name}{{{text}}} {value!r}" if text else f"{name} {value!r}")
     lines.append("# EOF")
     return "\n".join(lines) + "\n"
 
 
-def init_tracing() -> None:
-    """aerospike-py's OpenTelemetry setup: tracing is not built in; does nothing."""
+def get_metrics() -> str:
+    """The client's metrics in OpenMetrics text format, ending with ``# EOF``.
+
+    Written by ``prometheus_client``'s own exposition when it is installed
+    (``pip install aerospike-uv[metrics]``). Families:
+
+    * ``db_client_operation_duration_seconds`` (histogram; labels
+      ``db_system_name``, ``db_namespace``, ``db_collection_name``,
+      ``db_operation_name``, ``error_type``): aerospike-py's family, from the
+      core's histograms; buckets 0.1 ms .. 10 s, a superset of aerospike-py's.
+      ``error_type`` is empty on success, else the exception class's name.
+    * ``db_client_internal_stage_seconds`` (labels ``stage``,
+      ``db_operation_name``): only while the internal stage metrics are on;
+      totals per operation (``_count``, ``_sum`` and the ``+Inf`` bucket).
+    * ``aerospike_py_errors_total{db_operation_name,result_code,error_type}``,
+      ``aerospike_py_operations_total{op}``,
+      ``aerospike_py_gil_held_seconds_total{db_operation_name}``.
+    * Gauges: ``aerospike_py_connections_open``,
+      ``aerospike_py_commands_in_flight``, ``aerospike_py_commands_queued``,
+      ``aerospike_py_clients`` and ``aerospike_py_live{object}``.
+    """
+    registry = _own_registry()
+    if registry is None:
+        return _render_without_library()
+    from prometheus_client.openmetrics import exposition
+
+    generate: Callable[[Any], bytes] = exposition.generate_latest
+    text: str = generate(registry).decode("utf-8")
+    return text
 
 
-def shutdown_tracing() -> None:
-    """Counterpart of :func:`init_tracing`; does nothing."""
+# --- the /metrics server ---------------------------------------------------
 
 
-class _MetricsHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.path.split("?", 1)[0] != "/metrics":
-            self.send_error(404, "metrics are served at /metrics")
-            return
-        body = get_metrics().encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass  # scrapes are not worth a log line each
 
 
-_metrics_server: ThreadingHTTPServer | None = None
+def _metrics_app() -> Callable[..., Iterable[bytes]]:
+    """A WSGI app: prometheus_client's own at /metrics (content negotiation
+    included), 404 elsewhere."""
+    registry = _own_registry()
+    if registry is not None:
+        from prometheus_client import make_wsgi_app
+
+        inner = make_wsgi_app(registry)
+    else:
+        def inner(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            body = get_metrics().encode()
+            start_response("200 OK", [("Content-Type", "application/openmetrics-text; "
+                                       "version=1.0.0; charset=utf-8"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "") != "/metrics":
+            body = b"metrics are served at /metrics\n"
+            start_response("404 Not Found", [("Content-Type", "text/plain"),
+                                             ("Content-Length", str(len(body)))])
+            return [body]
+        result: Iterable[bytes] = inner(environ, start_response)
+        return result
+
+    return app
+
+
+_metrics_server: WSGIServer | None = None
 _metrics_server_lock = threading.Lock()
 
 
 def start_metrics_server(port: int = 9464, host: str = "127.0.0.1") -> None:
-    """Serve :func:`get_metrics` at ``/metrics`` over HTTP from a daemon thread.
+    """Serve the metrics at ``/metrics`` over HTTP from a daemon thread.
 
-    aerospike-py listens on every interface; this one listens on ``host``
-    (loopback by default; pass ``""`` for every interface). One server at a
-    time: a second call replaces the first. When the new port cannot be
-    bound the ``OSError`` is raised and the running server keeps serving.
+    Uses ``prometheus_client``'s WSGI exposition (OpenMetrics or the classic
+    text format, as the scraper's ``Accept`` header asks). aerospike-py
+    listens on every interface; this one listens on ``host`` (loopback by
+    default; pass ``""`` for every interface). One server at a time: a second
+    call replaces the first. When the new port cannot be bound the
+    ``OSError`` is raised and the running server keeps serving.
     """
     global _metrics_server
     with _metrics_server_lock:
@@ -383,8 +562,8 @@ def start_metrics_server(port: int = 9464, host: str = "127.0.0.1") -> None:
         if old is not None and old.server_address[1] == port:
             _shutdown(old)  # the same port: free it first
             old = _metrics_server = None
-        server = ThreadingHTTPServer((host, port), _MetricsHandler)
-        server.daemon_threads = True
+        server = make_server(host, port, _metrics_app(), server_class=_ThreadingWSGIServer,
+                             handler_class=_QuietHandler)
         threading.Thread(
             target=server.serve_forever, name="aerospike_py-metrics", daemon=True
         ).start()
@@ -393,7 +572,7 @@ def start_metrics_server(port: int = 9464, host: str = "127.0.0.1") -> None:
             _shutdown(old)
 
 
-def _shutdown(server: ThreadingHTTPServer) -> None:
+def _shutdown(server: WSGIServer) -> None:
     server.shutdown()
     server.server_close()
 

@@ -1,6 +1,7 @@
 """Type stubs of the native embedded-server module (csrc/python/server_module.cc)."""
 
 from collections.abc import Sequence
+from typing import Any
 
 FAULT_NONE: int
 FAULT_DELAY: int
@@ -14,6 +15,8 @@ SCOPE_INFO: int
 class Server:
     @property
     def ports(self) -> list[int]: ...
+    @property
+    def tls_ports(self) -> list[int]: ...
     @property
     def host(self) -> str: ...
     @property
@@ -36,4 +39,6 @@ class Server:
 def start(host: str = ..., port: int = ..., nodes: int = ...,
           namespaces: Sequence[str] | None = ..., replication_factor: int = ...,
           cluster_name: str = ..., default_ttl: int = ...,
-          node_ids: Sequence[str] | None = ..., sweep_interval_ms: int = ...) -> Server: ...
+          node_ids: Sequence[str] | None = ..., sweep_interval_ms: int = ...,
+          tls: dict[str, Any] | None = ..., tls_port: int = ..., tls_name: str = ...,
+          security: dict[str, Any] | None = ...) -> Server: ...

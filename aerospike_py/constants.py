@@ -13,7 +13,11 @@ does not name (C client names), and ``Literal`` aliases of the enum values.
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+import typing
+from typing import Final, Literal
+
+if typing.TYPE_CHECKING:  # typing.TypeAlias is 3.10+; annotations are not evaluated here
+    from typing import TypeAlias
 
 __all__ = [
     "POLICY_KEY_DIGEST",
@@ -194,6 +198,13 @@ __all__ = [
     "MAP_WRITE_PARTIAL",
     "MAP_RETURN_UNORDERED_MAP",
     "MAP_RETURN_ORDERED_MAP",
+    "CDT_CTX_LIST_INDEX",
+    "CDT_CTX_LIST_RANK",
+    "CDT_CTX_LIST_VALUE",
+    "CDT_CTX_MAP_INDEX",
+    "CDT_CTX_MAP_RANK",
+    "CDT_CTX_MAP_KEY",
+    "CDT_CTX_MAP_VALUE",
     "INDEX_INTEGER",
     "UDF_TYPE_LUA",
     "AS_BYTES_UNDEF",
@@ -543,6 +554,16 @@ MAP_WRITE_PARTIAL: Final = 8
 MAP_RETURN_UNORDERED_MAP: Final = 16
 MAP_RETURN_ORDERED_MAP: Final = 17
 
+# Context step types (official names and values): the ``type`` of the
+# aerospike_py.cdt_ctx steps that lead into nested lists and maps.
+CDT_CTX_LIST_INDEX: Final = 0x10
+CDT_CTX_LIST_RANK: Final = 0x11
+CDT_CTX_LIST_VALUE: Final = 0x13
+CDT_CTX_MAP_INDEX: Final = 0x20
+CDT_CTX_MAP_RANK: Final = 0x21
+CDT_CTX_MAP_KEY: Final = 0x22
+CDT_CTX_MAP_VALUE: Final = 0x23
+
 # Official name of the integer index type (aerospike-py: INDEX_NUMERIC).
 INDEX_INTEGER: Final = 0
 
@@ -684,3 +705,31 @@ JOB_STATUS_INPROGRESS: Final = 1
 JOB_STATUS_COMPLETED: Final = 2
 __all__ += ["JOB_SCAN", "JOB_QUERY", "JOB_STATUS_UNDEF", "JOB_STATUS_INPROGRESS",
             "JOB_STATUS_COMPLETED"]
+# ---------------------------------------------------------------------------
+# Expression operations (aerospike_py.exp.exp_read / exp_write): the op codes
+# of their op dicts and their flags (the official client's names and values)
+# ---------------------------------------------------------------------------
+
+OPERATOR_EXP_READ: Final = 5001
+OPERATOR_EXP_WRITE: Final = 5002
+EXP_READ_DEFAULT: Final = 0
+EXP_READ_EVAL_NO_FAIL: Final = 16
+EXP_WRITE_DEFAULT: Final = 0
+EXP_WRITE_CREATE_ONLY: Final = 1
+EXP_WRITE_UPDATE_ONLY: Final = 2
+EXP_WRITE_ALLOW_DELETE: Final = 4
+EXP_WRITE_POLICY_NO_FAIL: Final = 8
+EXP_WRITE_EVAL_NO_FAIL: Final = 16
+
+__all__ += [
+    "OPERATOR_EXP_READ",
+    "OPERATOR_EXP_WRITE",
+    "EXP_READ_DEFAULT",
+    "EXP_READ_EVAL_NO_FAIL",
+    "EXP_WRITE_DEFAULT",
+    "EXP_WRITE_CREATE_ONLY",
+    "EXP_WRITE_UPDATE_ONLY",
+    "EXP_WRITE_ALLOW_DELETE",
+    "EXP_WRITE_POLICY_NO_FAIL",
+    "EXP_WRITE_EVAL_NO_FAIL",
+]

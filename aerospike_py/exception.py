@@ -53,8 +53,10 @@ Subclasses, with their default code:
                                     a parameter)
     ConnectionError (-10)           ClusterError + ClientError
     AsyncConnectionError (-6)       ConnectionError
-    InvalidHostError (-4), InvalidNodeError (-8), NoMoreConnectionsError (-7),
-    TLSError (-9)                   ClusterError + ClientError
+    TLSError (-9)                   ConnectionError (a handshake that failed is a
+                                    connection that could not be made)
+    InvalidHostError (-4), InvalidNodeError (-8), NoMoreConnectionsError (-7)
+                                    ClusterError + ClientError
     ClusterChangeError (7)          ClusterError (+ ServerError)
     ClientAbortError (-5), MaxRetriesExceeded (-12), MaxErrorRateExceeded (-14),
     NoResponse (-15), BatchFailed (-16), TransactionFailed (-17),
@@ -592,8 +594,9 @@ class NoMoreConnectionsError(ClusterError, ClientError):
     code = -7
 
 
-class TLSError(ClusterError, ClientError):
-    """The TLS handshake or TLS configuration failed (code -9)."""
+class TLSError(ConnectionError):
+    """The TLS handshake failed (code -9); the message says why (unknown CA,
+    name mismatch, expired certificate, no common protocol, ...)."""
 
     code = -9
 

@@ -288,10 +288,14 @@ class ListPolicy(TypedDict, total=False):
 
 class MapPolicy(TypedDict, total=False):
     """Map CDT policy: ``order`` (``MAP_*ORDERED``), ``write_mode`` (``MAP_UPDATE``,
-    ``MAP_UPDATE_ONLY``, ``MAP_CREATE_ONLY``, or ``MAP_WRITE_FLAGS_*`` bits)."""
+    ``MAP_UPDATE_ONLY``, ``MAP_CREATE_ONLY``, or ``MAP_WRITE_FLAGS_*`` bits),
+    ``flags`` (``MAP_WRITE_FLAGS_*`` bits instead of a write mode) and
+    ``persist_index`` (keep an index of a top-level map)."""
 
     order: int
     write_mode: int
+    flags: int
+    persist_index: bool
 
 
 class HLLPolicy(TypedDict, total=False):
@@ -336,7 +340,9 @@ class TLSConfig(TypedDict, total=False):
     ``crl_check``/``crl_check_all`` certificate revocation checks;
     ``log_session_info`` logs the negotiated session; ``for_login_only`` uses
     TLS for the login only. A host's TLS name is its third element:
-    ``("10.0.0.1", 4333, "server-name")``.
+    ``("10.0.0.1", 4333, "server-name")``; without one the host itself is the
+    name the server certificate must carry. A failed handshake raises
+    ``TLSError`` (a ``ConnectionError``) saying why.
     """
 
     enable: bool
@@ -382,8 +388,10 @@ class ClientConfig(TypedDict, total=False):
 
     aerospike-py keys: ``hosts`` (``[(host, port)]`` or ``"host:port"``),
     ``cluster_name`` (checked against the server's), ``auth_mode``
-    (``AUTH_*``), ``user``, ``password`` (login is not built yet: a client
-    configured with credentials refuses to connect, with ``ClientError``),
+    (``AUTH_INTERNAL``: user + password, hashed once per client with bcrypt;
+    ``AUTH_EXTERNAL``: LDAP, the password itself is sent, over TLS only;
+    ``AUTH_PKI``: the TLS client certificate names the user), ``user``,
+    ``password`` (never shown in reprs, logs or error messages),
     ``timeout`` (connect ms),
     ``idle_timeout`` (ms a pooled connection may stay idle),
     ``max_conns_per_node``, ``min_conns_per_node``, ``conn_pools_per_node``,
@@ -402,8 +410,9 @@ class ClientConfig(TypedDict, total=False):
     skip it with ``MaxErrorRateExceeded`` until the window ends; 0 disables).
     ``app_id``: reported to servers of version 8.1 and later with
     ``user-agent-set`` (as the official clients do), with this client's
-    version. Accepted for compatibility and not acted on yet:
-    ``login_timeout_ms`` (no login handshake).
+    version. ``login_timeout_ms``: how long a new connection's login may
+    take (default 5000). The official client's spelling
+    ``policies["auth_mode"]`` is accepted too.
     """
 
     hosts: list[tuple[str, int] | tuple[str, int, str] | str]

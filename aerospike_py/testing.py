@@ -17,6 +17,12 @@ The pytest plugin provides two fixtures:
 * ``aerospike_cluster3`` (function scope): a fresh three-node embedded
   cluster (replication factor 2), always embedded since tests use its fault
   hooks.
+
+and one marker, ``embedded_server``: a test that needs the embedded
+server's own hooks (faults, misrouting counters, several nodes, its
+``user-agents`` tally) says so with it; every test using
+``aerospike_cluster3`` carries it implicitly. When ``AEROSPIKE_HOSTS`` names
+a real cluster, these tests, and only these, are left out of the run.
 """
 
 from __future__ import annotations
@@ -74,6 +80,22 @@ class EmbeddedServer:
         default_ttl: seconds a record lives when a write asks for the
             namespace default; 0 means never expire.
         host: the address to listen on.
+        tls: with a dict (``certfile``, ``keyfile``, optional ``keyfile_pw``,
+            ``cafile``, ``protocols``, ``cipher_suite``,
+            ``require_client_cert`` for mutual TLS), every node also listens
+            for TLS on its own port (:attr:`tls_hosts`); see
+            :mod:`aerospike_py.testing_pki` for certificates.
+        tls_port: 0 gives every node an ephemeral TLS port; otherwise node
+            ``i`` listens for TLS on ``tls_port + i``.
+        tls_name: the name ``peers-tls-std`` advertises (the server
+            certificate must carry it).
+        security: an Enterprise-like security mode: ``{"users": [{"name",
+            "password", "roles", "external"}], "roles": [{"name",
+            "privileges": [{"code", "ns", "set"}], "whitelist", "read_quota",
+            "write_quota"}], "session_ttl": seconds, "enable_quotas": bool}``
+            (``{}``: only user ``admin``/``admin`` with role ``user-admin``).
+            Every connection must log in; commands are checked against the
+            user's privileges with the server's result codes.
     """
 
     def __init__(
@@ -86,6 +108,10 @@ class EmbeddedServer:
         default_ttl: int = 0,
         host: str = "127.0.0.1",
         node_ids: Sequence[str] | None = None,
+        tls: dict[str, Any] | None = None,
+        tls_port: int = 0,
+        tls_name: str = "aerospike-test",
+        security: dict[str, Any] | None = None,
     ) -> None:
         self._options: dict[str, Any] = {
             "host": host,
@@ -96,6 +122,10 @@ class EmbeddedServer:
             "cluster_name": cluster_name,
             "default_ttl": default_ttl,
             "node_ids": tuple(node_ids) if node_ids is not None else None,
+            "tls": dict(tls) if tls is not None else None,
+            "tls_port": tls_port,
+            "tls_name": tls_name,
+            "security": dict(security) if security is not None else None,
         }
         self._server: _server_module.Server | None = None
 
@@ -147,6 +177,18 @@ class EmbeddedServer:
     def ports(self) -> list[int]:
         """The port of every node, in node order."""
         return list(self._live.ports)
+
+    @property
+    def tls_hosts(self) -> list[tuple[str, int, str]]:
+        """``(host, tls_port, tls_name)`` of every node (empty without ``tls``)."""
+        server = self._live
+        name = str(self._options["tls_name"])
+        return [(server.host, port, name) for port in server.tls_ports]
+
+    @property
+    def tls_ports(self) -> list[int]:
+        """The TLS port of every node (empty without ``tls``)."""
+        return list(self._live.tls_ports)
 
     @property
     def nodes(self) -> int:
@@ -288,6 +330,30 @@ except ImportError:  # pragma: no cover - the plugin needs pytest, the helpers d
     pytest = None  # type: ignore[assignment]
 
 if pytest is not None:
+
+    EMBEDDED_MARKER = "embedded_server"
+
+    def pytest_configure(config: pytest.Config) -> None:
+        """Registers the ``embedded_server`` marker."""
+        config.addinivalue_line(
+            "markers",
+            f"{EMBEDDED_MARKER}: needs the embedded server's own hooks (faults, misrouting "
+            "counters, several nodes); left out when AEROSPIKE_HOSTS names a real cluster",
+        )
+
+    def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+        """Marks the users of ``aerospike_cluster3``; on a real cluster, leaves
+        out every test marked ``embedded_server``."""
+        for item in items:
+            if "aerospike_cluster3" in getattr(item, "fixturenames", ()):
+                item.add_marker(EMBEDDED_MARKER)
+        if not os.environ.get("AEROSPIKE_HOSTS", "").strip():
+            return
+        kept = [i for i in items if i.get_closest_marker(EMBEDDED_MARKER) is None]
+        left_out = [i for i in items if i.get_closest_marker(EMBEDDED_MARKER) is not None]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
 
     @pytest.fixture(scope="session")
     def aerospike_server() -> Iterator[ServerHandle]:

@@ -13,6 +13,8 @@ express:
 * :class:`HyperLogLog` - a HyperLogLog value (particle type 18).
 * :class:`KeyOrderedDict` - a dict written as a key-ordered map; key-ordered
   maps read from the server come back as this type.
+* :class:`CDTWildcard`, :class:`CDTInfinite` - "any value" and "above every
+  value" inside the value arguments of list/map operations.
 
 The policy TypedDicts live in :mod:`aerospike_py.policy` and are re-exported
 here, where aerospike-py defines them.
@@ -22,7 +24,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Union
+
+if TYPE_CHECKING:  # typing.TypeAlias is 3.10+; annotations are not evaluated here
+    from typing import TypeAlias
 
 from aerospike_py.policy import (
     AdminPolicy,
@@ -72,6 +77,8 @@ __all__ = [
     "TypedBlob",
     "HyperLogLog",
     "KeyOrderedDict",
+    "CDTWildcard",
+    "CDTInfinite",
     # Policy TypedDicts (defined in aerospike_py.policy).
     "AdminPolicy",
     "BatchDeleteMeta",
@@ -102,10 +109,11 @@ __all__ = [
 Bins: TypeAlias = dict[str, Any]
 """A record's bins: ``{bin_name: value}``."""
 
-Key: TypeAlias = tuple[str, str, str | int | bytes]
+# Union[...], not |: the value is evaluated at import, and 3.9 has no | on types.
+Key: TypeAlias = tuple[str, str, Union[str, int, bytes]]  # noqa: UP007
 """A key as passed to the client: ``(namespace, set, user_key)``."""
 
-UserKey: TypeAlias = str | int
+UserKey: TypeAlias = Union[str, int]  # noqa: UP007
 """The user key of a record in a ``batch_read`` result."""
 
 AerospikeRecord: TypeAlias = dict[str, Any]
@@ -359,3 +367,42 @@ class KeyOrderedDict(dict[Any, Any]):
 
     def __reduce__(self) -> tuple[type[KeyOrderedDict], tuple[dict[Any, Any]]]:
         return (KeyOrderedDict, (dict(self),))
+
+
+class CDTWildcard:
+    """Matches any value at its place in a value argument of a list/map
+    operation: ``list_get_by_value("l", [1, CDTWildcard()], ...)`` selects
+    the items that are lists starting with 1 (the official client's
+    ``aerospike.CDTWildcard``). Only valid inside operation arguments."""
+
+    __slots__ = ()
+    # The Aerospike MessagePack extension it is written as (ext 0xff, this byte).
+    _aerospike_ext: ClassVar[int] = 0
+
+    def __repr__(self) -> str:
+        return "CDTWildcard()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CDTWildcard)
+
+    def __hash__(self) -> int:
+        return hash(CDTWildcard)
+
+
+class CDTInfinite:
+    """Greater than every value: an open end of a value range
+    (``map_get_by_key_range("m", ["a"], [CDTInfinite()], ...)``; the
+    official client's ``aerospike.CDTInfinite``). Only valid inside
+    operation arguments."""
+
+    __slots__ = ()
+    _aerospike_ext: ClassVar[int] = 1
+
+    def __repr__(self) -> str:
+        return "CDTInfinite()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CDTInfinite)
+
+    def __hash__(self) -> int:
+        return hash(CDTInfinite)

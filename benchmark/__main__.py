@@ -51,11 +51,20 @@ def parse_args(argv: list[str]) -> orchestrator.Config:
     p.add_argument("--this-python-only", action="store_true",
                    help="run every Python client with this interpreter (skip those it lacks)")
     p.add_argument("--out", help="output directory (default benchmark/results/<date>_<host>)")
+    p.add_argument("--tls", action="store_true",
+                   help="Env A over TLS: the embedded server also listens for TLS; ours and the "
+                        "official client use it, ours-async-clear is ours over clear TCP in the "
+                        "same run (default clients: " + ",".join(clients_mod.TLS_CLIENTS) + ")")
     a = p.parse_args(argv)
 
     cfg = orchestrator.preset(a.quick)
     cfg.envs = a.envs.upper()
     cfg.clients = _csv(a.clients)
+    if a.tls:
+        cfg.tls = True
+        cfg.envs = "A"
+        if a.clients == ",".join(clients_mod.DEFAULT_CLIENTS):
+            cfg.clients = list(clients_mod.TLS_CLIENTS)
     cfg.hosts = a.hosts
     for attr, val in (("nodes", a.nodes), ("namespace", a.namespace),
                       ("records_per_set", a.records_per_set), ("concurrency", a.concurrency),

@@ -63,6 +63,13 @@ CLIENTS: tuple[ClientSpec, ...] = (
 )
 FAKE = ClientSpec("fake", "fake", "fake", "ABC", "", ("@self",), "no server (harness test)")
 DEFAULT_CLIENTS = tuple(c.name for c in CLIENTS)
+# --tls: clients that speak TLS run over it; `ours-async-clear` is our async
+# client over clear TCP in the same run (what TLS costs us). aerospike-py
+# has no TLS and the native floor takes none.
+CLEAR_BASELINE = ClientSpec("ours-async-clear", "ours", "aspy-async", "A", "ours", ("@self",),
+                            "aerospike_py AsyncClient over clear TCP (the TLS run's baseline)")
+TLS_CLIENTS = ("ours-async", "ours-sync", "official", "official-async", "ours-async-clear")
+NO_TLS = ("aerospike-py", "aerospike-py-numpy", "native", "native-values")
 
 
 @dataclass
@@ -123,7 +130,7 @@ def resolve(names: list[str], overrides: dict[str, str],
     With `only_python`, that interpreter is the only candidate for every
     Python client (the test suite runs the quick mode this way).
     """
-    by_name = {c.name: c for c in CLIENTS + (FAKE,)}
+    by_name = {c.name: c for c in CLIENTS + (FAKE, CLEAR_BASELINE)}
     cache: dict[str, dict[str, Any] | None] = {}
     out: list[Resolved] = []
     for name in names:

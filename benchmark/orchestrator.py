@@ -76,6 +76,9 @@ class Config:
     app_loop: str = "auto"
     request_timeout_s: float = 10.0
     timeout_ms: int | None = None  # per-call total_timeout; None: each client's default
+    # TLS: the embedded server also listens for TLS (certificates made for the
+    # run); the clients that speak TLS use it, `ours-async-clear` does not.
+    tls: bool = False
     overrides: dict[str, str] = field(default_factory=dict)
     only_python: str | None = None  # every Python client from this interpreter only
     out_dir: str | None = None
@@ -143,6 +146,16 @@ class Runner:
             self.progress.message("resolving clients")
             resolved = clients_mod.resolve(cfg.clients, cfg.overrides, cfg.only_python)
             self.resolved = resolved
+            if cfg.tls:
+                if cfg.hosts or os.environ.get("AEROSPIKE_HOSTS"):
+                    raise RuntimeError("--tls runs against the embedded server only "
+                                       "(it makes the certificates)")
+                if cfg.envs != "A":
+                    self.note("--tls measures Env A only")
+                    cfg.envs = "A"
+                for r in resolved:
+                    if r.available and r.spec.name in clients_mod.NO_TLS:
+                        r.skipped = "no TLS support (the run is over TLS)"
             for r in resolved:
                 if not r.available:
                     self.note(f"client {r.spec.name} not run: {r.skipped}")
@@ -178,9 +191,13 @@ class Runner:
         ours = next((r for r in resolved if r.spec.library == "ours" and r.available), None)
         python = ours.python if ours is not None else sys.executable
         assert python is not None
-        self.progress.message(f"starting the embedded server ({python} -m aerospike_py.server)")
+        tls = None
+        if cfg.tls:
+            tls = target_mod.make_certificates(python, os.path.join(self.scratch, "pki"))
+        self.progress.message(f"starting the embedded server ({python} -m aerospike_py.server"
+                              f"{' with TLS' if tls else ''})")
         self.target = target_mod.start_embedded(python, cfg.nodes, cfg.namespace,
-                                                self.log("server"))
+                                                self.log("server"), tls=tls)
 
     def load_data(self, resolved: list[clients_mod.Resolved]) -> None:
         assert self.target is not None
@@ -249,7 +266,10 @@ class Runner:
                 assert r.python is not None
                 w = PythonWorker(r.python, name, self.log(name), self.scratch)
                 policy = {"total_timeout": self.cfg.timeout_ms} if self.cfg.timeout_ms else None
-                w.call({"cmd": "connect", "driver": r.spec.driver, "hosts": self.target.hosts,
+                over_tls = self.cfg.tls and r.spec.name != clients_mod.CLEAR_BASELINE.name
+                w.call({"cmd": "connect", "driver": r.spec.driver,
+                        "hosts": self.target.tls_hosts if over_tls else self.target.hosts,
+                        "tls": self.target.tls_client if over_tls else None,
                         "policy": policy, "concurrency": self.cfg.concurrency,
                         "loop": self.cfg.loop,
                         "plan": [asdict(p) for p in dataset.plan(self.cfg.records_per_set)]},

@@ -18,7 +18,8 @@ from . import stats
 OURS = "ours-async"
 OURS_SYNC = "ours-sync"
 OURS_NUMPY = "ours-async-numpy"
-CLIENT_ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "aerospike-py",
+OURS_CLEAR = "ours-async-clear"
+CLIENT_ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "ours-async-clear", "aerospike-py",
                 "aerospike-py-numpy", "official", "official-async", "native", "native-values",
                 "fake")
 
@@ -110,6 +111,11 @@ def env_a_section(res: dict[str, Any]) -> list[str]:
         out += ["No Env A runs.", ""]
         return out
     cfg = res["meta"].get("config", {})
+    if cfg.get("tls"):
+        out += ["**Over TLS**: the embedded server's TLS listener (TLSv1.3, a certificate made "
+                "for the run); ours and the official client connect with TLS, "
+                "`ours-async-clear` is ours over clear TCP in the same run (the cost of TLS). "
+                "aerospike-py has no TLS.", ""]
     out += [f"`batch_read` from a Python loop: {cfg.get('concurrency')} concurrent callers "
             f"(asyncio tasks, or threads for sync clients), each {cfg.get('iterations')} calls "
             f"after {cfg.get('warmup')} warm-up calls, per set and batch size. TPS = calls / "
@@ -142,6 +148,7 @@ def env_a_section(res: dict[str, Any]) -> list[str]:
         ratio_rows += _ratio_rows(agg, OURS_SYNC, ["official", "aerospike-py"])
         ratio_rows += _ratio_rows(agg, OURS_NUMPY, ["aerospike-py-numpy", "aerospike-py",
                                                     "native", "native-values"])
+        ratio_rows += _ratio_rows(agg, OURS, [OURS_CLEAR])  # TLS / clear (--tls runs)
         if ratio_rows:
             out += _table(["ratio (ours / theirs)", "mean", "p99", "TPS", "CPU/record"],
                           ratio_rows)

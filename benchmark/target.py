@@ -94,6 +94,10 @@ class Target:
     kind: str  # "embedded" or "external"
     process: subprocess.Popen[bytes] | None = None
     details: dict[str, str] = field(default_factory=dict)
+    # With --tls: (host, port, tls name) of each node's TLS listener, and the
+    # client side of the TLS config ({"enable": True, "cafile": ...}).
+    tls_hosts: list[tuple[str, int, str]] = field(default_factory=list)
+    tls_client: dict[str, object] = field(default_factory=dict)
 
     def hosts_text(self) -> str:
         return ",".join(f"{h}:{p}" for h, p in self.hosts)
@@ -114,13 +118,30 @@ class Target:
         self.process = None
 
 
+def make_certificates(python: str, directory: str) -> dict[str, str]:
+    """A CA and a server certificate for the TLS run, made by our package's
+    test PKI (the `openssl` command) in `python`: {"ca", "cert", "key"}."""
+    code = ("import sys; from aerospike_py.testing_pki import make_test_pki; "
+            "p = make_test_pki(sys.argv[1], clients=()); "
+            "print(p.ca_file); print(p.server.cert); print(p.server.key)")
+    out = subprocess.run([python, "-c", code, directory], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return {"ca": out[0], "cert": out[1], "key": out[2]}
+
+
 def start_embedded(python: str, nodes: int, namespace: str, log: IO[bytes],
-                   timeout: float = 30.0) -> Target:
-    """Starts `python -m aerospike_py.server` and waits until every node answers info."""
+                   timeout: float = 30.0, tls: dict[str, str] | None = None) -> Target:
+    """Starts `python -m aerospike_py.server` and waits until every node answers info.
+
+    With `tls` (from make_certificates), every node also listens for TLS."""
     port = free_port(nodes)
     cmd = [python, "-m", "aerospike_py.server", "--port", str(port)]
     if nodes != 1:
         cmd += ["--nodes", str(nodes)]
+    tls_port = 0
+    if tls is not None:
+        tls_port = free_port(nodes)
+        cmd += ["--tls-cert", tls["cert"], "--tls-key", tls["key"], "--tls-port", str(tls_port)]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                             cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     hosts = [("127.0.0.1", port + i) for i in range(nodes)]
@@ -141,6 +162,10 @@ def start_embedded(python: str, nodes: int, namespace: str, log: IO[bytes],
             time.sleep(0.1)
     target = Target(hosts, namespace, "embedded", proc, {"command": " ".join(cmd)})
     target.details.update(server_details(hosts[0]))
+    if tls is not None:
+        target.tls_hosts = [("127.0.0.1", tls_port + i, "aerospike-test") for i in range(nodes)]
+        target.tls_client = {"enable": True, "cafile": tls["ca"]}
+        target.details["tls"] = ",".join(f"{h}:{p}" for h, p, _ in target.tls_hosts)
     return target
 
 

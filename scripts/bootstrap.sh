@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config python3-venv python3-dev
-              libuv1-dev libabsl-dev libssl-dev zlib1g-dev libgtest-dev)
+              libuv1-dev libabsl-dev libssl-dev zlib1g-dev libgtest-dev liblua5.4-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -41,6 +41,12 @@ if [ ! -f .venv/.deps-bench-v1 ]; then
   .venv/bin/pip install -q fastapi uvicorn
   touch .venv/.deps-bench-v1
 fi
+# The optional observability libraries (the [metrics] and [otel] extras) and
+# OpenTelemetry's SDK, whose in-memory exporter the tracing tests read.
+if [ ! -f .venv/.deps-obs-v1 ]; then
+  .venv/bin/pip install -q "prometheus_client>=0.17" "opentelemetry-api>=1.20" "opentelemetry-sdk>=1.20"
+  touch .venv/.deps-obs-v1
+fi
 # The documentation toolchain (pinned in docs/requirements.txt; re-installed
 # when that file changes) and httpx2, which FastAPI's TestClient uses in
 # tests/unit/test_examples.py.
@@ -54,6 +60,16 @@ fi
 # objects only per extension, so this is quick after the first build) and
 # register the package (with its pytest plugin entry point) in the venv.
 .venv/bin/python setup.py -q build_ext --inplace >/dev/null
-if ! .venv/bin/python -c 'import importlib.metadata as m; m.distribution("aerospike-py")' 2>/dev/null; then
-  .venv/bin/pip install -q --no-build-isolation --no-deps -e .
+# The distribution is called aerospike-uv (aerospike-py is the Rust client's
+# name on PyPI); a venv made before the rename still has our old editable
+# registration under that name, whose pytest11 entry point would register the
+# plugin twice.
+if .venv/bin/python -c 'import importlib.metadata as m; m.distribution("aerospike-py")' 2>/dev/null; then
+  .venv/bin/pip uninstall -q -y aerospike-py
+fi
+# ASPY_INPLACE_BUILT=1: setup.py declares no extension, so the editable
+# registration does not compile everything again in a temporary folder (the
+# in-place build above already made aerospike_py/_core*.so and _server*.so).
+if ! .venv/bin/python -c 'import importlib.metadata as m; m.distribution("aerospike-uv")' 2>/dev/null; then
+  ASPY_INPLACE_BUILT=1 .venv/bin/pip install -q --no-build-isolation --no-deps -e .
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the static archives a wheel links, libuv and abseil, with -fPIC, from
-# Debian's own sources (the versions of the installed libuv1-dev and
-# libabsl-dev, Debian's patches applied). Debian's libuv_a.a and libabsl_*.a
+# Builds the static archives a wheel links, libuv, abseil and Lua 5.4, with
+# -fPIC, from Debian's own sources (the versions of the installed libuv1-dev,
+# libabsl-dev and liblua5.4-dev, Debian's patches applied). Debian's libuv_a.a and libabsl_*.a
 # are built as PIE: they reference data with PC-relative relocations
 # (R_X86_64_PC32 against `environ` in libuv) and thread-locals with the
 # local-exec TLS model (R_X86_64_TPOFF32 in abseil), both of which the linker
@@ -14,7 +14,7 @@
 # components we use (about a minute on 2 cores). Re-running reuses the build.
 #
 # Prints, at the end:
-#   STATIC_LIBDIR=<directory holding libuv_a.a and libabsl_*.a>
+#   STATIC_LIBDIR=<directory holding libuv_a.a, libabsl_*.a and liblua5.4-c++_pic.a>
 #   STATIC_INCLUDE=<header directories the archives were built with, ':'-separated>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,16 +91,34 @@ build() {
   done
 }
 
+# Lua as Debian builds liblua5.4-c++: the C sources compiled as C++ (so
+# lua_error unwinds with an exception), Lua 5.3 compatibility on; only the
+# library, not the lua/luac programs.
+build_lua() {
+  local src=$1 out="$root/build-lua"
+  rm -rf "$out" && mkdir -p "$out"
+  local f objs=()
+  for f in "$src"/src/*.c; do
+    case "$(basename "$f")" in lua.c|luac.c) continue ;; esac
+    g++ -x c++ -O2 -fPIC -DLUA_COMPAT_5_3 -DLUA_USE_LINUX -c "$f" -o "$out/$(basename "$f" .c).o" \
+      2>>"$out.build.log" || { tail -20 "$out.build.log" >&2; exit 1; }
+    objs+=("$out/$(basename "$f" .c).o")
+  done
+  ar rcs "$root/lib/liblua5.4-c++_pic.a" "${objs[@]}"
+}
+
 uv_src=$(fetch_source libuv1 libuv1-dev)
 absl_src=$(fetch_source abseil libabsl-dev)
-stamp="$root/built-$(basename "$uv_src")-$(basename "$absl_src")"
+lua_src=$(fetch_source lua5.4 liblua5.4-dev)
+stamp="$root/built-$(basename "$uv_src")-$(basename "$absl_src")-$(basename "$lua_src")"
 if [ ! -f "$stamp" ]; then
   rm -rf "$root/lib" "$root"/built-* && mkdir -p "$root/lib"
   CMAKE_EXTRA=(-DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF)
   build "$uv_src" libuv libuv_a.a
   CMAKE_EXTRA=(-DCMAKE_CXX_STANDARD=17 -DABSL_PROPAGATE_CXX_STD=ON)
   build "$absl_src" abseil "${absl_libs[@]}"
+  build_lua "$lua_src"
   touch "$stamp"
 fi
 echo "STATIC_LIBDIR=$root/lib"
-echo "STATIC_INCLUDE=$uv_src/include:$absl_src"
+echo "STATIC_INCLUDE=$uv_src/include:$absl_src:$lua_src/src"

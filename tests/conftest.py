@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -51,10 +52,56 @@ def _leaks() -> dict[str, int]:
     return {name: counters.get(name, 0) for name in LIVE_COUNTERS if counters.get(name, 0) != 0}
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Remembers on the item whether its test body failed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+def _release_failure_locals() -> None:
+    """Drops the locals a failed test's traceback keeps alive.
+
+    pytest keeps the last failure in ``sys.last_value`` (for post-mortem
+    debugging); its frames hold the test's locals, e.g. a batch result that
+    owns its native command. The report is already formatted, so clearing
+    the frames loses nothing, and the leak check then sees what the test
+    itself left behind.
+    """
+    exc = getattr(sys, "last_value", None)
+    seen: set[int] = set()
+    while isinstance(exc, BaseException) and id(exc) not in seen:
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        while tb is not None:
+            try:
+                tb.tb_frame.clear()
+            except RuntimeError:  # a frame still running (pytest's own)
+                pass
+            else:
+                # Python 3.11's clear() leaves the frame's f_locals dict
+                # (made when pytest read the frame's locals) in place.
+                tb.tb_frame.f_locals.clear()
+            tb = tb.tb_next
+        exc = exc.__cause__ or exc.__context__
+
+
 @pytest.fixture(autouse=True)
-def _no_leaked_native_objects() -> Iterator[None]:
-    """Fails the test if it leaves native objects behind."""
+def _no_leaked_native_objects(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test if it leaves native objects behind.
+
+    After a failed test body, the failure's frames are cleared first (see
+    ``_release_failure_locals``): what they held is not a leak.
+    """
     yield
+    if request.node.stash.get(_CALL_FAILED, False):
+        _release_failure_locals()
+        gc.collect()
     deadline = time.monotonic() + GRACE_SECONDS
     leaked = _leaks()
     while leaked and time.monotonic() < deadline:

@@ -1,6 +1,7 @@
 #include "client/batch_execution.h"
 
 #include <algorithm>
+#include <random>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,24 @@
 #include "proto/message_view.h"
 
 namespace aerospike_py::client {
+
+namespace {
+
+// A random row-index offset in [1, 2^32 - n], so no row of an n-key batch
+// gets index 0 and none wraps (splitmix64 over a per-thread sequence).
+uint32_t RandomIndexBase(size_t n) {
+  static thread_local uint64_t state =
+      (uint64_t{std::random_device{}()} << 32) ^ static_cast<uint64_t>(io::SteadyNowNs());
+  state += 0x9E3779B97F4A7C15ull;
+  uint64_t z = state;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  const uint64_t choices = (uint64_t{1} << 32) - n;
+  return 1 + static_cast<uint32_t>(z % choices);
+}
+
+}  // namespace
 
 // One request to one node for a group of keys.
 struct BatchExecution::Chunk : public io::AttemptListener {
@@ -33,6 +52,7 @@ struct BatchExecution::Chunk : public io::AttemptListener {
   ByteBuffer request;
   bool live = false;
   bool last_seen = false;
+  uint32_t answered = 0;  // record messages accepted from this request
   uint8_t last_result = 0;
   std::vector<uint32_t> retry_keys;  // waiting out sleep_between_retries
   io::Timer sleep_timer;
@@ -57,6 +77,14 @@ Status BatchExecution::Prepare() {
     if (nss.set.size() > proto::kMaxSetLen) {
       return absl::InvalidArgumentError(absl::StrCat("set name too long: '", nss.set, "'"));
     }
+  }
+  if (n_ >= 0xFFFFFFFFu) return absl::InvalidArgumentError("too many keys in one batch");
+  index_base_ = RandomIndexBase(n_);
+  expect_.resize(c.specs.size());
+  for (size_t i = 0; i < c.specs.size(); ++i) {
+    const BatchRowSpec& spec = c.specs[i];
+    expect_[i] =
+        proto::BatchRowExpectationFor(spec.info1, spec.info2, spec.ops.span(), spec.n_ops);
   }
   // Filter fields per spec, complete (size, type, data).
   spec_fields_.resize(c.specs.size());
@@ -119,6 +147,8 @@ Status BatchExecution::Prepare() {
         shape.set = c.ns_sets[key.ns_set].set;
         shape.extra_fields = spec_fields_[key.spec].span();
         shape.n_extra_fields = spec.filter_expression.empty() ? 0 : 1;
+        shape.trailing_fields = spec.udf_fields.span();
+        shape.n_trailing_fields = spec.n_udf_fields;
         shape.ops = spec.ops.span();
         shape.n_ops = spec.n_ops;
         shapes_.push_back(shape);
@@ -274,7 +304,7 @@ void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
     const uint32_t k = keys[i];
     owner_[k] = chunk->id;
     proto::BatchRow& row = rows[i];
-    row.index = k;
+    row.index = index_base_ + k;
     row.digest = cmd_->keys[k].digest.data();
     row.shape = &shapes_[shape_of_[k]];
     row.key_field = ByteSpan();
@@ -309,46 +339,69 @@ void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
 }
 
 StatusOr<bool> BatchExecution::OnChunkFrame(Chunk* c, proto::Frame frame) {
-  if (frame.type != static_cast<uint8_t>(proto::ProtoType::kMessage)) {
-    return absl::DataLossError(absl::StrCat("expected a batch answer from ", c->node->name(),
-                                            ", got proto type ", frame.type));
-  }
-  // Keep the bytes first: result views point into them.
-  cmd_->frames.push_back(std::move(frame));
-  const proto::Frame& f = cmd_->frames.back();
-  bool used = false;
   bool done = false;
   Status error;
+  if (frame.type != static_cast<uint8_t>(proto::ProtoType::kMessage)) {
+    error = absl::DataLossError(absl::StrCat("expected a batch answer from ", c->node->name(),
+                                             ", got proto type ", frame.type));
+  } else {
+    // Keep the bytes first: result views point into them.
+    cmd_->frames.push_back(std::move(frame));
+    bool used = false;
+    error = ReadChunkFrame(c, cmd_->frames.back(), &done, &used);
+    if (!used) cmd_->frames.pop_back();
+  }
+  if (!error.ok()) {
+    RevokeAnswers(c);
+    return error;
+  }
+  return done;
+}
+
+Status BatchExecution::ReadChunkFrame(Chunk* c, const proto::Frame& f, bool* done, bool* used) {
+  const std::string& node = c->node->name();
   proto::MessageIterator it(f.body());
   while (!it.AtEnd()) {
     StatusOr<proto::MessageView> m = it.Next();
     if (!m.ok()) {
-      error = absl::DataLossError(absl::StrCat("malformed batch answer from ", c->node->name(),
-                                               ": ", m.status().message()));
-      break;
+      return absl::DataLossError(
+          absl::StrCat("malformed batch answer from ", node, ": ", m.status().message()));
     }
     if (m->is_last()) {
+      if (Status end = proto::CheckStreamEnd(*m); !end.ok()) {
+        return absl::DataLossError(
+            absl::StrCat("malformed batch answer from ", node, ": ", end.message()));
+      }
+      if (!it.AtEnd()) {
+        return absl::DataLossError(
+            absl::StrCat("batch answer from ", node, " continues after its end"));
+      }
+      // A request the server completed without an error answers every row
+      // (error rows included): a gap means rows were lost on the way.
+      if (m->header.result_code == 0 && c->answered != c->keys.size()) {
+        return absl::DataLossError(absl::StrCat("batch answer from ", node, " ended after ",
+                                                c->answered, " of its ", c->keys.size(),
+                                                " rows"));
+      }
       c->last_seen = true;
       c->last_result = m->header.result_code;
-      if (!it.AtEnd()) {
-        error = absl::DataLossError(
-            absl::StrCat("batch answer from ", c->node->name(), " continues after its end"));
-      }
-      done = true;
-      break;
+      *done = true;
+      return absl::OkStatus();
     }
-    const uint32_t index = m->header.transaction_ttl;
+    const uint32_t index = m->header.transaction_ttl - index_base_;
     if (index >= n_ || owner_[index] != c->id) {
-      error = absl::DataLossError(absl::StrCat("batch answer from ", c->node->name(),
-                                               " for key index ", index,
-                                               ", which was not asked of it"));
-      break;
+      return absl::DataLossError(absl::StrCat("batch answer from ", node, " for row index ",
+                                              m->header.transaction_ttl,
+                                              ", which was not asked of it"));
     }
     BatchRecordResult& r = cmd_->results[index];
     if (r.answered) {
-      error = absl::DataLossError(absl::StrCat("batch answer from ", c->node->name(),
-                                               " repeats key index ", index));
-      break;
+      return absl::DataLossError(
+          absl::StrCat("batch answer from ", node, " repeats key index ", index));
+    }
+    if (Status fits = proto::CheckRecordAnswer(*m, expect_[cmd_->keys[index].spec]); !fits.ok()) {
+      return absl::DataLossError(absl::StrCat("batch answer from ", node, " for key index ",
+                                              index, " does not fit its row: ", fits.message()));
     }
     r.answered = true;
     r.result = static_cast<ResultCode>(m->header.result_code);
@@ -356,11 +409,18 @@ StatusOr<bool> BatchExecution::OnChunkFrame(Chunk* c, proto::Frame frame) {
     r.generation = m->header.generation;
     r.void_time = m->header.record_ttl;
     r.message = *m;
-    used = true;
+    ++c->answered;
+    *used = true;
   }
-  if (!used) cmd_->frames.pop_back();
-  if (!error.ok()) return error;
-  return done;
+  return absl::OkStatus();
+}
+
+void BatchExecution::RevokeAnswers(Chunk* c) {
+  if (c->answered == 0) return;
+  for (uint32_t k : c->keys) {
+    if (owner_[k] == c->id && cmd_->results[k].answered) cmd_->results[k] = BatchRecordResult();
+  }
+  c->answered = 0;
 }
 
 bool BatchExecution::CanRetry(uint32_t attempt_no) const {
@@ -384,14 +444,26 @@ void BatchExecution::OnChunkDone(Chunk* c, const Status& status) {
         cmd_->results[k].result = static_cast<ResultCode>(c->last_result);
         owner_[k] = kNoChunk;
       }
-    } else {
-      missing_ += static_cast<uint32_t>(unanswered.size());
-      for (uint32_t k : unanswered) owner_[k] = kNoChunk;
+    } else if (!unanswered.empty()) {
+      // Not expected: a clean end with rows missing is refused as malformed
+      // while the answer is read.
+      FailKeys(unanswered, absl::DataLossError(absl::StrCat(
+                               "the server ended the batch without answering ",
+                               unanswered.size(), " key(s)")));
     }
     Retire(c);
     return;
   }
   if (status.code() == absl::StatusCode::kUnavailable) engine_->OnNodeTrouble();
+  // A stream found malformed (possibly after its last record: bytes after
+  // the end) vouches for none of its records.
+  if (status.code() == absl::StatusCode::kDataLoss) {
+    RevokeAnswers(c);
+    unanswered.clear();
+    for (uint32_t k : c->keys) {
+      if (owner_[k] == c->id && !cmd_->results[k].answered) unanswered.push_back(k);
+    }
+  }
   const bool sent = c->attempt.sent();
   for (uint32_t k : unanswered) {
     owner_[k] = kNoChunk;
@@ -462,12 +534,7 @@ void BatchExecution::Retire(Chunk* c) {
 
 void BatchExecution::MaybeFinish() {
   if (live_ != 0 || hold_ != 0 || finished()) return;
-  Status status = first_error_;
-  if (status.ok() && missing_ != 0) {
-    status = absl::DataLossError(
-        absl::StrCat("the server ended the batch without answering ", missing_, " key(s)"));
-  }
-  Done(status);
+  Done(first_error_);
 }
 
 void BatchExecution::Stop(const Status& why, bool timed_out) {

@@ -32,6 +32,7 @@
 #include "io/attempt.h"
 #include "io/timer_queue.h"
 #include "proto/batch.h"
+#include "proto/reply_check.h"
 
 namespace aerospike_py::client {
 
@@ -50,6 +51,10 @@ class BatchExecution final : public Execution {
   void Route(absl::Span<const uint32_t> keys, uint32_t attempt_no);
   void Send(cluster::Node* node, absl::Span<const uint32_t> keys, uint32_t attempt_no);
   StatusOr<bool> OnChunkFrame(Chunk* c, proto::Frame frame);
+  Status ReadChunkFrame(Chunk* c, const proto::Frame& f, bool* done, bool* used);
+  // Takes back every answer `c` delivered: its stream turned out malformed,
+  // so none of its records can be trusted.
+  void RevokeAnswers(Chunk* c);
   void OnChunkDone(Chunk* c, const Status& status);
   void RetryLater(std::vector<uint32_t> keys, uint32_t attempt_no, const Status& why);
   bool CanRetry(uint32_t attempt_no) const;
@@ -78,7 +83,12 @@ class BatchExecution final : public Execution {
   int hold_ = 0;        // > 0 while routing: do not finish yet
   uint32_t next_chunk_id_ = 1;
   uint32_t max_attempt_ = 0;
-  uint32_t missing_ = 0;  // keys a node skipped without an error
+  // Row indexes on the wire are index_base_ + key position, a random
+  // offset per batch: the server echoes them, so an answer that belongs to
+  // another batch (a stale or misdelivered stream) names rows this batch
+  // never asked for. Never 0 for a row, which is the LAST message's index.
+  uint32_t index_base_ = 1;
+  std::vector<proto::ReplyExpectation> expect_;  // per spec: its rows' answers
   int64_t deadline_ms_ = 0;
   Status first_error_;
   io::Timer total_timer_;

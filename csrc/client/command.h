@@ -25,7 +25,7 @@ namespace aerospike_py::client {
 class CompletionSink;
 
 enum class CommandKind : uint8_t {
-  kConnect, kInfo, kRecord, kBatch,
+  kConnect, kInfo, kRecord, kBatch, kAdmin,
   // Scans and queries (client/query_command.h).
   kQuery, kQueryControl, kStreamWake,
 };
@@ -128,6 +128,13 @@ class RecordCommand : public Command {
   std::string filter_expression;  // field 43 data, if non-empty
   ByteBuffer ops;                 // complete encoded ops (proto::OpWriter)
   uint16_t n_ops = 0;
+  // A record UDF (apply): complete fields 30-32 (size, type, data), sent
+  // after the filter expression; n_udf_fields 0 for any other command.
+  ByteBuffer udf_fields;
+  uint16_t n_udf_fields = 0;
+  // Bridge-owned, carried untouched: how each op's result becomes a Python
+  // value (python/op_results.h), one byte per op; empty: all as decoded.
+  std::string op_shapes;
 
   // --- outputs ---
   // A namespace no node serves: status InvalidArgument and result
@@ -148,6 +155,14 @@ struct BatchRowSpec {
   std::string filter_expression;  // per-row field 43 data
   ByteBuffer ops;
   uint16_t n_ops = 0;
+  // A UDF row (batch_apply): complete fields 30-32, sent after the key.
+  ByteBuffer udf_fields;
+  uint16_t n_udf_fields = 0;
+  // Bridge-owned, carried untouched (python/op_results.h): 0 bins as read,
+  // else operate() results (1 without empty ones, 2 with them), with
+  // `op_shapes` as in RecordCommand.
+  uint8_t op_results = 0;
+  std::string op_shapes;
 };
 
 struct BatchKey {

@@ -28,6 +28,8 @@ std::string_view KindName(const Command& command) {
       return "query control";
     case CommandKind::kStreamWake:
       return "stream wake-up";
+    case CommandKind::kAdmin:
+      return "admin";  // never with its fields: they may hold credentials
   }
   return "command";
 }
@@ -75,6 +77,7 @@ std::string Subject(const Command& command) {
     case CommandKind::kConnect:
     case CommandKind::kQueryControl:
     case CommandKind::kStreamWake:
+    case CommandKind::kAdmin:
       break;
   }
   return "";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "client/admin_execution.h"
 #include "client/batch_execution.h"
 #include "client/command_log.h"
 #include "client/completion.h"
@@ -14,6 +15,9 @@
 #include "client/query_stream.h"
 #include "client/record_execution.h"
 #include "client/user_agent.h"
+#include "common/bcrypt.h"
+#include "common/status_payload.h"
+#include "io/authenticator.h"
 #include "io/address.h"
 #include "io/connection_pool.h"
 #include "io/node_io.h"
@@ -40,14 +44,22 @@ Status ValidateConfig(const ClientConfig& c) {
   if (c.max_keys_per_batch_request == 0) {
     return absl::InvalidArgumentError("max_keys_per_batch_request must be at least 1");
   }
-  // Login (the admin LOGIN command and a session token on every new
-  // connection) is not built yet. Ignoring the credentials would surface
-  // on a secured cluster as NOT_AUTHENTICATED on the first command, far
-  // from the cause; refusing here names it.
-  if (!c.user.empty()) {
-    return absl::UnimplementedError(
-        "user/password authentication is not supported by this version of aerospike_py; "
-        "connect without credentials (server security disabled)");
+  if (c.auth_mode > 2) return absl::InvalidArgumentError("auth_mode must be 0, 1 or 2");
+  const auto mode = static_cast<proto::AuthMode>(c.auth_mode);
+  if (mode == proto::AuthMode::kExternal && !c.user.empty() && !c.tls.enable &&
+      !c.external_insecure) {
+    // External (LDAP) login sends the password in clear: only over TLS.
+    return absl::InvalidArgumentError(
+        "auth_mode AUTH_EXTERNAL sends the password itself to the server and needs TLS "
+        "(config['tls']['enable'])");
+  }
+  if (mode == proto::AuthMode::kPki && (!c.tls.enable || c.tls.certfile.empty())) {
+    return absl::InvalidArgumentError(
+        "auth_mode AUTH_PKI logs in with the TLS client certificate: set config['tls'] "
+        "'enable', 'certfile' and 'keyfile'");
+  }
+  if (c.tls.for_login_only && c.user.empty() && mode != proto::AuthMode::kPki) {
+    return absl::InvalidArgumentError("tls for_login_only needs a user to log in");
   }
   return absl::OkStatus();
 }
@@ -73,6 +85,7 @@ class ConnectExecution final : public Execution {
 }  // namespace
 
 ResultCode ResultForStatus(const Status& status) {
+  if (std::optional<ResultCode> code = ResultCodeOf(status)) return *code;
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return ResultCode::kOk;
@@ -94,7 +107,10 @@ ResultCode ResultForStatus(const Status& status) {
 }
 
 bool IsRetryable(const Status& status) {
+  // DataLoss: an answer that was malformed or did not fit its request; its
+  // connection is closed, and another try (or replica) may answer cleanly.
   return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDataLoss ||
          status.code() == absl::StatusCode::kAborted ||
          status.code() == absl::StatusCode::kDeadlineExceeded;
 }
@@ -121,7 +137,14 @@ Engine::Engine(ClientConfig config) : config_(std::move(config)) {
 
 StatusOr<std::unique_ptr<Engine>> Engine::Start(ClientConfig config) {
   ASPY_RETURN_IF_ERROR(ValidateConfig(config));
+  // Certificates and keys are read now, on the caller's thread: a bad file
+  // is a configuration error of connect(), not a later connection failure.
+  std::shared_ptr<tls::TlsContext> tls_context;
+  if (config.tls.enable) {
+    ASPY_ASSIGN_OR_RETURN(tls_context, tls::TlsContext::Create(config.tls, tls::Role::kClient));
+  }
   std::unique_ptr<Engine> engine(new Engine(std::move(config)));
+  engine->tls_context_ = std::move(tls_context);
   ASPY_ASSIGN_OR_RETURN(engine->loop_, io::EventLoop::Create(engine.get()));
   engine->loop_->StartThread();
   GlobalCounters().live_clients.fetch_add(1, std::memory_order_relaxed);
@@ -208,11 +231,70 @@ void Engine::OnLoopStart() {
   io::LoopCounters& counters = loop_->counters();
   counters.open_connections = &GlobalCounters().open_connections;
   counters.connections_opened = &GlobalCounters().connections_opened;
+  offload_ = std::make_unique<io::OffloadQueue>(loop_.get());
+  const bool login = !config_.user.empty() || config_.auth_mode == 2;
+  if (!login) {
+    StartCluster(nullptr);
+    return;
+  }
+  // The password's bcrypt hash, computed once per client, off the event
+  // thread (it takes tens of milliseconds); tending starts when it is known.
+  auto credentials = std::make_shared<io::Credentials>();
+  credentials->mode = static_cast<proto::AuthMode>(config_.auth_mode);
+  credentials->user = config_.user;
+  if (credentials->mode == proto::AuthMode::kExternal) {
+    credentials->clear_password = config_.password;
+  }
+  auto password = std::make_shared<std::string>(config_.password);
+  WipeString(&config_.password);  // the core keeps the hash only
+  offload_->Run(
+      [credentials, password] {
+        if (credentials->mode != proto::AuthMode::kPki) {
+          credentials->credential = AerospikePasswordHash(*password);
+        }
+        WipeString(password.get());
+      },
+      [this, credentials] {
+        StartCluster(std::make_shared<io::Authenticator>(std::move(*credentials)));
+      });
+}
+
+void Engine::StartCluster(std::shared_ptr<io::Authenticator> auth) {
+  if (stopping_) return;
+  if (tls_context_ != nullptr || auth != nullptr) {
+    auto security = std::make_shared<io::ConnectionSecurity>();
+    security->tls = tls_context_;
+    security->auth = std::move(auth);
+    security->login_timeout_ms = config_.login_timeout_ms;
+    if (config_.tls.log_session_info) {
+      security->on_session = [this](const std::string& peer, const std::string& summary) {
+        Log(cluster::LogLevel::kInfo, absl::StrCat("TLS session with ", peer, ": ", summary));
+      };
+    }
+    // TLS for login only: nodes are validated and logged in over TLS, then
+    // their connections are clear text that authenticate with the session.
+    if (config_.tls.for_login_only && security->tls != nullptr) {
+      auto clear = std::make_shared<io::ConnectionSecurity>(*security);
+      clear->tls = nullptr;
+      clear->on_session = nullptr;
+      node_security_ = std::move(clear);
+    } else {
+      node_security_ = security;
+    }
+    security_ = std::move(security);
+  }
   const uint32_t info_timeout = std::max<uint32_t>(config_.connect_timeout_ms, 1000);
   transport_ = std::make_unique<io::ClusterTransport>(loop_.get(), config_.connect_timeout_ms,
-                                                      info_timeout);
+                                                      info_timeout, security_);
   cluster::ClusterOptions options;
-  for (const Seed& s : config_.seeds) options.seeds.push_back({s.host, s.port});
+  for (const Seed& s : config_.seeds) {
+    // Without a TLS name the seed's host name is what its certificate
+    // must carry, as for any TLS client.
+    std::string tls_name = config_.tls.enable ? (s.tls_name.empty() ? s.host : s.tls_name) : "";
+    options.seeds.push_back({s.host, s.port, std::move(tls_name)});
+  }
+  options.tls = config_.tls.enable;
+  options.tls_login_only = config_.tls.enable && config_.tls.for_login_only;
   options.cluster_name = config_.cluster_name;
   options.rack_aware = config_.rack_aware;
   options.use_alternate_addresses = config_.use_services_alternate;
@@ -220,6 +302,10 @@ void Engine::OnLoopStart() {
   cluster_ = std::make_unique<cluster::Cluster>(std::move(options), transport_.get(), this);
   cluster_->Tend();
   ArmTend(config_.tend_interval_ms);
+  // Commands that arrived while the password was being hashed.
+  std::vector<std::unique_ptr<Command>> early;
+  early.swap(early_);
+  for (auto& command : early) Dispatch(std::move(command));
 }
 
 void Engine::ArmTend(uint32_t delay_ms) {
@@ -228,7 +314,7 @@ void Engine::ArmTend(uint32_t delay_ms) {
 }
 
 void Engine::OnTendTimer() {
-  if (stopping_) return;
+  if (stopping_ || cluster_ == nullptr) return;
   const int64_t now = NowMs();
   for (const auto& node : cluster_->nodes()) {
     if (io::NodeIo* nio = io::NodeIo::Of(*node)) nio->Maintain(now);
@@ -261,6 +347,11 @@ void Engine::Dispatch(std::unique_ptr<Command> command) {
     Deliver(std::move(command));
     return;
   }
+  if (cluster_ == nullptr) {
+    // Still hashing the password (a few tens of ms after start).
+    early_.push_back(std::move(command));
+    return;
+  }
   Execution* e = nullptr;
   switch (command->kind()) {
     case CommandKind::kConnect: {
@@ -277,10 +368,8 @@ void Engine::Dispatch(std::unique_ptr<Command> command) {
           [](void* arg) {
             auto* self = static_cast<ConnectExecution*>(arg);
             self->engine_->Log(cluster::LogLevel::kWarning, "connect timed out");
-            self->Fail(absl::UnavailableError(absl::StrCat(
-                "cannot connect to the cluster within the connect timeout",
-                self->engine_->cluster().last_error().empty() ? "" : ": ",
-                self->engine_->cluster().last_error())));
+            self->Fail(self->engine_->ConnectFailure(
+                "cannot connect to the cluster within the connect timeout"));
           },
           c);
       if (!cluster_->tending()) cluster_->Tend();
@@ -313,6 +402,9 @@ void Engine::Dispatch(std::unique_ptr<Command> command) {
     case CommandKind::kStreamWake:
       Deliver(std::move(command));  // not work for the event thread
       return;
+    case CommandKind::kAdmin:
+      e = new AdminExecution(this, std::move(command));
+      break;
   }
   if (!e->admitted_work() || config_.max_concurrent_operations == 0 ||
       (in_flight_ < config_.max_concurrent_operations && queued_head_ == nullptr)) {
@@ -389,6 +481,18 @@ void Engine::Complete(Execution* e, std::unique_ptr<Command> command) {
   if (config_.max_concurrent_operations != 0) Pump();
 }
 
+Status Engine::ConnectFailure(std::string_view what) const {
+  const std::string& detail = cluster_->last_error();
+  Status why = absl::UnavailableError(absl::StrCat(
+      AbslView(what), detail.empty() ? ": no seed answered" : ": ", detail));
+  // A TLS failure or a refused login keeps its code: TLSError, or the
+  // AdminError subclass of the server's security code.
+  if (std::optional<ResultCode> code = ResultCodeOf(cluster_->last_failure())) {
+    why = WithResultCode(why, *code);
+  }
+  return why;
+}
+
 void Engine::OnNodeTrouble() {
   if (stopping_ || cluster_ == nullptr || cluster_->tending()) return;
   const int64_t now = loop_->NowMs();
@@ -424,6 +528,7 @@ void Engine::RollErrorWindow() {
 
 void Engine::OnLoopIteration() {
   finished_.clear();
+  if (cluster_ == nullptr) return;
   if (transport_) transport_->Sweep();
 }
 
@@ -451,6 +556,13 @@ void Engine::OnStop() {
     e->Abort(cancelled);
     if (live_head_ == e) ListRemove(&live_head_, &live_tail_, e);
   }
+  for (auto& command : early_) {
+    command->status = cancelled;
+    command->timings.completed = io::SteadyNowNs();
+    Deliver(std::move(command));
+  }
+  early_.clear();
+  if (offload_) offload_->CancelAll();
   if (transport_) transport_->Shutdown();
   if (cluster_) cluster_->Shutdown();
   PublishNodes();
@@ -467,6 +579,14 @@ void Engine::OnNodeAdded(cluster::Node& node) {
   options.min_conns = config_.min_conns_per_node;
   options.idle_timeout_ms = config_.idle_timeout_ms;
   options.connect_timeout_ms = config_.connect_timeout_ms;
+  options.security = node_security_;
+  options.tls_name = node.address().tls_name;
+  if (!node.login_address().host.empty() && authenticator() != nullptr) {
+    // Logged in over TLS at its TLS endpoint; its clear connections use
+    // that session.
+    authenticator()->ShareSession(io::FormatEndpoint(node.login_address()),
+                                  io::FormatEndpoint(node.address()));
+  }
   node.set_extension(std::make_unique<io::NodeIo>(loop_.get(), *address, options));
   PublishNodes();
 }
@@ -491,12 +611,8 @@ void Engine::OnTendComplete() {
   if (cluster_->usable()) {
     for (Execution* e : waiters) static_cast<ConnectExecution*>(e)->Succeed();
   } else if (cluster_->nodes().empty()) {
-    const std::string why = cluster_->last_error().empty() ? "no seed answered"
-                                                           : cluster_->last_error();
-    for (Execution* e : waiters) {
-      static_cast<ConnectExecution*>(e)->Fail(
-          absl::UnavailableError(absl::StrCat("cannot connect to the cluster: ", why)));
-    }
+    const Status why = ConnectFailure("cannot connect to the cluster");
+    for (Execution* e : waiters) static_cast<ConnectExecution*>(e)->Fail(why);
   }
 }
 

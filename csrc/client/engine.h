@@ -32,9 +32,13 @@
 #include "cluster/cluster.h"
 #include "cluster/router.h"
 #include "common/status.h"
+#include "io/authenticator.h"
 #include "io/cluster_transport.h"
+#include "io/connection_security.h"
 #include "io/event_loop.h"
+#include "io/offload.h"
 #include "io/timer_queue.h"
+#include "tls/tls_context.h"
 #include "proto/batch.h"
 #include "proto/digest.h"
 
@@ -75,6 +79,15 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   // in the current window (an Aborted status, which retries elsewhere and
   // surfaces as MAX_ERROR_RATE).
   Status CheckErrorRate(const cluster::Node& node) const;
+  // Why connect() failed: the cluster's last problem, with its code (TLS,
+  // or the server's security code) attached when it has one.
+  Status ConnectFailure(std::string_view what) const;
+  // TLS and login of new connections (null: plain TCP, no user).
+  const std::shared_ptr<const io::ConnectionSecurity>& security() const { return security_; }
+  io::Authenticator* authenticator() const {
+    return security_ != nullptr ? security_->auth.get() : nullptr;
+  }
+  io::OffloadQueue& offload() { return *offload_; }
 
  private:
   // Starts a new error-rate window every error_rate_window tend intervals.
@@ -95,6 +108,8 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   void OnLog(cluster::LogLevel level, std::string message) override;
 
   void Dispatch(std::unique_ptr<Command> command);
+  // Starts tending, once the password hash (if any) is known.
+  void StartCluster(std::shared_ptr<io::Authenticator> auth);
   void Admit(Execution* e);
   void Pump();
   void OnQueueTimeout(Execution* e);
@@ -120,6 +135,13 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   // Event-thread state. `loop_` is declared first so that it is destroyed
   // last: everything below may hold pointers into it.
   std::unique_ptr<io::EventLoop> loop_;
+  std::unique_ptr<io::OffloadQueue> offload_;
+  std::shared_ptr<tls::TlsContext> tls_context_;
+  std::shared_ptr<const io::ConnectionSecurity> security_;
+  // What node pools use: security_, or without TLS (tls.for_login_only).
+  std::shared_ptr<const io::ConnectionSecurity> node_security_;
+  // Commands submitted before tending started (password still hashing).
+  std::vector<std::unique_ptr<Command>> early_;
   std::unique_ptr<io::ClusterTransport> transport_;
   std::unique_ptr<cluster::Cluster> cluster_;
   io::Timer tend_timer_;

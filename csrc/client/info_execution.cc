@@ -7,6 +7,7 @@
 #include "io/event_loop.h"
 #include "io/node_io.h"
 #include "proto/message_writer.h"
+#include "proto/reply_check.h"
 
 namespace aerospike_py::client {
 
@@ -18,6 +19,13 @@ struct InfoExecution::Request : public io::AttemptListener {
           absl::StrCat("expected an info answer, got proto type ", frame.type));
     }
     body = std::string(AsChars(frame.body()));
+    // The answer must echo this request's lines (see CheckInfoAnswer).
+    Status fits = proto::CheckInfoAnswer(
+        AsChars(owner->request_.span().subspan(proto::kProtoHeaderSize)), body);
+    if (!fits.ok()) {
+      return absl::DataLossError(absl::StrCat("info answer does not fit its request: ",
+                                              fits.message()));
+    }
     return true;
   }
   void OnAttemptDone(const Status& status) override { owner->RequestDone(this, status); }
@@ -131,7 +139,11 @@ void InfoExecution::StartHost(const io::SocketAddress& address) {
   pending_ = 1;
   ByteSpan part = request_.span();
   const uint32_t timeout = cmd_->timeout_ms ? cmd_->timeout_ms : 1000;
-  raw->attempt.StartFresh(&engine_->loop(), address, timeout, absl::MakeConstSpan(&part, 1),
+  io::ConnectOptions connect;
+  connect.connect_timeout_ms = timeout;
+  connect.security = engine_->security();
+  connect.tls_name = cmd_->host.tls_name.empty() ? cmd_->host.host : cmd_->host.tls_name;
+  raw->attempt.StartFresh(&engine_->loop(), address, connect, absl::MakeConstSpan(&part, 1),
                           engine_->loop().NowMs() + timeout);
 }
 

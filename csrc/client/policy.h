@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tls/tls_config.h"
+
 namespace aerospike_py::client {
 
 enum class Replica : uint8_t {
@@ -29,6 +31,14 @@ struct ClientConfig {
   std::string cluster_name;            // checked against `cluster-name` when set
   std::string user;                    // empty: no authentication
   std::string password;
+  // How the user logs in: 0 internal (bcrypt credential), 1 external
+  // (LDAP: the clear password too; TLS only), 2 PKI (the TLS client
+  // certificate names the user; no user/password).
+  uint8_t auth_mode = 0;
+  // External login without TLS (the official client's
+  // AUTH_EXTERNAL_INSECURE): the password crosses the network in clear.
+  bool external_insecure = false;
+  tls::TlsConfig tls;
   uint32_t connect_timeout_ms = 1000;  // per connection attempt, and connect()
   uint32_t login_timeout_ms = 5000;
   uint32_t tend_interval_ms = 1000;

@@ -11,6 +11,7 @@
 #include "proto/digest.h"
 #include "proto/headers.h"
 #include "proto/message_view.h"
+#include "proto/reply_check.h"
 
 namespace aerospike_py::client {
 
@@ -71,11 +72,12 @@ Status RecordExecution::Encode() {
   h.record_ttl = cmd_->record_ttl;
   h.transaction_ttl = ServerTimeoutMs(cmd_->policy);
   h.n_fields = static_cast<uint16_t>(3 + (with_key ? 1 : 0) +
-                                     (cmd_->filter_expression.empty() ? 0 : 1));
+                                     (cmd_->filter_expression.empty() ? 0 : 1) +
+                                     cmd_->n_udf_fields);
   h.n_ops = cmd_->n_ops;
   head_.Reserve(proto::kProtoHeaderSize + proto::kMsgHeaderSize + 16 + key.ns.size() +
                 key.set.size() + 25 + (with_key ? 6 + key.key_bytes.size() : 0) +
-                cmd_->filter_expression.size());
+                cmd_->filter_expression.size() + cmd_->udf_fields.size());
   head_.Extend(proto::kProtoHeaderSize);
   proto::EncodeMsgHeader(head_.Extend(proto::kMsgHeaderSize), h);
   AppendField(&head_, proto::FieldType::kNamespace, AsBytes(key.ns));
@@ -92,6 +94,7 @@ Status RecordExecution::Encode() {
   if (!cmd_->filter_expression.empty()) {
     AppendField(&head_, proto::FieldType::kFilterExpression, AsBytes(cmd_->filter_expression));
   }
+  if (cmd_->n_udf_fields != 0) head_.Append(cmd_->udf_fields.span());
   const size_t total = head_.size() + cmd_->ops.size();
   proto::EncodeProtoHeader(head_.data(), proto::ProtoType::kMessage,
                            total - proto::kProtoHeaderSize);
@@ -108,6 +111,7 @@ Status RecordExecution::Encode() {
     n_parts_ = 2;
   }
   pid_ = proto::PartitionId(cmd_->key.digest);
+  expect_ = proto::ExpectationFor(h.info1, h.info2, cmd_->ops.span(), cmd_->n_ops);
   return absl::OkStatus();
 }
 
@@ -181,6 +185,11 @@ StatusOr<bool> RecordExecution::OnAttemptFrame(proto::Frame frame) {
   if (m->size != frame.body().size()) {
     return absl::DataLossError(absl::StrCat("answer from ", cmd_->node, " has ",
                                             frame.body().size() - m->size, " extra bytes"));
+  }
+  // Well framed is not enough: the answer must fit the request.
+  if (Status fits = proto::CheckRecordAnswer(*m, expect_); !fits.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("answer from ", cmd_->node, " does not fit its request: ", fits.message()));
   }
   // The views stay valid: moving a Frame keeps its heap buffer.
   cmd_->response = std::move(frame);

@@ -20,6 +20,7 @@
 #include "common/byte_buffer.h"
 #include "io/attempt.h"
 #include "io/timer_queue.h"
+#include "proto/reply_check.h"
 
 namespace aerospike_py::client {
 
@@ -44,6 +45,7 @@ class RecordExecution final : public Execution, private io::AttemptListener {
   ByteBuffer compressed_;  // the whole frame, compressed (policy.compress)
   ByteSpan parts_[2];
   size_t n_parts_ = 0;
+  proto::ReplyExpectation expect_;  // what the answer must look like
   uint32_t pid_ = 0;
   uint32_t attempt_no_ = 0;
   int64_t deadline_ms_ = 0;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "cluster/node_gauge.h"
 #include "common/strings.h"
 #include "proto/info.h"
 
@@ -48,7 +49,10 @@ std::string StatusText(const Status& s) { return std::string(s.message()); }
 Cluster::Cluster(ClusterOptions options, InfoTransport* transport, ClusterListener* listener)
     : options_(std::move(options)), transport_(transport), listener_(listener) {}
 
-Cluster::~Cluster() = default;
+Cluster::~Cluster() {
+  // Nodes still held (no Shutdown(), e.g. a cluster of a unit test) leave the gauge too.
+  ActiveNodeCount().fetch_sub(static_cast<int64_t>(nodes_.size()), std::memory_order_relaxed);
+}
 
 NodeRef Cluster::FindNode(std::string_view name) const {
   for (const NodeRef& node : nodes_) {
@@ -81,6 +85,7 @@ void Cluster::Shutdown() {
   std::vector<NodeRef> nodes;
   nodes.swap(nodes_);
   for (const NodeRef& node : nodes) node->set_active(false);
+  ActiveNodeCount().fetch_sub(static_cast<int64_t>(nodes.size()), std::memory_order_relaxed);
   partitions_.Rebuild(nodes_);
   for (const NodeRef& node : nodes) listener_->OnNodeRemoved(*node);
 }
@@ -174,18 +179,26 @@ void Cluster::ContinueCandidate(std::shared_ptr<Candidate> c) {
   if (Stale(c->round_id)) return;
   if (c->next_address < c->addresses.size()) {
     const proto::Endpoint address = c->addresses[c->next_address++];
+    std::string request = ValidationRequest(!options_.cluster_name.empty());
+    if (options_.tls_login_only) request += ClearServiceCommand() + "\n";
     transport_->InfoToAddress(
-        address, ValidationRequest(!options_.cluster_name.empty()),
+        address, std::move(request),
         [this, c, address](StatusOr<std::string> body) {
           if (Stale(c->round_id)) return;
           StatusOr<ValidatedNode> validated =
               body.ok() ? ValidateNodeAnswer(*body, c->expected_name, options_.cluster_name)
                         : StatusOr<ValidatedNode>(body.status());
+          StatusOr<proto::Endpoint> at = address;
+          if (validated.ok() && options_.tls_login_only) at = ClearServiceOf(*body);
+          if (validated.ok() && !at.ok()) validated = at.status();
           if (validated.ok()) {
-            if (FindNode(validated->name) == nullptr) AddNode(*validated, address);
+            if (FindNode(validated->name) == nullptr) {
+              AddNode(*validated, *at, options_.tls_login_only ? address : proto::Endpoint{});
+            }
             Done(c->round_id);
             return;
           }
+          last_failure_ = validated.status();
           Log(LogLevel::kWarning, absl::StrCat("cannot use ", EndpointText(address), ": ",
                                                StatusText(validated.status())));
           ContinueCandidate(c);
@@ -199,6 +212,8 @@ void Cluster::ContinueCandidate(std::shared_ptr<Candidate> c) {
       if (Stale(c->round_id)) return;
       if (addresses.ok()) {
         c->addresses = std::move(*addresses);
+        // The certificate's name belongs to the endpoint, not its address.
+        for (proto::Endpoint& a : c->addresses) a.tls_name = endpoint.tls_name;
         c->next_address = 0;
       } else {
         Log(LogLevel::kWarning, absl::StrCat("cannot resolve ", EndpointText(endpoint), ": ",
@@ -211,9 +226,39 @@ void Cluster::ContinueCandidate(std::shared_ptr<Candidate> c) {
   Done(c->round_id);
 }
 
-void Cluster::AddNode(const ValidatedNode& validated, const proto::Endpoint& address) {
+std::string Cluster::ClearServiceCommand() const {
+  return options_.use_alternate_addresses ? "service-clear-alt" : "service-clear-std";
+}
+
+StatusOr<proto::Endpoint> Cluster::ClearServiceOf(std::string_view body) const {
+  const std::string command = ClearServiceCommand();
+  for (const proto::InfoPair& pair : proto::ParseInfoResponse(body)) {
+    if (pair.name != command) continue;
+    // "host:port[;host:port...]": the first numeric one.
+    for (std::string_view item : Split(pair.value, ';')) {
+      const size_t colon = item.rfind(':');
+      uint16_t port = 0;
+      if (colon == std::string_view::npos || !ParseInt(item.substr(colon + 1), &port) ||
+          port == 0) {
+        continue;
+      }
+      std::string_view host = item.substr(0, colon);
+      if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+      }
+      return proto::Endpoint{std::string(host), port, std::string()};
+    }
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "tls for_login_only: the node answered no clear-text address (", command, ")"));
+}
+
+void Cluster::AddNode(const ValidatedNode& validated, const proto::Endpoint& address,
+                      const proto::Endpoint& login_address) {
   auto node = std::make_shared<Node>(validated.name, address, validated.features);
+  if (!login_address.host.empty()) node->set_login_address(login_address);
   nodes_.push_back(node);
+  ActiveNodeCount().fetch_add(1, std::memory_order_relaxed);
   Log(LogLevel::kInfo,
       absl::StrCat("node ", node->name(), " added at ", EndpointText(address)));
   listener_->OnNodeAdded(*node);
@@ -316,7 +361,8 @@ void Cluster::IssuePeers() {
     if (node->failed_this_round_) continue;
     ++round_->pending;
     const std::string command =
-        options_.use_alternate_addresses ? "peers-clear-alt" : "peers-clear-std";
+        options_.tls ? (options_.use_alternate_addresses ? "peers-tls-alt" : "peers-tls-std")
+                     : (options_.use_alternate_addresses ? "peers-clear-alt" : "peers-clear-std");
     transport_->InfoToNode(*node, command + "\n", [this, id, node, command](
                                                        StatusOr<std::string> body) {
       if (Stale(id)) return;
@@ -360,6 +406,7 @@ void Cluster::IssueValidatePeers() {
     candidate->round_id = round_->id;
     candidate->expected_name = peer.node_id;
     candidate->endpoints = std::move(peer.endpoints);
+    for (proto::Endpoint& ep : candidate->endpoints) ep.tls_name = peer.tls_name;
     if (candidate->endpoints.empty()) {
       Log(LogLevel::kWarning, absl::StrCat("peer ", peer.node_id, " has no endpoint"));
       continue;
@@ -471,6 +518,7 @@ void Cluster::Finish() {
     removed.push_back(std::move(node));
   }
   nodes_ = std::move(kept);
+  ActiveNodeCount().fetch_sub(static_cast<int64_t>(removed.size()), std::memory_order_relaxed);
   for (const NodeRef& node : nodes_) node->failed_this_round_ = false;
   if (r.table_dirty || !removed.empty()) {
     partitions_.Rebuild(nodes_);

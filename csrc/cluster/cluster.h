@@ -44,6 +44,14 @@ struct ClusterOptions {
   bool rack_aware = false;   // read `rack-ids` (PREFER_RACK routing)
   // Use the nodes' alternate (e.g. public/NAT) addresses: `peers-clear-alt`.
   bool use_alternate_addresses = false;
+  // TLS: peers come from `peers-tls-std` (or -alt), with the TLS name
+  // each peer's certificate must carry (seeds carry theirs from the
+  // config).
+  bool tls = false;
+  // TLS for login only (tls.for_login_only): seeds and peers are validated
+  // (and logged in) over TLS, then used at the clear-text address their
+  // `service-clear-std` (or -alt) names, as the official C client does.
+  bool tls_login_only = false;
   uint32_t max_tend_failures = 5;
   // What the client tells each node about itself (`user-agent-set`, sent
   // once when a node of build 8.1 or later joins): "1,<client>-<version>,
@@ -72,6 +80,9 @@ class Cluster {
   bool usable() const { return !nodes_.empty() && !partitions_.empty(); }
   // The most recent seeding/validation/tend problem, for error messages.
   const std::string& last_error() const { return last_error_; }
+  // The most recent failure to validate a seed or peer, as a Status (it
+  // may carry a result code: a TLS failure, a refused login).
+  const Status& last_failure() const { return last_failure_; }
   uint64_t rounds_completed() const { return rounds_completed_; }
   const ClusterOptions& options() const { return options_; }
 
@@ -93,7 +104,12 @@ class Cluster {
   void Finish();
 
   void ContinueCandidate(std::shared_ptr<Candidate> candidate);
-  void AddNode(const ValidatedNode& validated, const proto::Endpoint& address);
+  void AddNode(const ValidatedNode& validated, const proto::Endpoint& address,
+               const proto::Endpoint& login_address);
+  // TLS for login only: the info command naming a node's clear address,
+  // and that address read from a validation answer.
+  std::string ClearServiceCommand() const;
+  StatusOr<proto::Endpoint> ClearServiceOf(std::string_view body) const;
   void NodeFailed(Node& node, const Status& status, std::string_view what);
   void Log(LogLevel level, std::string message);
 
@@ -108,6 +124,7 @@ class Cluster {
   uint64_t rounds_completed_ = 0;
   bool shutdown_ = false;
   std::string last_error_;
+  Status last_failure_;
 
   // Sends options_.user_agent to a node that just joined; the answer only
   // matters to the log.

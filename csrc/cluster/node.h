@@ -46,8 +46,13 @@ class Node : public std::enable_shared_from_this<Node> {
   Node& operator=(const Node&) = delete;
 
   const std::string& name() const { return name_; }
-  // Numeric host and port the node was validated at.
+  // Numeric host and port the node was validated at (with TLS for login
+  // only: its clear-text service address).
   const proto::Endpoint& address() const { return address_; }
+  // TLS for login only: the TLS endpoint the node was validated (and
+  // logged in) at; empty otherwise.
+  const proto::Endpoint& login_address() const { return login_address_; }
+  void set_login_address(proto::Endpoint e) { login_address_ = std::move(e); }
   const NodeFeatures& features() const { return features_; }
 
   // False once the node left the cluster; routing skips inactive nodes.
@@ -70,6 +75,7 @@ class Node : public std::enable_shared_from_this<Node> {
   friend class PartitionTable;
   std::string name_;
   proto::Endpoint address_;
+  proto::Endpoint login_address_;
   NodeFeatures features_;
   bool active_ = true;
 

@@ -1,6 +1,8 @@
 #include "cluster/validation.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/result_code.h"
+#include "common/status_payload.h"
 #include "common/strings.h"
 #include "proto/info.h"
 
@@ -49,8 +51,15 @@ StatusOr<ValidatedNode> ValidateNodeAnswer(std::string_view body,
     int code = 0;
     std::string_view message;
     if (pair.name.empty() && proto::ParseInfoError(pair.value, &code, &message)) {
-      return absl::UnavailableError(
-          absl::StrCat("node refused info: ", AbslView(pair.value)));
+      Status refused =
+          absl::UnavailableError(absl::StrCat("node refused info: ", AbslView(pair.value)));
+      // A security refusal (e.g. 80 "not authenticated": the server wants a
+      // user and none is configured) keeps its code for the caller.
+      if (code >= ToInt(ResultCode::kSecurityNotSupported) &&
+          code <= ToInt(ResultCode::kQuotaExceeded)) {
+        refused = WithResultCode(refused, static_cast<ResultCode>(code));
+      }
+      return refused;
     }
     if (pair.name == "node") {
       node = pair.value, have_node = true;

@@ -44,9 +44,17 @@ void Attempt::Start(EventLoop* loop, ConnectionPool* pool, absl::Span<const Byte
 void Attempt::StartFresh(EventLoop* loop, const SocketAddress& address,
                          uint32_t connect_timeout_ms, absl::Span<const ByteSpan> request,
                          int64_t deadline_ms) {
+  ConnectOptions connect;
+  connect.connect_timeout_ms = connect_timeout_ms;
+  StartFresh(loop, address, connect, request, deadline_ms);
+}
+
+void Attempt::StartFresh(EventLoop* loop, const SocketAddress& address,
+                         const ConnectOptions& connect, absl::Span<const ByteSpan> request,
+                         int64_t deadline_ms) {
   Begin(loop, request, deadline_ms);
   pool_ = nullptr;
-  StatusOr<Connection*> c = Connection::Open(loop, address, connect_timeout_ms, this);
+  StatusOr<Connection*> c = Connection::Open(loop, address, connect, this);
   if (!c.ok()) {
     Fail(c.status());
     return;

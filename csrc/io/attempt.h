@@ -20,6 +20,7 @@
 #include "common/status.h"
 #include "io/address.h"
 #include "io/connection_roles.h"
+#include "io/connection_security.h"
 #include "io/timer_queue.h"
 #include "proto/frame_reader.h"
 
@@ -53,6 +54,8 @@ class Attempt final : private PoolWaiter, private ConnectionUser, private Connec
              int64_t deadline_ms);
   // The same on a connection of its own to `address`, closed afterwards.
   void StartFresh(EventLoop* loop, const SocketAddress& address, uint32_t connect_timeout_ms,
+                  absl::Span<const ByteSpan> request, int64_t deadline_ms);
+  void StartFresh(EventLoop* loop, const SocketAddress& address, const ConnectOptions& connect,
                   absl::Span<const ByteSpan> request, int64_t deadline_ms);
   // Stops without calling the listener; a connection in mid-exchange is
   // closed (it cannot be reused), a queued wait is withdrawn.

@@ -55,8 +55,12 @@ struct ClusterTransport::ResolveRequest {
 };
 
 ClusterTransport::ClusterTransport(EventLoop* loop, uint32_t connect_timeout_ms,
-                                   uint32_t info_timeout_ms)
-    : loop_(loop), connect_timeout_ms_(connect_timeout_ms), info_timeout_ms_(info_timeout_ms) {}
+                                   uint32_t info_timeout_ms,
+                                   std::shared_ptr<const ConnectionSecurity> security)
+    : loop_(loop),
+      connect_timeout_ms_(connect_timeout_ms),
+      info_timeout_ms_(info_timeout_ms),
+      security_(std::move(security)) {}
 
 ClusterTransport::~ClusterTransport() { Shutdown(); }
 
@@ -154,8 +158,14 @@ void ClusterTransport::InfoToAddress(const proto::Endpoint& address, std::string
   live_.push_back(std::make_unique<Exchange>(this, std::move(request), std::move(done)));
   Exchange* e = live_.back().get();
   ByteSpan part = e->request();
-  e->attempt().StartFresh(loop_, *sa, connect_timeout_ms_, absl::MakeConstSpan(&part, 1),
-                          loop_->NowMs() + info_timeout_ms_);
+  ConnectOptions connect;
+  connect.connect_timeout_ms = connect_timeout_ms_;
+  connect.security = security_;
+  connect.tls_name = address.tls_name;
+  // The deadline covers connect, TLS handshake and login as well.
+  const uint32_t login_ms = security_ && security_->auth ? security_->login_timeout_ms : 0;
+  e->attempt().StartFresh(loop_, *sa, connect, absl::MakeConstSpan(&part, 1),
+                          loop_->NowMs() + info_timeout_ms_ + login_ms);
 }
 
 void ClusterTransport::InfoToNode(cluster::Node& node, std::string request, InfoCallback done) {

@@ -13,6 +13,7 @@
 
 #include "cluster/info_transport.h"
 #include "io/attempt.h"
+#include "io/connection_security.h"
 
 namespace aerospike_py::io {
 
@@ -20,7 +21,11 @@ class EventLoop;
 
 class ClusterTransport : public cluster::InfoTransport {
  public:
-  ClusterTransport(EventLoop* loop, uint32_t connect_timeout_ms, uint32_t info_timeout_ms);
+  // `security`: TLS and login of the fresh validation connections (null:
+  // plain TCP); the address's tls_name is the name its certificate must
+  // carry.
+  ClusterTransport(EventLoop* loop, uint32_t connect_timeout_ms, uint32_t info_timeout_ms,
+                   std::shared_ptr<const ConnectionSecurity> security = nullptr);
   ~ClusterTransport() override;
 
   void Resolve(const proto::Endpoint& host, ResolveCallback done) override;
@@ -45,6 +50,7 @@ class ClusterTransport : public cluster::InfoTransport {
   EventLoop* loop_;
   uint32_t connect_timeout_ms_;
   uint32_t info_timeout_ms_;
+  std::shared_ptr<const ConnectionSecurity> security_;
   bool shut_down_ = false;
   std::vector<std::unique_ptr<Exchange>> live_;
   std::vector<std::unique_ptr<Exchange>> done_;

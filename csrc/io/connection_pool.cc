@@ -147,7 +147,11 @@ void ConnectionPool::Acquire(PoolWaiter* w) {
 }
 
 void ConnectionPool::OpenFor(PoolWaiter* w) {
-  StatusOr<Connection*> c = Connection::Open(loop_, address_, options_.connect_timeout_ms, this);
+  ConnectOptions connect;
+  connect.connect_timeout_ms = options_.connect_timeout_ms;
+  connect.security = options_.security;
+  connect.tls_name = options_.tls_name;
+  StatusOr<Connection*> c = Connection::Open(loop_, address_, connect, this);
   if (!c.ok()) {
     if (w) w->OnPoolError(c.status());
     return;

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "io/address.h"
 #include "io/connection.h"
+#include "io/connection_security.h"
 #include "io/event_loop.h"
 
 namespace aerospike_py::io {
@@ -27,6 +28,10 @@ struct PoolOptions {
   uint32_t min_conns = 0;
   uint32_t idle_timeout_ms = 55000;  // 0: never reap
   uint32_t connect_timeout_ms = 1000;
+  // TLS and login of each new connection (null: plain TCP), and the name
+  // the node's certificate must carry.
+  std::shared_ptr<const ConnectionSecurity> security;
+  std::string tls_name;
 };
 
 class ConnectionPool : public ConnectionOwner {

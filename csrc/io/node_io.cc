@@ -11,12 +11,16 @@ NodeIo::NodeIo(EventLoop* loop, const SocketAddress& address, const NodePoolOpti
   data.min_conns = options.min_conns;
   data.idle_timeout_ms = options.idle_timeout_ms;
   data.connect_timeout_ms = options.connect_timeout_ms;
+  data.security = options.security;
+  data.tls_name = options.tls_name;
   data_ = std::make_unique<ConnectionPool>(loop, address, data);
   PoolOptions tend;
   tend.max_conns = 1;
   tend.min_conns = 0;
   tend.idle_timeout_ms = 0;
   tend.connect_timeout_ms = options.connect_timeout_ms;
+  tend.security = options.security;
+  tend.tls_name = options.tls_name;
   tend_ = std::make_unique<ConnectionPool>(loop, address, tend);
   data_->Prewarm();
 }

@@ -7,9 +7,12 @@
 #include <cstdint>
 #include <memory>
 
+#include <string>
+
 #include "cluster/node.h"
 #include "common/status.h"
 #include "io/address.h"
+#include "io/connection_security.h"
 
 namespace aerospike_py::io {
 
@@ -21,6 +24,8 @@ struct NodePoolOptions {
   uint32_t min_conns = 0;
   uint32_t idle_timeout_ms = 55000;
   uint32_t connect_timeout_ms = 1000;
+  std::shared_ptr<const ConnectionSecurity> security;  // null: plain TCP
+  std::string tls_name;
 };
 
 class NodeIo : public cluster::NodeExtension {

@@ -11,7 +11,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/types/span.h"
 #include "common/byte_buffer.h"
 #include "common/status.h"
 #include "proto/constants.h"
@@ -109,5 +111,91 @@ struct LoginReply {
 // Parses the body of a LOGIN answer. A non-zero result is data (52 means
 // "security not enabled": proceed without authentication).
 StatusOr<LoginReply> ParseLoginReply(ByteSpan body);
+
+// ---------------------------------------------------------------------------
+// Users, roles and privileges (the admin API, and the embedded server).
+
+// Privilege codes (the wire's u8). Codes below kRead are global only: they
+// carry no namespace/set on the wire.
+namespace privilege {
+inline constexpr uint8_t kUserAdmin = 0;
+inline constexpr uint8_t kSysAdmin = 1;
+inline constexpr uint8_t kDataAdmin = 2;
+inline constexpr uint8_t kUdfAdmin = 3;
+inline constexpr uint8_t kSindexAdmin = 4;
+inline constexpr uint8_t kRead = 10;
+inline constexpr uint8_t kReadWrite = 11;
+inline constexpr uint8_t kReadWriteUdf = 12;
+inline constexpr uint8_t kWrite = 13;
+inline constexpr uint8_t kTruncate = 14;
+}  // namespace privilege
+
+// The predefined role of a privilege code ("read-write"), or "" for an
+// unknown code.
+std::string_view PrivilegeName(uint8_t code);
+// The code of a predefined role name; nullopt when it is not one.
+std::optional<uint8_t> PrivilegeCodeOf(std::string_view name);
+// Whether a privilege of this code may be scoped to a namespace/set.
+inline bool PrivilegeTakesScope(uint8_t code) { return code >= privilege::kRead; }
+
+struct Privilege {
+  uint8_t code = 0;
+  std::string ns;   // empty: every namespace
+  std::string set;  // empty: every set (needs ns)
+  bool operator==(const Privilege&) const = default;
+};
+
+struct AdminUser {
+  std::string name;
+  std::vector<std::string> roles;
+  // Usage the server reports: [quota, single-record TPS, scan/query RPS,
+  // limitless scans/queries] for reads and for writes (may be empty).
+  std::vector<uint32_t> read_info;
+  std::vector<uint32_t> write_info;
+  uint32_t conns_in_use = 0;
+};
+
+struct AdminRole {
+  std::string name;
+  std::vector<Privilege> privileges;
+  std::vector<std::string> whitelist;
+  uint32_t read_quota = 0;
+  uint32_t write_quota = 0;
+};
+
+// Field writers. Names and roles are at most 255 bytes each on the wire
+// (u8 lengths): longer ones, or more than 255 of them, are InvalidArgument,
+// as is a namespace/set on a global privilege.
+Status AddRolesField(AdminWriter* w, absl::Span<const std::string> roles);
+Status AddPrivilegesField(AdminWriter* w, absl::Span<const Privilege> privileges);
+void AddWhitelistField(AdminWriter* w, absl::Span<const std::string> whitelist);
+
+// Field readers (the server reads requests with these). Every length is
+// checked against the field.
+StatusOr<std::vector<std::string>> ParseRolesField(ByteSpan data);
+StatusOr<std::vector<Privilege>> ParsePrivilegesField(ByteSpan data);
+std::vector<std::string> ParseWhitelistField(ByteSpan data);
+StatusOr<std::vector<uint32_t>> ParseInfoField(ByteSpan data);
+
+// How a client logs in (config auth_mode): internal (user + bcrypt
+// credential), external (LDAP: the clear password too, over TLS only) or PKI
+// (the TLS client certificate names the user; no fields).
+enum class AuthMode : uint8_t { kInternal = 0, kExternal = 1, kPki = 2 };
+
+// LOGIN for `mode`; AUTHENTICATE with the session token (PKI: no user).
+ByteBuffer EncodeLogin(AuthMode mode, std::string_view user, std::string_view credential,
+                       std::string_view clear_password);
+ByteBuffer EncodeAuthenticate(AuthMode mode, std::string_view user, ByteSpan session_token);
+
+// Reads the messages of one answer frame of QUERY_USERS / QUERY_ROLES into
+// `out`. Returns true when the stream ended (a message with result 50, or
+// any other non-zero result, which is then in `*result`); false when more
+// frames follow. Malformed bytes are DataLoss.
+StatusOr<bool> ParseUsersBlock(ByteSpan body, std::vector<AdminUser>* out, uint8_t* result);
+StatusOr<bool> ParseRolesBlock(ByteSpan body, std::vector<AdminRole>* out, uint8_t* result);
+
+// Server side: one message (a whole type-2 frame) per user/role.
+void AppendUserMessage(ByteBuffer* out, const AdminUser& user);
+void AppendRoleMessage(ByteBuffer* out, const AdminRole& role);
 
 }  // namespace aerospike_py::proto

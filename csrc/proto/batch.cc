@@ -78,10 +78,8 @@ StatusOr<BatchRowParser> BatchRowParser::Create(ByteSpan data) {
 }
 
 StatusOr<bool> BatchRowParser::Next(BatchRowView* row) {
-  if (parsed_ == count_) {
-    if (!rest_.empty()) return MalformedError("batch field has bytes after its rows");
-    return false;
-  }
+  // Bytes after the announced rows are ignored, as the server ignores them.
+  if (parsed_ == count_) return false;
   if (rest_.size() < 25) return MalformedError("batch row truncated");
   const uint32_t index = LoadBE32(rest_.data());
   const uint8_t* digest = rest_.data() + 4;

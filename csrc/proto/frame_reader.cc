@@ -37,7 +37,7 @@ void FrameReader::GrowBody() {
 
 Status FrameReader::FinishFrame(std::vector<Frame>* out) {
   Frame frame;
-  if (type_ == static_cast<uint8_t>(ProtoType::kCompressed)) {
+  if (type_ == static_cast<uint8_t>(ProtoType::kCompressed) && inflate_compressed_) {
     ASPY_ASSIGN_OR_RETURN(frame.buffer, DecompressBody(body_.span()));
     frame.type = static_cast<uint8_t>(ProtoType::kMessage);
     frame.body_offset = kProtoHeaderSize;

@@ -36,10 +36,13 @@ class FrameReader {
   static constexpr size_t kEagerBodyBytes = 1 << 20;
 
   // `allowed_types` is a bit set (1 << type) of proto types this side
-  // accepts; anything else is a protocol error.
+  // accepts; anything else is a protocol error. With `inflate_compressed`
+  // false, type-4 frames are handed over as received (type 4, body not
+  // inflated): a Community Edition server refuses them unread.
   explicit FrameReader(uint32_t allowed_types = (1u << 1) | (1u << 2) |
-                                                (1u << 3) | (1u << 4))
-      : allowed_types_(allowed_types) {}
+                                                (1u << 3) | (1u << 4),
+                       bool inflate_compressed = true)
+      : allowed_types_(allowed_types), inflate_compressed_(inflate_compressed) {}
 
   // Consumes all of `bytes`, appending each completed frame to `out`.
   // After an error the reader is unusable (the connection must close): every
@@ -72,6 +75,7 @@ class FrameReader {
   void GrowBody();
 
   uint32_t allowed_types_;
+  bool inflate_compressed_;
   State state_ = State::kHeader;
   Status failure_;
   uint8_t header_[kProtoHeaderSize];

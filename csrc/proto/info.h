@@ -39,6 +39,9 @@ bool ParseInfoError(std::string_view value, int* code, std::string_view* message
 struct Endpoint {
   std::string host;
   uint16_t port = 0;
+  // With TLS: the name the server's certificate must carry there (a seed's
+  // from the config, a peer's from peers-tls-*); empty in clear text.
+  std::string tls_name;
 };
 
 struct PeerInfo {

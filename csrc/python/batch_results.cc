@@ -6,6 +6,7 @@
 #include "python/keys.h"
 #include "python/numpy_batch.h"
 #include "python/numpy_fill.h"
+#include "python/op_results.h"
 #include "python/value_decode.h"
 
 namespace aerospike_py::python {
@@ -47,6 +48,17 @@ PyObject* BinsOf(ModuleState* st, const BatchRecordResult& r, PyObject* bins, si
   return NewBinsDict(st, r.message);
 }
 
+// The bins of key i of a batch whose row may ask for operate() results
+// (batch_operate with list/map/bit/HLL ops: op_results.h).
+PyObject* RowBins(ModuleState* st, const BatchCommand& cmd, PyObject* bins, size_t i) {
+  const client::BatchRowSpec& spec = cmd.specs[cmd.keys[i].spec];
+  if (spec.op_results != 0) {
+    return NewOperateBins(st, cmd.results[i].message, spec.op_shapes,
+                          /*keep_empty=*/spec.op_results == 2);
+  }
+  return BinsOf(st, cmd.results[i], bins, i);
+}
+
 // RecordMetadata objects of one batch. They are immutable, and the records
 // of a batch mostly share their generation and TTL (a bulk load, "never
 // expires"), so records with equal metadata share one object.
@@ -81,12 +93,13 @@ class MetaCache {
 };
 
 // Record(key, meta, bins) of an answered key. New reference.
-PyObject* NewRecord(ModuleState* st, const BatchRecordResult& r, PyObject* key_tuple,
+PyObject* NewRecord(ModuleState* st, const BatchCommand& cmd, PyObject* key_tuple,
                     PyObject* bins, size_t i, MetaCache* metas) {
+  const BatchRecordResult& r = cmd.results[i];
   PyObject* items[3];
   items[0] = Py_NewRef(key_tuple);
   items[1] = metas->Get(r.generation, r.void_time);
-  items[2] = items[1] ? BinsOf(st, r, bins, i) : nullptr;
+  items[2] = items[1] ? RowBins(st, cmd, bins, i) : nullptr;
   if (items[2] == nullptr) {
     Py_XDECREF(items[0]);
     Py_XDECREF(items[1]);
@@ -308,7 +321,9 @@ PyObject* NewRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys, PyOb
     Ref key = Ref::Steal(source.NewKey(i, DigestOf(*cmd, i)));
     if (!key) return nullptr;
     const int code = KeyResult(*cmd, r);
-    Ref record = (r.answered && code == 0) ? Ref::Steal(NewRecord(st, r, key.get(), bins, i, &metas))
+    // A UDF row that failed (100) answers its FAILURE bin, kept as its record.
+    const bool with_record = r.answered && (code == 0 || code == ToInt(ResultCode::kUdf));
+    Ref record = with_record ? Ref::Steal(NewRecord(st, *cmd, key.get(), bins, i, &metas))
                                            : Ref::New(Py_None);
     if (!record) return nullptr;
     PyObject* items[4];

@@ -15,6 +15,7 @@
 #include "python/arg_parse.h"
 #include "python/batch_results.h"
 #include "python/bulk_keys.h"
+#include "python/cdt_encode.h"
 #include "python/client_object.h"
 #include "python/errors.h"
 #include "python/keys.h"
@@ -83,6 +84,21 @@ BatchRowSpec RemoveSpec(ClientObject* self, const OpPolicy& p) {
   spec.info2 |= proto::info2::kDelete;
   spec.ttl = 0;
   return spec;
+}
+
+// A batch() row whose ops include list/map/bit/HLL ops: its record comes
+// back as operate() returns one (op_results.h: results grouped per bin,
+// ops without a result left out); when some op has a result shape, every
+// op answers so the shapes line up. `first_op`: the ops written before
+// these (a Write row's bins).
+void CollectionResults(EncodedOps* enc, size_t first_op, BatchRowSpec* spec) {
+  if (!enc->has_collection_op) return;
+  spec->op_results = 1;
+  if (!enc->shapes.empty() && !enc->read_all) {
+    spec->info2 |= proto::info2::kRespondAllOps;
+    spec->op_shapes.assign(first_op, static_cast<char>(OpResultShape::kPlain));
+    spec->op_shapes += enc->shapes;
+  }
 }
 
 // The header bits and TTL field of a read row with policy `p`.
@@ -336,6 +352,7 @@ bool RowSpec(ClientObject* self, const RowAttrs& row, Py_ssize_t i, const OpPoli
         } else if (enc.read_all) {
           spec->info1 |= proto::info1::kGetAll;
         }
+        CollectionResults(&enc, 0, spec);
         spec->ops = std::move(enc.bytes);
         spec->n_ops = enc.count;
       }
@@ -370,6 +387,7 @@ bool RowSpec(ClientObject* self, const RowAttrs& row, Py_ssize_t i, const OpPoli
           spec->info1 |= proto::info1::kRead;
           if (enc.read_all) spec->info1 |= proto::info1::kGetAll;
         }
+        CollectionResults(&enc, n_ops, spec);
         spec->ops.Append(enc.bytes.span());
         n_ops += enc.count;
       }
@@ -551,6 +569,16 @@ PyObject* Client_batch_operate(PyObject* obj, PyObject* const* args, Py_ssize_t 
   if (ops.has_read) {
     row.info1 |= proto::info1::kRead;
     if (ops.read_all) row.info1 |= proto::info1::kGetAll;
+  }
+  if (ops.has_collection_op) {
+    // Records as aerospike-py returns them (op_results.h): writes answer
+    // every op (None for no result), reads only those with a value; every
+    // op answers when result shapes must line up with the ops.
+    row.op_results = ops.has_write ? 2 : 1;
+    if ((ops.has_write || !ops.shapes.empty()) && !ops.read_all) {
+      row.info2 |= proto::info2::kRespondAllOps;
+      row.op_shapes = std::move(ops.shapes);
+    }
   }
   row.ops = std::move(ops.bytes);
   row.n_ops = ops.count;

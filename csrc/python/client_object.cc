@@ -245,6 +245,51 @@ PyMethodDef kClientMethods[] = {
      "ops=None, background=False, task_id=None, udf=None, stream_type=None, "
      "write_policy=None)\n--\n\nStarts a scan/query: a QueryStream, or (task_id, future "
      "| None) for a background query. Use client.query() instead."},
+    // Record UDFs (client_udf.cc).
+    {"apply", Fast(Client_apply), kFast,
+     "apply(key, module, function, args=None, policy=None)\n--\n\nRuns a record UDF on one "
+     "record: the function's return value; UDFError with the Lua message when it fails."},
+    {"batch_apply", Fast(Client_batch_apply), kFast,
+     "batch_apply(keys, module, function, args=None, policy=None)\n--\n\nRuns a record UDF "
+     "on many records: BatchWriteResult with SUCCESS/FAILURE bins per record."},
+    // --- the admin API (client_admin.cc) ---
+    {"admin_create_user", Fast(Client_admin_create_user), kFast,
+     "admin_create_user(username, password, roles, policy=None)\n--\n\nCreates a user."},
+    {"admin_drop_user", Fast(Client_admin_drop_user), kFast,
+     "admin_drop_user(username, policy=None)\n--\n\nDrops a user."},
+    {"admin_change_password", Fast(Client_admin_change_password), kFast,
+     "admin_change_password(username, password, policy=None)\n--\n\nChanges the client's own "
+     "password (later logins use it) or, with user-admin, sets another user's."},
+    {"admin_grant_roles", Fast(Client_admin_grant_roles), kFast,
+     "admin_grant_roles(username, roles, policy=None)\n--\n\nAdds roles to a user."},
+    {"admin_revoke_roles", Fast(Client_admin_revoke_roles), kFast,
+     "admin_revoke_roles(username, roles, policy=None)\n--\n\nRemoves roles from a user."},
+    {"admin_query_user_info", Fast(Client_admin_query_user_info), kFast,
+     "admin_query_user_info(username, policy=None)\n--\n\nOne user: dict(user, roles, "
+     "conns_in_use, read_info, write_info)."},
+    {"admin_query_users_info", Fast(Client_admin_query_users_info), kFast,
+     "admin_query_users_info(policy=None)\n--\n\nEvery user: [dict]."},
+    {"admin_create_role", Fast(Client_admin_create_role), kFast,
+     "admin_create_role(role, privileges, policy=None, whitelist=None, read_quota=0, "
+     "write_quota=0)\n--\n\nCreates a role."},
+    {"admin_drop_role", Fast(Client_admin_drop_role), kFast,
+     "admin_drop_role(role, policy=None)\n--\n\nDrops a role."},
+    {"admin_grant_privileges", Fast(Client_admin_grant_privileges), kFast,
+     "admin_grant_privileges(role, privileges, policy=None)\n--\n\nAdds privileges to a role."},
+    {"admin_revoke_privileges", Fast(Client_admin_revoke_privileges), kFast,
+     "admin_revoke_privileges(role, privileges, policy=None)\n--\n\nRemoves privileges from a "
+     "role."},
+    {"admin_query_role", Fast(Client_admin_query_role), kFast,
+     "admin_query_role(role, policy=None)\n--\n\nOne role: dict(name, privileges, allowlist, "
+     "read_quota, write_quota)."},
+    {"admin_query_roles", Fast(Client_admin_query_roles), kFast,
+     "admin_query_roles(policy=None)\n--\n\nEvery role: [dict]."},
+    {"admin_set_whitelist", Fast(Client_admin_set_whitelist), kFast,
+     "admin_set_whitelist(role, whitelist, policy=None)\n--\n\nSets (or with [] clears) the "
+     "client addresses a role's users may connect from."},
+    {"admin_set_quotas", Fast(Client_admin_set_quotas), kFast,
+     "admin_set_quotas(role, read_quota=0, write_quota=0, policy=None)\n--\n\nSets a role's "
+     "records-per-second quotas (0: none)."},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -85,6 +85,25 @@ ASPY_FASTCALL_METHOD(Client_batch_remove);
 ASPY_FASTCALL_METHOD(Client_batch_write_numpy);
 ASPY_FASTCALL_METHOD(Client_batch);
 ASPY_FASTCALL_METHOD(Client_query);  // client_query.cc
+// Record UDFs (client_udf.cc).
+ASPY_FASTCALL_METHOD(Client_apply);
+ASPY_FASTCALL_METHOD(Client_batch_apply);
 PyObject* Client_ping(PyObject* self, PyObject* unused);
+// The admin API (client_admin.cc).
+ASPY_FASTCALL_METHOD(Client_admin_create_user);
+ASPY_FASTCALL_METHOD(Client_admin_drop_user);
+ASPY_FASTCALL_METHOD(Client_admin_change_password);
+ASPY_FASTCALL_METHOD(Client_admin_grant_roles);
+ASPY_FASTCALL_METHOD(Client_admin_revoke_roles);
+ASPY_FASTCALL_METHOD(Client_admin_query_user_info);
+ASPY_FASTCALL_METHOD(Client_admin_query_users_info);
+ASPY_FASTCALL_METHOD(Client_admin_create_role);
+ASPY_FASTCALL_METHOD(Client_admin_drop_role);
+ASPY_FASTCALL_METHOD(Client_admin_grant_privileges);
+ASPY_FASTCALL_METHOD(Client_admin_revoke_privileges);
+ASPY_FASTCALL_METHOD(Client_admin_query_role);
+ASPY_FASTCALL_METHOD(Client_admin_query_roles);
+ASPY_FASTCALL_METHOD(Client_admin_set_whitelist);
+ASPY_FASTCALL_METHOD(Client_admin_set_quotas);
 
 }  // namespace aerospike_py::python

@@ -331,9 +331,18 @@ static PyObject* Operate(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
       cmd->info1 |= proto::info1::kReadModeApAll;
     }
   }
+  // Collection ops: every op answers (None when it has no result), so
+  // operate_ordered() has one entry per op and result shapes line up with
+  // the ops. (Not with a READ of all bins: that answer lists the record's
+  // bins, not one result per op.)
+  if (ops.has_collection_op && !ops.read_all &&
+      (ordered || !ops.shapes.empty())) {
+    cmd->info2 |= proto::info2::kRespondAllOps;
+    cmd->op_shapes = std::move(ops.shapes);
+  }
   cmd->ops = std::move(ops.bytes);
   cmd->n_ops = ops.count;
-  return Send(self, std::move(cmd), ordered ? ResultKind::kOrdered : ResultKind::kRecord,
+  return Send(self, std::move(cmd), ordered ? ResultKind::kOrdered : ResultKind::kOperate,
               ordered ? OpKind::kOperateOrdered : OpKind::kOperate, a[0], t_start);
 }
 

@@ -5,6 +5,7 @@
 #include "python/errors.h"
 #include "python/keys.h"
 #include "python/module_state.h"
+#include "python/ops.h"
 #include "python/policies.h"
 #include "python/value_decode.h"
 #include "python/value_encode.h"
@@ -89,9 +90,23 @@ PyObject* CheckPolicyImpl(PyObject* module, PyObject* args) {
   return nullptr;
 }
 
+// _encode_ops(ops) -> (bytes, n_ops, has_read, has_write, shapes): the ops
+// of an operate() call as they would be sent.
+PyObject* EncodeOpsImpl(PyObject* module, PyObject* ops) {
+  EncodedOps enc;
+  if (!EncodeOperations(StateOf(module), ops, &enc)) return nullptr;
+  const char* data = enc.bytes.empty() ? "" : reinterpret_cast<const char*>(enc.bytes.data());
+  return Py_BuildValue("(y#iOOy#)", data, static_cast<Py_ssize_t>(enc.bytes.size()),
+                       static_cast<int>(enc.count), enc.has_read ? Py_True : Py_False,
+                       enc.has_write ? Py_True : Py_False, enc.shapes.data(),
+                       static_cast<Py_ssize_t>(enc.shapes.size()));
+}
+
 }  // namespace
 
 PyMethodDef kDebugCodecMethods[] = {
+    {"_encode_ops", EncodeOpsImpl, METH_O,
+     "_encode_ops(ops) -> (bytes, n_ops, has_read, has_write, shapes): operate() ops (tests)."},
     {"_encode_value", EncodeValueImpl, METH_O,
      "_encode_value(value) -> (particle_type, bytes): a bin value as written (tests)."},
     {"_decode_value", DecodeValueImpl, METH_VARARGS,

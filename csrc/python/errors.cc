@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/execution.h"
+#include "common/status_payload.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -62,6 +63,8 @@ PyObject* RaiseFormatted(ModuleState* st, int code, const char* format, va_list 
 
 int CodeForStatus(const Status& status, ResultCode result) {
   if (ToInt(result) < 0) return ToInt(result);
+  // A code the core attached (a TLS failure, a refused login).
+  if (std::optional<ResultCode> code = ResultCodeOf(status)) return ToInt(*code);
   // Admission control gave up waiting: aerospike-py's BackpressureError
   // carries the generic client code.
   if (status.code() == absl::StatusCode::kResourceExhausted) return ToInt(ResultCode::kClientError);

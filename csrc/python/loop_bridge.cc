@@ -6,6 +6,7 @@
 #include "client/completion.h"
 #include "client/query_command.h"
 #include "python/errors.h"
+#include "python/op_metrics.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -44,10 +45,14 @@ struct LoopBridgeObject {
 
 LoopBridgeObject* AsBridge(PyObject* o) { return reinterpret_cast<LoopBridgeObject*>(o); }
 
-PyObject* LoopOf(LoopBridgeObject* b) {
-  if (b->loop_ref == nullptr) return nullptr;
-  PyObject* loop = PyWeakref_GetObject(b->loop_ref);
-  return loop == Py_None ? nullptr : loop;  // borrowed
+// A strong reference to the bridge's loop, or null when it is gone (no
+// exception set). Strong: a borrowed referent of a weak reference may be
+// freed by another thread at any time (3.13 deprecates that API).
+Ref LoopOf(LoopBridgeObject* b) {
+  if (b->loop_ref == nullptr) return Ref();
+  PyObject* loop = nullptr;
+  if (PyWeakref_GetRef(b->loop_ref, &loop) < 0) PyErr_Clear();
+  return Ref::Steal(loop);
 }
 
 void RemoveFromRegistry(LoopBridgeObject* b) {
@@ -87,10 +92,10 @@ void CloseBridge(LoopBridgeObject* b, bool loop_usable, bool in_dealloc = false)
   if (d == nullptr || d->closed) return;
   d->closed = true;
   if (loop_usable && d->reader_added) {
-    PyObject* loop = LoopOf(b);
-    if (loop != nullptr) {
+    Ref loop = LoopOf(b);
+    if (loop) {
       Ref fd = Ref::Steal(PyLong_FromLong(d->fd));
-      Ref r = fd ? Ref::Steal(PyObject_CallMethodObjArgs(loop, b->st->s_remove_reader, fd.get(),
+      Ref r = fd ? Ref::Steal(PyObject_CallMethodObjArgs(loop.get(), b->st->s_remove_reader, fd.get(),
                                                          nullptr))
                  : Ref();
       if (!r) PyErr_Clear();
@@ -112,12 +117,12 @@ void CloseBridge(LoopBridgeObject* b, bool loop_usable, bool in_dealloc = false)
 
 PyObject* NewFuture(LoopBridgeObject* b) {
   if (b->create_future != nullptr) return PyObject_CallNoArgs(b->create_future);
-  PyObject* loop = LoopOf(b);
-  if (loop == nullptr) {
+  Ref loop = LoopOf(b);
+  if (!loop) {
     PyErr_SetString(PyExc_RuntimeError, "the event loop of this bridge is gone");
     return nullptr;
   }
-  PyObject* args[] = {loop};
+  PyObject* args[] = {loop.get()};
   return PyObject_Vectorcall(b->st->future_type, args, 0, b->st->kw_loop);
 }
 
@@ -154,6 +159,7 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd) {
 
   const int64_t t0 = NowNs();  // also when the caller's side picked it up
   const client::CommandTimings timings = cmd->timings;
+  client::OperationMetrics::Series* series = SeriesForCommand(op, *cmd);
   Ref result = Ref::Steal(ConvertResult(st, kind, cmd, ctx.get()));
   Ref outcome;
   if (!result) {
@@ -173,8 +179,10 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd) {
         st->s_set_result, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
   }
   if (!outcome) PyErr_WriteUnraisable(fut.get());
+  const int64_t t_done = NowNs();
+  RecordOperation(series, timings, t_done);
   StageStats& stats = StageStats::Get();
-  if (stats.enabled()) stats.AddCompletion(op, timings, t0, NowNs() - t0);
+  if (stats.enabled()) stats.AddCompletion(op, timings, t0, t_done - t0);
 }
 
 // The loop's reader callback (`_drain()`) and its continuation
@@ -227,9 +235,9 @@ PyObject* LoopBridge_drain(PyObject* self, PyObject* const* args, Py_ssize_t nar
     if (NowNs() >= slice_end) break;
   }
   if ((d->next < d->drained.size() || remaining > 0) && !d->more_scheduled) {
-    PyObject* loop = LoopOf(b);
-    if (loop != nullptr) {
-      Ref r = Ref::Steal(PyObject_CallMethodObjArgs(loop, b->st->s_call_soon, b->drain_cb,
+    Ref loop = LoopOf(b);
+    if (loop) {
+      Ref r = Ref::Steal(PyObject_CallMethodObjArgs(loop.get(), b->st->s_call_soon, b->drain_cb,
                                                     Py_True, nullptr));
       if (!r) return nullptr;
       d->more_scheduled = true;
@@ -376,13 +384,13 @@ PyObject* BridgeForRunningLoop(ModuleState* st) {
   Ref loop = Ref::Steal(PyObject_CallNoArgs(st->get_running_loop));
   if (!loop) return nullptr;
   PyObject* last = st->last_bridge;
-  if (last != nullptr && LoopOf(AsBridge(last)) == loop.get() && !AsBridge(last)->d->closed) {
+  if (last != nullptr && LoopOf(AsBridge(last)).get() == loop.get() && !AsBridge(last)->d->closed) {
     return last;
   }
   const Py_ssize_t n = PyList_GET_SIZE(st->bridges);
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject* b = PyList_GET_ITEM(st->bridges, i);
-    if (LoopOf(AsBridge(b)) == loop.get() && !AsBridge(b)->d->closed) {
+    if (LoopOf(AsBridge(b)).get() == loop.get() && !AsBridge(b)->d->closed) {
       st->last_bridge = b;
       return b;
     }
@@ -472,10 +480,10 @@ int SweepClosedLoops(ModuleState* st) {
   int dropped = 0;
   for (Py_ssize_t i = 0; i < PyList_GET_SIZE(copy.get()); ++i) {
     LoopBridgeObject* b = AsBridge(PyList_GET_ITEM(copy.get(), i));
-    PyObject* loop = LoopOf(b);
-    bool gone = loop == nullptr;
+    Ref loop = LoopOf(b);
+    bool gone = !loop;
     if (!gone) {
-      Ref closed = Ref::Steal(PyObject_CallMethodNoArgs(loop, st->s_is_closed));
+      Ref closed = Ref::Steal(PyObject_CallMethodNoArgs(loop.get(), st->s_is_closed));
       if (!closed) {
         PyErr_Clear();
       } else {

@@ -5,15 +5,18 @@
 // the client types, conversions and the asyncio bridge live in sibling
 // files.
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "python/py_compat.h"
 
 #include <vector>
 
 #include "client/counters.h"
+#include "cluster/node_gauge.h"
 #include "python/debug_codec.h"
+#include "python/expressions.h"
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
 #include "python/module_state.h"
+#include "python/op_metrics.h"
 #include "python/stage_stats.h"
 #include "python/str_cache.h"
 
@@ -29,7 +32,7 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
   const client::DebugCounters& c = client::GlobalCounters();
   const BridgeCounters& b = GlobalBridgeCounters();
   return Py_BuildValue(
-      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
+      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
       "live_commands", static_cast<long long>(c.live_commands.load()),
       "queued_commands", static_cast<long long>(c.queued_commands.load()),
       "open_connections", static_cast<long long>(c.open_connections.load()),
@@ -40,7 +43,8 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
       "futures_held", static_cast<long long>(b.futures),
       "mailboxes_alive", static_cast<long long>(b.mailboxes),
       "sync_waiting", static_cast<long long>(b.sync_waiting),
-      "live_query_streams", static_cast<long long>(c.live_query_streams.load()));
+      "live_query_streams", static_cast<long long>(c.live_query_streams.load()),
+      "active_nodes", static_cast<long long>(cluster::ActiveNodeCount().load()));
 }
 
 PyObject* StageStatsImpl(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
@@ -103,7 +107,9 @@ int ModuleExec(PyObject* module) {
   ModuleState* st = StateOf(module);
   if (InitState(module, st) < 0) return -1;
   if (PyModule_AddFunctions(module, kDebugCodecMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kExpressionMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kOperationMetricsMethods) < 0) return -1;
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;
   Ref hook = Ref::Steal(PyObject_GetAttrString(module, "_after_fork_child"));

@@ -104,7 +104,10 @@ struct StrCaches;
   /* scans and queries (query_stream_object.cc) */                         \
   X(query_stream_type)                                                     \
   X(query_next_type)                                                       \
-  X(s__asyncio_future_blocking)
+  X(s__asyncio_future_blocking)                                           \
+  /* expressions (expressions.h): null until the first non-bytes one */   \
+  X(expr_type)            /* aerospike_py._expr.Expr */                    \
+  X(expr_to_wire)         /* aerospike_py._expr.to_wire */
 
 struct ModuleState {
 #define ASPY_DECLARE_FIELD(name) PyObject* name;
@@ -117,6 +120,8 @@ struct ModuleState {
   // older generation belong to the parent and must not be touched.
   uint64_t fork_generation;
   StrCaches* str_caches;  // owned; freed in m_free
+  // Offset of Expr's `_wire` slot (set with expr_type).
+  Py_ssize_t expr_wire_offset;
 };
 
 // The state of a module object of ours.

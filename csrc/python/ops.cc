@@ -1,10 +1,14 @@
 #include "python/ops.h"
 
+#include <string>
 #include <string_view>
 
+#include "proto/cdt_ops.h"
 #include "proto/constants.h"
 #include "proto/op_writer.h"
+#include "python/cdt_encode.h"
 #include "python/errors.h"
+#include "python/expressions.h"
 #include "python/value_encode.h"
 
 namespace aerospike_py::python {
@@ -27,8 +31,8 @@ bool CheckIncrement(ModuleState* st, std::string_view bin, PyObject* value) {
   if (value != nullptr && !PyBool_Check(value) && (PyLong_Check(value) || PyFloat_Check(value))) {
     return true;
   }
-  RaiseInvalidArg(st, "increment of bin '%.*s' needs an int or float, not %.100s",
-                  static_cast<int>(bin.size()), bin.data(),
+  RaiseInvalidArg(st, "increment of bin '%s' needs an int or float, not %.100s",
+                  std::string(bin).c_str(),
                   value == nullptr ? "nothing" : Py_TYPE(value)->tp_name);
   return false;
 }
@@ -38,18 +42,67 @@ bool CheckString(ModuleState* st, std::string_view bin, PyObject* value) {
       (PyUnicode_Check(value) || PyBytes_Check(value) || PyByteArray_Check(value))) {
     return true;
   }
-  RaiseInvalidArg(st, "append/prepend to bin '%.*s' needs str or bytes, not %.100s",
-                  static_cast<int>(bin.size()), bin.data(),
+  RaiseInvalidArg(st, "append/prepend to bin '%s' needs str or bytes, not %.100s",
+                  std::string(bin).c_str(),
                   value == nullptr ? "nothing" : Py_TYPE(value)->tp_name);
   return false;
 }
 
+// A list/map/bit/HLL op dict (its "op" is a code of proto/cdt_ops.h).
+bool EncodeCollectionOp(ModuleState* st, const proto::cdt::OpSpec& spec, PyObject* op,
+                        Py_ssize_t index, EncodedOps* out, proto::OpWriter* w) {
+  OpResultShape shape;
+  if (!EncodeCdtOpDict(st, spec, op, index, &out->scratch, w, &shape)) return false;
+  out->has_collection_op = true;
+  if (spec.IsWrite()) {
+    out->has_write = true;
+  } else {
+    out->has_read = true;
+  }
+  // Shapes are recorded from the first op that is not plain on (the ops
+  // before it, and basic ops after it, are plain: see EncodeOperations).
+  if (shape != OpResultShape::kPlain) {
+    out->shapes.resize(static_cast<size_t>(index), static_cast<char>(OpResultShape::kPlain));
+    out->shapes.push_back(static_cast<char>(shape));
+  }
+  return true;
+}
+
+// 5001/5002 when `op` is an expression op dict, else 0.
+long ExpressionOpCode(PyObject* op) {
+  PyObject* code = PyDict_GetItemString(op, "op");
+  if (code == nullptr || !PyLong_CheckExact(code)) return 0;
+  const long c = PyLong_AsLong(code);
+  if (c == kOperatorExpRead || c == kOperatorExpWrite) return c;
+  if (c == -1) PyErr_Clear();
+  return 0;
+}
+
 bool EncodeOne(ModuleState* st, PyObject* op, Py_ssize_t index, EncodedOps* out,
                proto::OpWriter* w) {
+  if (PyDict_Check(op)) {
+    // Collection ops first: their dicts carry more keys than the basic ones.
+    PyObject* code_obj = PyDict_GetItemWithError(op, st->s_op);
+    if (code_obj == nullptr && PyErr_Occurred()) return false;
+    if (code_obj != nullptr && PyLong_CheckExact(code_obj)) {
+      const long code = PyLong_AsLong(code_obj);
+      if (code >= 1000) {
+        if (const proto::cdt::OpSpec* spec = proto::cdt::FindOp(code)) {
+          return EncodeCollectionOp(st, *spec, op, index, out, w);
+        }
+      }
+    }
+  }
   if (!PyDict_Check(op)) {
     RaiseInvalidArg(st, "ops[%zd] must be a dict like {'op': OPERATOR_READ, 'bin': 'x'}, not %.100s",
                     index, Py_TYPE(op)->tp_name);
     return false;
+  }
+  if (long exp_code = ExpressionOpCode(op); exp_code != 0) {  // exp_read / exp_write
+    bool is_write = false;
+    if (!EncodeExpressionOp(st, op, exp_code, index, w, &is_write)) return false;
+    (is_write ? out->has_write : out->has_read) = true;
+    return true;
   }
   PyObject* code_obj = nullptr;
   PyObject* bin_obj = nullptr;
@@ -153,6 +206,9 @@ bool EncodeOperations(ModuleState* st, PyObject* ops, EncodedOps* out) {
   proto::OpWriter w(&out->bytes);
   for (Py_ssize_t i = 0; i < n; ++i) {
     if (!EncodeOne(st, PyTuple_GET_ITEM(seq.get(), i), i, out, &w)) return false;
+    if (!out->shapes.empty() && out->shapes.size() <= static_cast<size_t>(i)) {
+      out->shapes.push_back(static_cast<char>(OpResultShape::kPlain));
+    }
   }
   return WireOpCount(st, w, "ops", &out->count);
 }

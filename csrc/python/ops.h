@@ -5,6 +5,8 @@
 // needed, value type, no unknown keys) before anything is sent.
 #pragma once
 
+#include <string>
+
 #include "common/byte_buffer.h"
 #include "proto/op_writer.h"
 #include "python/module_state.h"
@@ -26,6 +28,12 @@ struct EncodedOps {
   bool has_read = false;
   bool has_write = false;
   bool read_all = false;  // a READ without a bin: all bins
+  // List/map/bit/HLL ops (cdt_encode.h): whether there is one, and the
+  // result shape of each op (an OpResultShape byte per op, empty while
+  // every op is plain).
+  bool has_collection_op = false;
+  std::string shapes;
+  ByteBuffer scratch;  // packed values of the op being encoded
 };
 
 bool EncodeOperations(ModuleState* st, PyObject* ops, EncodedOps* out);

@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "proto/constants.h"
 #include "python/errors.h"
+#include "python/expressions.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -148,24 +149,6 @@ bool ReadString(ModuleState* st, PyObject* v, const char* what, const char* key,
   return true;
 }
 
-bool ReadExpression(ModuleState* st, PyObject* v, const char* what, std::string* out) {
-  if (v == Py_None) {
-    out->clear();
-    return true;
-  }
-  if (!PyObject_CheckBuffer(v) || PyUnicode_Check(v)) {
-    RaiseInvalidArg(st,
-                    "%s: 'filter_expression' must be a compiled expression (bytes), not %.100s",
-                    what, Py_TYPE(v)->tp_name);
-    return false;
-  }
-  Py_buffer view;
-  if (PyObject_GetBuffer(v, &view, PyBUF_SIMPLE) < 0) return false;
-  out->assign(static_cast<const char*>(view.buf), static_cast<size_t>(view.len));
-  PyBuffer_Release(&view);
-  return true;
-}
-
 bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, const char* what,
                 const char* key, OpPolicy* p) {
   int64_t x = 0;
@@ -175,7 +158,7 @@ bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, cons
     case kMaxRetries: return ReadU32(st, v, what, key, &p->base.max_retries);
     case kSleepBetweenRetries: return ReadU32(st, v, what, key, &p->base.sleep_between_retries_ms);
     case kTimeoutDelay: return ReadU32(st, v, what, key, &p->base.timeout_delay_ms);
-    case kFilterExpression: return ReadExpression(st, v, what, &p->filter_expression);
+    case kFilterExpression: return ReadExpressionBytes(st, v, what, &p->filter_expression);
     case kReplica:
       if (!ReadInt(st, v, what, key, 0, 3, &x)) return false;
       p->base.replica = static_cast<client::Replica>(x);
@@ -449,21 +432,74 @@ bool ParseHosts(ModuleState* st, PyObject* hosts, client::ClientConfig* config) 
   return true;
 }
 
-// TLS is not wired to the core yet: an explicit {"enable": False} (or an
-// empty dict) is accepted, anything that would turn it on is refused
-// rather than silently connecting in clear text.
-bool ParseTls(ModuleState* st, PyObject* tls) {
+// config['tls'], named as the official client names it. Files are read
+// when the client starts (connect()), where a bad one is a ParamError.
+bool ParseTls(ModuleState* st, PyObject* tls, tls::TlsConfig* out) {
   if (tls == Py_None) return true;
   if (!PyDict_Check(tls)) {
     RaiseInvalidArg(st, "config['tls'] must be a dict, not %.100s", Py_TYPE(tls)->tp_name);
     return false;
   }
-  PyObject* enable = PyDict_GetItemString(tls, "enable");
-  bool on = false;
-  if (enable != nullptr && !ReadBool(st, enable, "config['tls']", "enable", &on)) return false;
-  if (on) {
-    RaiseInvalidArg(st, "config['tls']: TLS is not supported by this build yet");
-    return false;
+  const char* what = "config['tls']";
+  Py_ssize_t pos = 0;
+  PyObject *k, *v;
+  while (PyDict_Next(tls, &pos, &k, &v)) {
+    if (!PyUnicode_Check(k)) {
+      RaiseInvalidArg(st, "config['tls'] keys must be str, got %R", k);
+      return false;
+    }
+    const char* key = PyUnicode_AsUTF8(k);
+    if (key == nullptr) return false;
+    const std::string_view name(key);
+    struct StringKey {
+      std::string_view name;
+      std::string tls::TlsConfig::*field;
+    };
+    static const StringKey kStrings[] = {
+        {"cafile", &tls::TlsConfig::cafile},
+        {"capath", &tls::TlsConfig::capath},
+        {"protocols", &tls::TlsConfig::protocols},
+        {"cipher_suite", &tls::TlsConfig::cipher_suite},
+        {"certfile", &tls::TlsConfig::certfile},
+        {"keyfile", &tls::TlsConfig::keyfile},
+        {"keyfile_pw", &tls::TlsConfig::keyfile_pw},
+        {"cert_blacklist", &tls::TlsConfig::cert_blacklist},
+    };
+    struct BoolKey {
+      std::string_view name;
+      bool tls::TlsConfig::*field;
+    };
+    static const BoolKey kBools[] = {
+        {"enable", &tls::TlsConfig::enable},
+        {"crl_check", &tls::TlsConfig::crl_check},
+        {"crl_check_all", &tls::TlsConfig::crl_check_all},
+        {"log_session_info", &tls::TlsConfig::log_session_info},
+        {"for_login_only", &tls::TlsConfig::for_login_only},
+    };
+    bool known = false, ok = true;
+    for (const StringKey& s : kStrings) {
+      if (s.name != name) continue;
+      known = true;
+      if (v != Py_None) ok = ReadString(st, v, what, key, &(out->*s.field));
+    }
+    for (const BoolKey& b : kBools) {
+      if (b.name != name) continue;
+      known = true;
+      ok = ReadBool(st, v, what, key, &(out->*b.field));
+    }
+    if (!known) {
+      // Like every config key: ignored, with a warning (most likely a typo).
+      if (PyErr_WarnFormat(PyExc_UserWarning, 1,
+                           "config['tls']: unknown key '%s' is ignored (known: enable, cafile, "
+                           "capath, protocols, cipher_suite, certfile, keyfile, keyfile_pw, "
+                           "cert_blacklist, crl_check, crl_check_all, log_session_info, "
+                           "for_login_only)",
+                           key) < 0) {
+        return false;
+      }
+      continue;
+    }
+    if (!ok) return false;
   }
   return true;
 }
@@ -509,6 +545,12 @@ bool ParsePolicies(ModuleState* st, PyObject* dict, ClientPolicies* policies) {
   Py_ssize_t pos = 0;
   PyObject *k, *v;
   while (PyDict_Next(dict, &pos, &k, &v)) {
+    // The official client keeps auth_mode and login_timeout_ms among its
+    // policies; they are client settings here (the caller reads them).
+    if (PyUnicode_Check(k) && (PyUnicode_CompareWithASCIIString(k, "auth_mode") == 0 ||
+                               PyUnicode_CompareWithASCIIString(k, "login_timeout_ms") == 0)) {
+      continue;
+    }
     const Section* found = nullptr;
     for (const Section& s : sections) {
       if (PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, s.name) == 0) found = &s;
@@ -579,11 +621,7 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
       if (v != Py_None) ok = ReadString(st, v, what, key, &config->password);
     } else if (name == "auth_mode") {
       ok = ReadInt(st, v, what, key, 0, 2, &x);
-      if (ok && x != 0) {
-        RaiseInvalidArg(st, "config: auth_mode %lld is not supported (only AUTH_INTERNAL)",
-                        static_cast<long long>(x));
-        ok = false;
-      }
+      if (ok) config->auth_mode = static_cast<uint8_t>(x);
     } else if (name == "timeout") {
       ok = ReadU32(st, v, what, key, &config->connect_timeout_ms);
     } else if (name == "login_timeout_ms") {
@@ -631,8 +669,25 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
       ok = ReadString(st, v, what, key, &config->app_id);
     } else if (name == "policies") {
       ok = ParsePolicies(st, v, policies);
+      // The official client's spelling and numbering:
+      // config['policies']['auth_mode'] = AUTH_INTERNAL (0), AUTH_EXTERNAL
+      // (1), AUTH_EXTERNAL_INSECURE (2), AUTH_PKI (3).
+      if (ok) {
+        if (PyObject* mode = PyDict_GetItemString(v, "auth_mode")) {
+          ok = ReadInt(st, mode, "config['policies']", "auth_mode", 0, 3, &x);
+          if (ok) {
+            config->auth_mode = static_cast<uint8_t>(x == 3 ? 2 : x == 2 ? 1 : x);
+            config->external_insecure = x == 2;
+          }
+        }
+      }
+      if (ok) {
+        if (PyObject* t = PyDict_GetItemString(v, "login_timeout_ms")) {
+          ok = ReadU32(st, t, "config['policies']", "login_timeout_ms", &config->login_timeout_ms);
+        }
+      }
     } else if (name == "tls") {
-      ok = ParseTls(st, v);
+      ok = ParseTls(st, v, &config->tls);
     } else if (PyErr_WarnFormat(PyExc_UserWarning, 1, "config: unknown key '%s' is ignored",
                                 key) < 0) {
       return false;  // aerospike-py ignores keys it does not know: warn, never refuse

@@ -5,8 +5,7 @@
 // take, release() says the caller now owns it.
 #pragma once
 
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "python/py_compat.h"
 
 #include <utility>
 

@@ -3,12 +3,14 @@
 #include <string>
 #include <string_view>
 
+#include "common/status_payload.h"
 #include "proto/constants.h"
 #include "proto/ttl.h"
 #include "proto/info.h"
 #include "python/batch_results.h"
 #include "python/errors.h"
 #include "python/keys.h"
+#include "python/op_results.h"
 #include "python/value_decode.h"
 
 namespace aerospike_py::python {
@@ -35,13 +37,21 @@ std::string_view InfoValue(std::string_view body) {
   return body;
 }
 
-PyObject* ConvertRecord(ModuleState* st, client::RecordCommand* rc, PyObject* key) {
+// `operate`: the bins as operate() returns them (op_results.h).
+PyObject* ConvertRecord(ModuleState* st, client::RecordCommand* rc, PyObject* key,
+                        bool operate = false) {
   PyObject* items[3];
   items[0] = NewKeyTuple(st, key, EnsureDigest(&rc->key));
   items[1] = items[0] ? NewMeta(st, rc->message.header.generation,
                                 rc->message.header.record_ttl)
                       : nullptr;
-  items[2] = items[1] ? NewBinsDict(st, rc->message) : nullptr;
+  if (items[1] == nullptr) {
+    items[2] = nullptr;
+  } else if (operate) {
+    items[2] = NewOperateBins(st, rc->message, rc->op_shapes, /*keep_empty=*/false);
+  } else {
+    items[2] = NewBinsDict(st, rc->message);
+  }
   if (items[2] == nullptr) {
     Py_XDECREF(items[0]);
     Py_XDECREF(items[1]);
@@ -51,28 +61,8 @@ PyObject* ConvertRecord(ModuleState* st, client::RecordCommand* rc, PyObject* ke
 }
 
 PyObject* ConvertOrdered(ModuleState* st, client::RecordCommand* rc, PyObject* key) {
-  Ref list = Ref::Steal(PyList_New(rc->message.header.n_ops));
+  Ref list = Ref::Steal(NewOrderedBins(st, rc->message, rc->op_shapes));
   if (!list) return nullptr;
-  proto::OpIterator it(rc->message);
-  proto::OpView op;
-  Py_ssize_t i = 0;
-  while (it.Next(&op) && i < PyList_GET_SIZE(list.get())) {
-    PyObject* pair[2];
-    pair[0] = NewStr(op.name);
-    pair[1] = pair[0] ? DecodeParticle(st, op.particle_type, op.value) : nullptr;
-    if (pair[1] == nullptr) {
-      Py_XDECREF(pair[0]);
-      return nullptr;
-    }
-    PyObject* bt = NewNamedTuple(st->bin_tuple_type, pair, 2);
-    if (bt == nullptr) return nullptr;
-    PyList_SET_ITEM(list.get(), i++, bt);
-  }
-  // Validated messages always hold n_ops ops; shrink defensively otherwise.
-  if (i < PyList_GET_SIZE(list.get()) &&
-      PyList_SetSlice(list.get(), i, PyList_GET_SIZE(list.get()), nullptr) < 0) {
-    return nullptr;
-  }
   PyObject* items[3];
   items[0] = NewKeyTuple(st, key, EnsureDigest(&rc->key));
   items[1] = items[0] ? NewMeta(st, rc->message.header.generation,
@@ -133,6 +123,31 @@ const client::InfoCommand::NodeAnswer* FirstAnswer(ModuleState* st, client::Info
   return &a;
 }
 
+// apply's answer: the value of the SUCCESS bin (None when the function
+// returned nothing), or UDFError carrying the FAILURE bin's message (the
+// Lua error with its file and line) for result 100.
+PyObject* ConvertUdf(ModuleState* st, client::RecordCommand* rc, PyObject* key) {
+  if (!rc->status.ok()) return RaiseCommandError(st, *rc, key);
+  const bool udf_failed = rc->result == ResultCode::kUdf;
+  if (rc->result != ResultCode::kOk && !udf_failed) return RaiseCommandError(st, *rc, key);
+  proto::OpIterator it(rc->message);
+  proto::OpView op;
+  while (it.Next(&op)) {
+    if (udf_failed && op.name == "FAILURE") {
+      std::string_view text = AsChars(op.value);
+      if (op.particle_type != static_cast<uint8_t>(proto::ParticleType::kString)) {
+        text = "UDF failed (no error message)";
+      }
+      return RaiseOwned(NewError(st, ToInt(ResultCode::kUdf), text, false, key, rc->node));
+    }
+    if (!udf_failed && op.name == "SUCCESS") {
+      return DecodeParticle(st, op.particle_type, op.value);
+    }
+  }
+  if (udf_failed) return RaiseCommandError(st, *rc, key);
+  Py_RETURN_NONE;
+}
+
 }  // namespace
 
 PyObject* NewNamedTuple(PyObject* type_obj, PyObject** items, Py_ssize_t n) {
@@ -169,6 +184,9 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     case ResultKind::kRecord:
       if (Failed(*cmd)) return RaiseCommandError(st, *cmd, ctx);
       return ConvertRecord(st, static_cast<client::RecordCommand*>(cmd), ctx);
+    case ResultKind::kOperate:
+      if (Failed(*cmd)) return RaiseCommandError(st, *cmd, ctx);
+      return ConvertRecord(st, static_cast<client::RecordCommand*>(cmd), ctx, /*operate=*/true);
     case ResultKind::kOrdered:
       if (Failed(*cmd)) return RaiseCommandError(st, *cmd, ctx);
       return ConvertOrdered(st, static_cast<client::RecordCommand*>(cmd), ctx);
@@ -190,8 +208,11 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     }
     case ResultKind::kConnect:
       if (!cmd->status.ok()) {
-        // Seeding failed: aerospike-py raises ClusterError here.
-        if (ToInt(cmd->result) >= 0) cmd->result = ResultCode::kCluster;
+        // Seeding failed: aerospike-py raises ClusterError here, unless the
+        // core knows better (a TLS failure, a login the server refused).
+        if (ToInt(cmd->result) >= 0 && !ResultCodeOf(cmd->status)) {
+          cmd->result = ResultCode::kCluster;
+        }
         return RaiseCommandError(st, *cmd, nullptr);
       }
       Py_RETURN_NONE;
@@ -203,6 +224,12 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     }
     case ResultKind::kInfoAll:
       return ConvertInfoAll(st, static_cast<client::InfoCommand*>(cmd));
+    case ResultKind::kAdmin:
+    case ResultKind::kAdminUser:
+    case ResultKind::kAdminUsers:
+    case ResultKind::kAdminRole:
+    case ResultKind::kAdminRoles:
+      return ConvertAdmin(st, kind, *cmd);
     case ResultKind::kPing: {
       auto* ic = static_cast<client::InfoCommand*>(cmd);
       const bool ok = ic->status.ok() && !ic->answers.empty() && ic->answers.front().status.ok();
@@ -220,6 +247,8 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
       return RaiseOwned(NewError(st, code, std::string("truncate failed: ") + std::string(message),
                                  false, nullptr, a->node));
     }
+    case ResultKind::kUdf:
+      return ConvertUdf(st, static_cast<client::RecordCommand*>(cmd), ctx);
     case ResultKind::kBatchRead:
     case ResultKind::kBatchView:
     case ResultKind::kBatchWrite:

@@ -15,7 +15,8 @@ namespace aerospike_py::python {
 
 enum class ResultKind : uint8_t {
   kNone,       // None on success (put, remove, touch, append, ...)
-  kRecord,     // Record(key, meta, bins) (get, select, operate)
+  kRecord,     // Record(key, meta, bins) (get, select)
+  kOperate,    // Record(key, meta, bins) of operate(): see op_results.h
   kExists,     // ExistsResult(key, meta); meta None when the record is absent
   kOrdered,    // OperateOrderedResult(key, meta, [BinTuple...]) in op order
   kConnect,    // None; failures are ClusterError unless the core says better
@@ -27,7 +28,17 @@ enum class ResultKind : uint8_t {
   kBatchView,  // lossless: [BatchRecord(key, result, record, in_doubt)] in input order
   kBatchWrite, // BatchWriteResult([BatchRecord...])
   kBatchNumpy, // NumpyBatchRecords (batch_read with _dtype; ctx: (dtype, key context))
+  kUdf,        // apply: the SUCCESS bin's value; result 100 raises UDFError(FAILURE bin)
+  // The admin API (admin_results.cc): None, or user/role dicts.
+  kAdmin,      // None; a non-zero server code raises its AdminError subclass
+  kAdminUser,  // {"user", "roles", "conns_in_use"[, "read_info", "write_info"]}
+  kAdminUsers, // [user dict]
+  kAdminRole,  // {"name", "privileges", "allowlist", "read_quota", "write_quota"}
+  kAdminRoles, // [role dict]
 };
+
+// kAdmin* results (admin_results.cc).
+PyObject* ConvertAdmin(ModuleState* st, ResultKind kind, client::Command& cmd);
 
 // New reference to the result, or null with the exception set. `ctx` is
 // what the caller kept for the conversion: the user's key tuple for record

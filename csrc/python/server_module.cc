@@ -4,7 +4,7 @@
 // the GIL: they wait for the server's event thread, which never touches
 // Python. aerospike_py.testing wraps this in the typed EmbeddedServer.
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "python/py_compat.h"
 
 #include <memory>
 #include <string>
@@ -68,23 +68,158 @@ bool StringList(PyObject* seq, const char* what, std::vector<std::string>* out) 
   return true;
 }
 
+// A str value of `dict[key]` (absent or None: unchanged).
+bool DictStr(PyObject* dict, const char* key, std::string* out) {
+  PyObject* v = PyDict_GetItemString(dict, key);
+  if (v == nullptr || v == Py_None) return true;
+  Py_ssize_t len;
+  const char* s = PyUnicode_AsUTF8AndSize(v, &len);
+  if (s == nullptr) return false;
+  out->assign(s, static_cast<size_t>(len));
+  return true;
+}
+
+bool DictBool(PyObject* dict, const char* key, bool* out) {
+  PyObject* v = PyDict_GetItemString(dict, key);
+  if (v == nullptr || v == Py_None) return true;
+  const int b = PyObject_IsTrue(v);
+  if (b < 0) return false;
+  *out = b != 0;
+  return true;
+}
+
+bool DictU32(PyObject* dict, const char* key, uint32_t* out) {
+  PyObject* v = PyDict_GetItemString(dict, key);
+  if (v == nullptr || v == Py_None) return true;
+  const unsigned long x = PyLong_AsUnsignedLong(v);
+  if (x == static_cast<unsigned long>(-1) && PyErr_Occurred()) return false;
+  if (x > 0xFFFFFFFFul) {
+    PyErr_Format(PyExc_ValueError, "%s is too large", key);
+    return false;
+  }
+  *out = static_cast<uint32_t>(x);
+  return true;
+}
+
+// tls={"certfile", "keyfile", "keyfile_pw", "cafile", "capath", "protocols",
+//      "cipher_suite", "require_client_cert"}: the nodes' TLS listeners.
+bool ParseServerTls(PyObject* dict, tls::TlsConfig* out) {
+  if (!PyDict_Check(dict)) {
+    PyErr_SetString(PyExc_TypeError, "tls must be a dict");
+    return false;
+  }
+  out->enable = true;
+  return DictStr(dict, "certfile", &out->certfile) && DictStr(dict, "keyfile", &out->keyfile) &&
+         DictStr(dict, "keyfile_pw", &out->keyfile_pw) && DictStr(dict, "cafile", &out->cafile) &&
+         DictStr(dict, "capath", &out->capath) && DictStr(dict, "protocols", &out->protocols) &&
+         DictStr(dict, "cipher_suite", &out->cipher_suite) &&
+         DictBool(dict, "require_client_cert", &out->require_client_cert);
+}
+
+// privileges=[{"code": int, "ns": str, "set": str}]
+bool ParseServerPrivileges(PyObject* seq, std::vector<proto::Privilege>* out) {
+  PyObject* fast = PySequence_Fast(seq, "privileges must be a sequence of dicts");
+  if (fast == nullptr) return false;
+  bool ok = true;
+  for (Py_ssize_t i = 0; ok && i < PySequence_Fast_GET_SIZE(fast); ++i) {
+    PyObject* item = PySequence_Fast_GET_ITEM(fast, i);
+    if (!PyDict_Check(item)) {
+      PyErr_SetString(PyExc_TypeError, "a privilege must be a dict");
+      ok = false;
+      break;
+    }
+    proto::Privilege p;
+    uint32_t code = 0;
+    ok = DictU32(item, "code", &code) && DictStr(item, "ns", &p.ns) && DictStr(item, "set", &p.set);
+    p.code = static_cast<uint8_t>(code);
+    if (ok) out->push_back(std::move(p));
+  }
+  Py_DECREF(fast);
+  return ok;
+}
+
+// security={"users": [{"name", "password", "roles", "external"}],
+//           "roles": [{"name", "privileges", "whitelist", "read_quota",
+//                      "write_quota"}], "session_ttl": s, "enable_quotas": b}
+bool ParseServerSecurity(PyObject* dict, server::SecurityOptions* out) {
+  if (!PyDict_Check(dict)) {
+    PyErr_SetString(PyExc_TypeError, "security must be a dict");
+    return false;
+  }
+  out->enable = true;
+  if (!DictU32(dict, "session_ttl", &out->session_ttl_s) ||
+      !DictBool(dict, "enable_quotas", &out->enable_quotas)) {
+    return false;
+  }
+  if (PyObject* users = PyDict_GetItemString(dict, "users")) {
+    PyObject* fast = PySequence_Fast(users, "users must be a sequence of dicts");
+    if (fast == nullptr) return false;
+    bool ok = true;
+    for (Py_ssize_t i = 0; ok && i < PySequence_Fast_GET_SIZE(fast); ++i) {
+      PyObject* item = PySequence_Fast_GET_ITEM(fast, i);
+      server::SeedUser u;
+      ok = PyDict_Check(item) && DictStr(item, "name", &u.name) &&
+           DictStr(item, "password", &u.password) && DictBool(item, "external", &u.external);
+      PyObject* roles = ok ? PyDict_GetItemString(item, "roles") : nullptr;
+      if (ok && roles != nullptr) ok = StringList(roles, "roles must be a sequence of str", &u.roles);
+      if (ok) out->users.push_back(std::move(u));
+      if (!ok && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a user must be a dict");
+    }
+    Py_DECREF(fast);
+    if (!ok) return false;
+  }
+  if (PyObject* roles = PyDict_GetItemString(dict, "roles")) {
+    PyObject* fast = PySequence_Fast(roles, "roles must be a sequence of dicts");
+    if (fast == nullptr) return false;
+    bool ok = true;
+    for (Py_ssize_t i = 0; ok && i < PySequence_Fast_GET_SIZE(fast); ++i) {
+      PyObject* item = PySequence_Fast_GET_ITEM(fast, i);
+      server::SeedRole r;
+      ok = PyDict_Check(item) && DictStr(item, "name", &r.name) &&
+           DictU32(item, "read_quota", &r.read_quota) &&
+           DictU32(item, "write_quota", &r.write_quota);
+      PyObject* privileges = ok ? PyDict_GetItemString(item, "privileges") : nullptr;
+      if (ok && privileges != nullptr) ok = ParseServerPrivileges(privileges, &r.privileges);
+      PyObject* whitelist = ok ? PyDict_GetItemString(item, "whitelist") : nullptr;
+      if (ok && whitelist != nullptr) {
+        ok = StringList(whitelist, "whitelist must be a sequence of str", &r.whitelist);
+      }
+      if (ok) out->roles.push_back(std::move(r));
+      if (!ok && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a role must be a dict");
+    }
+    Py_DECREF(fast);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // start(host, port, nodes, namespaces, replication_factor, cluster_name,
-//       default_ttl, node_ids) -> Server
+//       default_ttl, node_ids, sweep_interval_ms, tls, tls_port, tls_name,
+//       security) -> Server
 PyObject* module_start(PyObject* module, PyObject* args, PyObject* kwargs) {
   static const char* kwlist[] = {"host", "port", "nodes", "namespaces",
                                  "replication_factor", "cluster_name", "default_ttl",
-                                 "node_ids", "sweep_interval_ms", nullptr};
+                                 "node_ids", "sweep_interval_ms", "tls", "tls_port", "tls_name",
+                                 "security", nullptr};
   const char* host = "127.0.0.1";
-  int port = 0, nodes = 1, rf = 1;
+  int port = 0, nodes = 1, rf = 1, tls_port = 0;
   PyObject* namespaces = nullptr;
   PyObject* node_ids = nullptr;
+  PyObject* tls = nullptr;
+  PyObject* security = nullptr;
   const char* cluster_name = "";
+  const char* tls_name = "aerospike-test";
   unsigned long long default_ttl = 0;
   unsigned int sweep_ms = 1000;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|siiOisKOI:start",
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|siiOisKOIOisO:start",
                                    const_cast<char**>(kwlist), &host, &port, &nodes,
                                    &namespaces, &rf, &cluster_name, &default_ttl,
-                                   &node_ids, &sweep_ms)) {
+                                   &node_ids, &sweep_ms, &tls, &tls_port, &tls_name,
+                                   &security)) {
+    return nullptr;
+  }
+  if (tls_port < 0 || tls_port > 65535) {
+    PyErr_SetString(PyExc_ValueError, "tls_port must be 0..65535");
     return nullptr;
   }
   if (port < 0 || port > 65535) {
@@ -111,6 +246,12 @@ PyObject* module_start(PyObject* module, PyObject* args, PyObject* kwargs) {
   }
   if (node_ids != nullptr && node_ids != Py_None &&
       !StringList(node_ids, "node_ids must be a sequence of str", &o.node_ids)) {
+    return nullptr;
+  }
+  o.tls_port = static_cast<uint16_t>(tls_port);
+  o.tls_name = tls_name;
+  if (tls != nullptr && tls != Py_None && !ParseServerTls(tls, &o.tls)) return nullptr;
+  if (security != nullptr && security != Py_None && !ParseServerSecurity(security, &o.security)) {
     return nullptr;
   }
   absl::StatusOr<std::unique_ptr<Server>> started;
@@ -151,6 +292,23 @@ PyObject* Server_get_ports(PyObject* op, void*) {
   Server* s = Live(reinterpret_cast<ServerObject*>(op));
   if (s == nullptr) return nullptr;
   std::vector<uint16_t> ports = s->ports();
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(ports.size()));
+  if (list == nullptr) return nullptr;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    PyObject* v = PyLong_FromLong(ports[i]);
+    if (v == nullptr) {
+      Py_DECREF(list);
+      return nullptr;
+    }
+    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), v);
+  }
+  return list;
+}
+
+PyObject* Server_get_tls_ports(PyObject* op, void*) {
+  Server* s = Live(reinterpret_cast<ServerObject*>(op));
+  if (s == nullptr) return nullptr;
+  std::vector<uint16_t> ports = s->tls_ports();
   PyObject* list = PyList_New(static_cast<Py_ssize_t>(ports.size()));
   if (list == nullptr) return nullptr;
   for (size_t i = 0; i < ports.size(); ++i) {
@@ -350,6 +508,8 @@ PyMethodDef kServerMethods[] = {
 
 PyGetSetDef kServerGetSet[] = {
     {"ports", Server_get_ports, nullptr, "The port of each node.", nullptr},
+    {"tls_ports", Server_get_tls_ports, nullptr, "The TLS port of each node ([] without TLS).",
+     nullptr},
     {"host", Server_get_host, nullptr, "The address the nodes listen on.", nullptr},
     {"running", Server_get_running, nullptr, "False once stopped.", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
@@ -376,6 +536,9 @@ int module_exec(PyObject* module) {
   st->server_type = reinterpret_cast<PyTypeObject*>(
       PyType_FromModuleAndSpec(module, &kServerSpec, nullptr));
   if (st->server_type == nullptr) return -1;
+#ifdef ASPY_NEED_EXPLICIT_NO_NEW
+  st->server_type->tp_new = nullptr;  // 3.9: no DISALLOW_INSTANTIATION flag yet
+#endif
   if (PyModule_AddType(module, st->server_type) < 0) return -1;
   struct {
     const char* name;

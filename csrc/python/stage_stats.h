@@ -20,7 +20,7 @@ namespace aerospike_py::python {
 enum class OpKind : uint8_t {
   kConnect, kInfo, kGet, kSelect, kExists, kPut, kRemove, kTouch, kAppend, kPrepend,
   kIncrement, kRemoveBin, kOperate, kOperateOrdered, kTruncate, kBatchRead, kBatchWrite,
-  kBatchOperate, kBatchRemove,
+  kBatchOperate, kBatchRemove, kApply, kBatchApply,
   kQuery,  // scans and queries (stream wake-ups, background jobs)
   kCount,
 };

@@ -1,6 +1,7 @@
 #include "python/sync_wait.h"
 
 #include "python/loop_bridge.h"
+#include "python/op_metrics.h"
 
 namespace aerospike_py::python {
 
@@ -42,8 +43,11 @@ PyObject* RunSync(ModuleState* st, std::shared_ptr<client::Client> core,
   counters.sync_waiting -= 1;
   const int64_t picked_up = NowNs();
   const client::CommandTimings timings = done->timings;
+  client::OperationMetrics::Series* series = SeriesForCommand(op, *done);
   PyObject* result = ConvertResult(st, kind, done, ctx);
-  if (stats.enabled()) stats.AddCompletion(op, timings, picked_up, NowNs() - picked_up);
+  const int64_t t_done = NowNs();
+  RecordOperation(series, timings, t_done);
+  if (stats.enabled()) stats.AddCompletion(op, timings, picked_up, t_done - picked_up);
   return result;
 }
 

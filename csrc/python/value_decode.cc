@@ -227,7 +227,64 @@ PyObject* DecodeCollection(ModuleState* st, uint8_t particle_type, ByteSpan byte
                       particle_type);
 }
 
+// The entries of a map item as [(key, value), ...] (the header is read).
+Outcome ReadMapPairs(ModuleState* st, MsgpackReader* r, uint32_t count, PyObject** out) {
+  if (uint64_t{count} * 2 > r->remaining()) return Outcome::kMalformed;
+  uint32_t skip = 0;
+  if (count > 0) {
+    MsgpackReader peek = *r;
+    MsgpackItem first;
+    if (peek.Next(&first).ok() && proto::IsOrderFlagExt(first)) {
+      *r = peek;
+      if (!r->Skip().ok()) return Outcome::kMalformed;  // the nil paired with the marker
+      skip = 1;
+    }
+  }
+  Ref list = Ref::Steal(PyList_New(static_cast<Py_ssize_t>(count - skip)));
+  if (!list) return Outcome::kPyError;
+  for (uint32_t i = 0; i < count - skip; ++i) {
+    PyObject* kv[2] = {nullptr, nullptr};
+    Outcome o = ReadValue(st, r, 1, &kv[0]);
+    if (o == Outcome::kOk) {
+      o = ReadValue(st, r, 1, &kv[1]);
+      if (o != Outcome::kOk) Py_CLEAR(kv[0]);
+    }
+    if (o != Outcome::kOk) return o;
+    PyObject* pair = PyTuple_New(2);
+    if (pair == nullptr) {
+      Py_DECREF(kv[0]);
+      Py_DECREF(kv[1]);
+      return Outcome::kPyError;
+    }
+    PyTuple_SET_ITEM(pair, 0, kv[0]);
+    PyTuple_SET_ITEM(pair, 1, kv[1]);
+    PyList_SET_ITEM(list.get(), i, pair);
+  }
+  *out = list.release();
+  return Outcome::kOk;
+}
+
 }  // namespace
+
+PyObject* DecodeMapAsPairs(ModuleState* st, uint8_t particle_type, ByteSpan bytes) {
+  if (particle_type != static_cast<uint8_t>(ParticleType::kMap)) {
+    return DecodeParticle(st, particle_type, bytes);
+  }
+  MsgpackReader r(bytes);
+  MsgpackItem head;
+  PyObject* out = nullptr;
+  Outcome o = Outcome::kMalformed;
+  if (r.Next(&head).ok() && head.kind == MsgpackItem::Kind::kMap) {
+    o = ReadMapPairs(st, &r, head.count, &out);
+    if (o == Outcome::kOk && !r.AtEnd()) {
+      Py_CLEAR(out);
+      o = Outcome::kMalformed;
+    }
+  }
+  if (o == Outcome::kOk) return out;
+  if (o == Outcome::kPyError) return nullptr;
+  return NewTypedBlob(st, reinterpret_cast<const char*>(bytes.data()), bytes.size(), particle_type);
+}
 
 PyObject* DecodeParticle(ModuleState* st, uint8_t particle_type, ByteSpan bytes) {
   const char* data = reinterpret_cast<const char*>(bytes.data());

@@ -18,6 +18,11 @@ namespace aerospike_py::python {
 // New reference, or null only on a Python-level failure (MemoryError).
 PyObject* DecodeParticle(ModuleState* st, uint8_t particle_type, ByteSpan bytes);
 
+// A map particle as aerospike-py returns MAP_RETURN_KEY_VALUE results: a
+// list of (key, value) tuples in wire order. Anything other than a map
+// particle decodes as DecodeParticle does. New reference.
+PyObject* DecodeMapAsPairs(ModuleState* st, uint8_t particle_type, ByteSpan bytes);
+
 // {bin: value} of every op of a message (later duplicates win). New reference.
 PyObject* NewBinsDict(ModuleState* st, const proto::MessageView& message);
 

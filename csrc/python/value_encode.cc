@@ -54,8 +54,7 @@ Kind KindOf(ModuleState* st, PyObject* o) {
 }
 
 bool Unsupported(ModuleState* st, PyObject* o, std::string_view bin) {
-  RaiseInvalidArg(st, "bin '%.*s': unsupported value type %.100s", static_cast<int>(bin.size()),
-                  bin.data(), Py_TYPE(o)->tp_name);
+  RaiseInvalidArg(st, "bin '%s': unsupported value type %.100s", std::string(bin).c_str(), Py_TYPE(o)->tp_name);
   return false;
 }
 
@@ -64,9 +63,9 @@ bool ReadInt64(ModuleState* st, PyObject* o, std::string_view bin, int64_t* out)
   long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
   if (overflow != 0) {
     RaiseInvalidArg(st,
-                    "bin '%.*s': integer %R does not fit in 64 bits (Aerospike integers are "
+                    "bin '%s': integer %R does not fit in 64 bits (Aerospike integers are "
                     "signed 64-bit)",
-                    static_cast<int>(bin.size()), bin.data(), o);
+                    std::string(bin).c_str(), o);
     return false;
   }
   if (v == -1 && PyErr_Occurred()) return false;
@@ -85,8 +84,8 @@ bool Utf8Of(ModuleState* st, PyObject* o, std::string_view bin, std::string_view
   const char* data = PyUnicode_AsUTF8AndSize(o, &len);
   if (data == nullptr) {
     PyErr_Clear();
-    RaiseInvalidArg(st, "bin '%.*s': str value is not encodable as UTF-8",
-                    static_cast<int>(bin.size()), bin.data());
+    RaiseInvalidArg(st, "bin '%s': str value is not encodable as UTF-8",
+                    std::string(bin).c_str());
     return false;
   }
   *out = std::string_view(data, static_cast<size_t>(len));
@@ -107,8 +106,8 @@ bool TypedBlobType(ModuleState* st, PyObject* o, std::string_view bin, uint8_t* 
   long v = PyLong_AsLong(pt.get());
   if (v == -1 && PyErr_Occurred()) return false;
   if (v < 0 || v > 255) {
-    RaiseInvalidArg(st, "bin '%.*s': TypedBlob particle_type %ld is not 0..255",
-                    static_cast<int>(bin.size()), bin.data(), v);
+    RaiseInvalidArg(st, "bin '%s': TypedBlob particle_type %ld is not 0..255",
+                    std::string(bin).c_str(), v);
     return false;
   }
   *out = static_cast<uint8_t>(v);
@@ -120,8 +119,7 @@ bool GeoJsonText(ModuleState* st, PyObject* o, std::string_view bin, Ref* holder
   *holder = Ref::Steal(PyObject_GetAttr(o, st->s_text));
   if (!*holder) return false;
   if (!PyUnicode_Check(holder->get())) {
-    RaiseInvalidArg(st, "bin '%.*s': GeoJSON.text must be str", static_cast<int>(bin.size()),
-                    bin.data());
+    RaiseInvalidArg(st, "bin '%s': GeoJSON.text must be str", std::string(bin).c_str());
     return false;
   }
   return Utf8Of(st, holder->get(), bin, out);
@@ -200,8 +198,8 @@ bool PackDict(ModuleState* st, PyObject* o, std::string_view bin, proto::Msgpack
       ++written;
     }
     if (written != n) {
-      RaiseInvalidArg(st, "bin '%.*s': dict changed size while being encoded",
-                      static_cast<int>(bin.size()), bin.data());
+      RaiseInvalidArg(st, "bin '%s': dict changed size while being encoded",
+                      std::string(bin).c_str());
       return false;
     }
     return true;
@@ -230,8 +228,8 @@ bool PackSequence(ModuleState* st, PyObject* o, std::string_view bin, proto::Msg
     // A list can shrink while its items are converted (__index__ of an item
     // may run Python code); re-check the bound every time.
     if (is_list && i >= PyList_GET_SIZE(o)) {
-      RaiseInvalidArg(st, "bin '%.*s': list changed size while being encoded",
-                      static_cast<int>(bin.size()), bin.data());
+      RaiseInvalidArg(st, "bin '%s': list changed size while being encoded",
+                      std::string(bin).c_str());
       return false;
     }
     PyObject* item = is_list ? PyList_GET_ITEM(o, i) : PyTuple_GET_ITEM(o, i);
@@ -243,11 +241,29 @@ bool PackSequence(ModuleState* st, PyObject* o, std::string_view bin, proto::Msg
   return true;
 }
 
+// Value types that say which Aerospike MessagePack extension they are
+// (aerospike_py.types.CDTWildcard, CDTInfinite: ext 0xff with one byte);
+// looked up only for values no other kind matched. -1: none.
+int ExtensionCode(PyObject* o) {
+  Ref code = Ref::Steal(PyObject_GetAttrString(reinterpret_cast<PyObject*>(Py_TYPE(o)),
+                                               "_aerospike_ext"));
+  if (!code) {
+    PyErr_Clear();
+    return -1;
+  }
+  const long v = PyLong_Check(code.get()) ? PyLong_AsLong(code.get()) : -1;
+  if (v < 0 || v > 255) {
+    PyErr_Clear();
+    return -1;
+  }
+  return static_cast<int>(v);
+}
+
 bool PackImpl(ModuleState* st, PyObject* o, std::string_view bin, proto::MsgpackWriter* w,
               int depth) {
   if (depth > proto::kMaxMsgpackDepth) {
-    RaiseInvalidArg(st, "bin '%.*s': value nested deeper than %d levels (or a cycle)",
-                    static_cast<int>(bin.size()), bin.data(), proto::kMaxMsgpackDepth);
+    RaiseInvalidArg(st, "bin '%s': value nested deeper than %d levels (or a cycle)",
+                    std::string(bin).c_str(), proto::kMaxMsgpackDepth);
     return false;
   }
   switch (KindOf(st, o)) {
@@ -331,8 +347,13 @@ bool PackImpl(ModuleState* st, PyObject* o, std::string_view bin, proto::Msgpack
       Py_LeaveRecursiveCall();
       return ok;
     }
-    case Kind::kUnsupported:
-      break;
+    case Kind::kUnsupported: {
+      const int ext = ExtensionCode(o);
+      if (ext < 0) break;
+      const char byte = static_cast<char>(ext);
+      w->Ext(0xff, std::string_view(&byte, 1));
+      return true;
+    }
   }
   return Unsupported(st, o, bin);
 }

@@ -2,7 +2,8 @@
 // bin particles for write ops and Aerospike-dialect MessagePack for lists,
 // maps and CDT arguments. Supported: None, bool, int (64-bit), float, str,
 // bytes/bytearray, list/tuple, dict (insertion order), and the value types of
-// aerospike_py.types (GeoJSON, TypedBlob, HyperLogLog, KeyOrderedDict).
+// aerospike_py.types (GeoJSON, TypedBlob, HyperLogLog, KeyOrderedDict; and,
+// inside collections and operation arguments only, CDTWildcard/CDTInfinite).
 // Anything else, or an int beyond 64 bits, is an InvalidArgError naming the
 // bin. Called with the GIL held, before a command exists.
 #pragma once

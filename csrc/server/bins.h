@@ -10,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/byte_order.h"
+#include "common/status.h"
 
 namespace aerospike_py::server {
 
@@ -64,8 +66,13 @@ class BinList {
     while (c.Next(&b)) {
       bins_.push_back(OwnedBin{std::string(b.name), b.type, std::string(b.value)});
     }
+    if (bins_.size() > kIndexFrom) BuildIndex();
   }
   OwnedBin* Find(std::string_view name) {
+    if (!index_.empty()) {
+      auto it = index_.find(AbslView(name));
+      return it == index_.end() ? nullptr : &bins_[it->second];
+    }
     for (OwnedBin& b : bins_) {
       if (b.name == name) return &b;
     }
@@ -79,19 +86,29 @@ class BinList {
       return;
     }
     bins_.push_back(OwnedBin{std::string(name), type, std::move(value)});
+    if (!index_.empty()) {
+      index_.emplace(bins_.back().name, static_cast<uint32_t>(bins_.size() - 1));
+    } else if (bins_.size() > kIndexFrom) {
+      BuildIndex();
+    }
   }
   // The server removes a bin by moving its last bin into the hole, so bin
   // order after a deletion is not write order (golden capture 24 then 37).
   void Remove(std::string_view name) {
-    for (size_t i = 0; i < bins_.size(); ++i) {
-      if (bins_[i].name == name) {
-        if (i + 1 != bins_.size()) bins_[i] = std::move(bins_.back());
-        bins_.pop_back();
-        return;
-      }
+    OwnedBin* b = Find(name);
+    if (b == nullptr) return;
+    const size_t i = static_cast<size_t>(b - bins_.data());
+    if (!index_.empty()) index_.erase(AbslView(bins_[i].name));
+    if (i + 1 != bins_.size()) {
+      bins_[i] = std::move(bins_.back());
+      if (!index_.empty()) index_[bins_[i].name] = static_cast<uint32_t>(i);
     }
+    bins_.pop_back();
   }
-  void Clear() { bins_.clear(); }
+  void Clear() {
+    bins_.clear();
+    index_.clear();
+  }
   bool empty() const { return bins_.empty(); }
   size_t size() const { return bins_.size(); }
   const std::vector<OwnedBin>& bins() const { return bins_; }
@@ -117,7 +134,19 @@ class BinList {
   }
 
  private:
+  // Records with many bins (up to 32767) find names through a hash index,
+  // so a write of n bins costs O(n), not O(n^2).
+  static constexpr size_t kIndexFrom = 32;
+  void BuildIndex() {
+    index_.clear();
+    for (size_t i = 0; i < bins_.size(); ++i) {
+      index_.emplace(bins_[i].name, static_cast<uint32_t>(i));
+    }
+  }
+
   std::vector<OwnedBin> bins_;
+  // Keys are copies of the names: bins_ may reallocate.
+  absl::flat_hash_map<std::string, uint32_t> index_;
 };
 
 }  // namespace aerospike_py::server

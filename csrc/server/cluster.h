@@ -19,6 +19,7 @@ namespace aerospike_py::server {
 struct NodeIdentity {
   std::string id;  // as `node` answers it
   uint16_t port = 0;
+  uint16_t tls_port = 0;  // 0: no TLS listener
   bool running = true;
   std::atomic<uint64_t> misrouted{0};
 };

@@ -5,8 +5,13 @@
 
 #include <cstdint>
 
+#include <string>
+#include <string_view>
+
 #include "common/byte_buffer.h"
+#include "server/cdt/container.h"
 #include "server/cdt/engine.h"
+#include "server/cdt/msgpack_element.h"
 
 namespace aerospike_py::server {
 
@@ -28,6 +33,19 @@ inline uint8_t RunCollectionOp(uint8_t op, ByteSpan value, cdt::BinValue* bin,
     case 12: case 13: return cdt::ApplyBits(op == 13, v, bin, reply, changed);
     default: return cdt::ApplyHll(op == 16, v, bin, reply, changed);
   }
+}
+
+// What the server stores for a list (`want_map` false) or map bin a client
+// writes: the engine's rewrite of an untrusted value (the one owner of the
+// storage and ordering rules). False when the server refuses the value.
+inline bool RewriteStoredCollection(ByteSpan value, bool want_map, std::string* out) {
+  const std::string_view v(reinterpret_cast<const char*>(value.data()), value.size());
+  cdt::Header h;
+  if (!cdt::ReadHeader(v, &h) || h.type != (want_map ? cdt::MpType::kMap : cdt::MpType::kList)) {
+    return false;
+  }
+  out->clear();
+  return cdt::RewriteUntrusted(v, out);
 }
 
 }  // namespace aerospike_py::server

@@ -24,7 +24,7 @@ Status UvError(const char* what, int rc) {
 // ----------------------------------------------------------------------------
 // Connection
 
-Connection::Connection(NodeListener* node) : node_(node) {}
+Connection::Connection(NodeListener* node, bool tls) : node_(node), tls_(tls) {}
 
 Status Connection::Accept(uv_stream_t* server) {
   uv_tcp_init(node_->loop(), &tcp_);
@@ -36,6 +36,24 @@ Status Connection::Accept(uv_stream_t* server) {
   int rc = uv_accept(server, reinterpret_cast<uv_stream_t*>(&tcp_));
   if (rc != 0) return UvError("accept", rc);
   uv_tcp_nodelay(&tcp_, 1);
+  sockaddr_storage peer{};
+  int len = sizeof(peer);
+  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&peer), &len) == 0) {
+    char ip[64] = {0};
+    if (peer.ss_family == AF_INET6) {
+      uv_ip6_name(reinterpret_cast<sockaddr_in6*>(&peer), ip, sizeof(ip));
+    } else {
+      uv_ip4_name(reinterpret_cast<sockaddr_in*>(&peer), ip, sizeof(ip));
+    }
+    session_.peer_ip = ip;
+  }
+  session_.node = node_->index();
+  if (tls_) {
+    StatusOr<std::unique_ptr<tls::TlsSession>> s =
+        tls::TlsSession::Create(node_->state()->tls, std::string());
+    if (!s.ok()) return s.status();
+    tls_session_ = std::move(*s);
+  }
   rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), OnAlloc, OnRead);
   if (rc != 0) return UvError("read_start", rc);
   ++node_->state()->stats.connections_opened;
@@ -47,6 +65,7 @@ void Connection::Close() {
   closing_ = true;
   stream_.reset();  // a scan/query answering this client ends (abandoned)
   held_.clear();
+  if (node_->state()->security) node_->state()->security->Closed(&session_);
   ++node_->state()->stats.connections_closed;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnClose);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), OnClose);
@@ -70,9 +89,22 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
     return;
   }
   if (nread == 0 || c->stop_reading_) return;
-  Status st = c->reader_.Feed(
-      ByteSpan(reinterpret_cast<const uint8_t*>(c->read_buf_), static_cast<size_t>(nread)),
-      &c->frames_);
+  const ByteSpan bytes(reinterpret_cast<const uint8_t*>(c->read_buf_), static_cast<size_t>(nread));
+  if (c->tls_session_ != nullptr) {
+    if (!c->OpenTls(bytes)) {
+      // A failed handshake or a bad record: send any alert, then close.
+      c->close_after_write_ = true;
+      c->stop_reading_ = true;
+      c->Flush();
+      return;
+    }
+    if (c->tls_plain_.empty()) {
+      c->Flush();  // handshake records
+      return;
+    }
+  }
+  Status st = c->reader_.Feed(c->tls_session_ != nullptr ? c->tls_plain_.span() : bytes,
+                              &c->frames_);
   // Frames completed before a bad byte are still answered; then the
   // connection closes (a bad byte from the network closes that connection).
   c->HandleFrames();
@@ -84,8 +116,21 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
   }
 }
 
+bool Connection::OpenTls(ByteSpan bytes) {
+  tls_plain_.Clear();
+  if (!tls_session_->established()) {
+    StatusOr<bool> done = tls_session_->Handshake(bytes, &tls_out_);
+    if (!done.ok()) return false;
+    if (!*done) return true;
+    session_.cert_cn = tls_session_->PeerCommonName();
+    bytes = ByteSpan();  // whatever followed the handshake is in the session
+  }
+  return tls_session_->Open(bytes, &tls_plain_, &tls_out_).ok();
+}
+
 void Connection::HandleFrames() {
   Processor* processor = node_->processor();
+  processor->set_session(&session_);
   for (size_t i = 0; i < frames_.size(); ++i) {
     proto::Frame& frame = frames_[i];
     if (closing_ || stop_reading_) break;
@@ -97,7 +142,8 @@ void Connection::HandleFrames() {
     const Fault fault = node_->TakeFault(frame.type);
     if (fault.kind == FaultKind::kStopAnswering) continue;
     if (fault.kind == FaultKind::kNone && delayed_.empty()) {
-      if (processor->Handle(node_->index(), frame, &pending_) == FrameOutcome::kClose) {
+      if (processor->Handle(node_->index(), frame, &pending_, &session_) ==
+          FrameOutcome::kClose) {
         close_after_write_ = true;
         stop_reading_ = true;
         break;
@@ -109,7 +155,7 @@ void Connection::HandleFrames() {
     if (fault.kind == FaultKind::kKeyBusy) {
       processor->set_forced_record_result(static_cast<uint8_t>(ResultCode::kKeyBusy));
     }
-    const FrameOutcome outcome = processor->Handle(node_->index(), frame, &reply);
+    const FrameOutcome outcome = processor->Handle(node_->index(), frame, &reply, &session_);
     processor->set_forced_record_result(0);
     if (std::unique_ptr<ReplyStream> s = processor->TakeStream()) {
       // Faults act on whole replies: produce the stream to its end now.
@@ -143,6 +189,7 @@ void Connection::HandleFrames() {
         break;
     }
   }
+  processor->set_session(nullptr);
   frames_.clear();
   Flush();
 }
@@ -203,8 +250,18 @@ void Connection::Flush() {
   }
   // A loop, not recursion: a fast reader may take slice after slice at once.
   for (;;) {
-    if (pending_.empty() && stream_ != nullptr && !stream_waiting_) PumpStream();
-    if (pending_.empty()) {
+    if (!HasOutgoing() && stream_ != nullptr && !stream_waiting_) PumpStream();
+    if (tls_session_ != nullptr && !pending_.empty() && tls_session_->established()) {
+      const ByteSpan plain[] = {pending_.span()};
+      Status sealed = tls_session_->Seal(plain, &tls_out_);
+      pending_.Clear();
+      if (!sealed.ok()) {
+        Close();
+        return;
+      }
+    }
+    ByteBuffer& source = tls_session_ != nullptr ? tls_out_ : pending_;
+    if (source.empty()) {
       if (stream_ == nullptr && !held_.empty() && !stop_reading_) {
         frames_ = std::move(held_);
         held_.clear();
@@ -214,8 +271,8 @@ void Connection::Flush() {
       if (close_after_write_ && delayed_.empty() && stream_ == nullptr) Close();
       return;
     }
-    std::swap(inflight_, pending_);
-    pending_.Clear();
+    std::swap(inflight_, source);
+    source.Clear();
     if (!StartWrite()) return;  // the rest is written asynchronously (or we closed)
   }
 }
@@ -277,11 +334,8 @@ NodeListener::NodeListener(int index, uv_loop_t* loop, Processor* processor,
                            ServerState* state)
     : index_(index), loop_(loop), processor_(processor), state_(state) {}
 
-Status NodeListener::Listen(const std::string& host_name, uint16_t port) {
-  if (listen_ != nullptr) return absl::FailedPreconditionError("node already listening");
-  // Numeric addresses only (no resolver on the event thread), but the one
-  // name everybody uses for loopback is accepted.
-  const std::string host = host_name == "localhost" ? "127.0.0.1" : host_name;
+Status NodeListener::Bind(const std::string& host, uint16_t port, bool tls, ListenHandle** out,
+                          uint16_t* bound_port) {
   sockaddr_storage addr;
   int rc;
   if (host.find(':') != std::string::npos) {
@@ -292,32 +346,45 @@ Status NodeListener::Listen(const std::string& host_name, uint16_t port) {
   if (rc != 0) return absl::InvalidArgumentError(absl::StrCat("bad host '", host, "'"));
   auto* h = new ListenHandle;
   h->owner = this;
+  h->tls = tls;
   uv_tcp_init(loop_, &h->tcp);
   h->tcp.data = h;
-  listen_ = h;
+  *out = h;
   rc = uv_tcp_bind(&h->tcp, reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc == 0) {
     rc = uv_listen(reinterpret_cast<uv_stream_t*>(&h->tcp), 1024, OnConnection);
   }
-  if (rc != 0) {
-    Close();
-    return UvError(absl::StrCat("listen on ", host, ":", port).c_str(), rc);
-  }
+  if (rc != 0) return UvError(absl::StrCat("listen on ", host, ":", port).c_str(), rc);
   sockaddr_storage bound;
   int len = sizeof(bound);
   uv_tcp_getsockname(&h->tcp, reinterpret_cast<sockaddr*>(&bound), &len);
-  port_ = ntohs(bound.ss_family == AF_INET6
-                    ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                    : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  *bound_port = ntohs(bound.ss_family == AF_INET6
+                          ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                          : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  return absl::OkStatus();
+}
+
+Status NodeListener::Listen(const std::string& host_name, uint16_t port, uint16_t tls_port) {
+  if (listen_ != nullptr) return absl::FailedPreconditionError("node already listening");
+  // Numeric addresses only (no resolver on the event thread), but the one
+  // name everybody uses for loopback is accepted.
+  const std::string host = host_name == "localhost" ? "127.0.0.1" : host_name;
+  Status s = Bind(host, port, false, &listen_, &port_);
+  if (s.ok() && state_->tls != nullptr) s = Bind(host, tls_port, true, &tls_listen_, &tls_port_);
+  if (!s.ok()) {
+    Close();
+    return s;
+  }
   listening_ = true;
   return absl::OkStatus();
 }
 
 void NodeListener::Close() {
-  if (listen_ != nullptr) {
+  for (ListenHandle** h : {&listen_, &tls_listen_}) {
+    if (*h == nullptr) continue;
     ++closing_listeners_;
-    uv_close(reinterpret_cast<uv_handle_t*>(&listen_->tcp), OnClose);
-    listen_ = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(&(*h)->tcp), OnClose);
+    *h = nullptr;
   }
   listening_ = false;
   for (auto& c : connections_) c->Close();
@@ -330,9 +397,10 @@ void NodeListener::OnClose(uv_handle_t* h) {
 }
 
 void NodeListener::OnConnection(uv_stream_t* server, int status) {
-  auto* self = static_cast<ListenHandle*>(server->data)->owner;
+  auto* handle = static_cast<ListenHandle*>(server->data);
+  auto* self = handle->owner;
   if (status < 0) return;
-  self->connections_.push_back(std::make_unique<Connection>(self));
+  self->connections_.push_back(std::make_unique<Connection>(self, handle->tls));
   Connection* c = self->connections_.back().get();
   c->self = std::prev(self->connections_.end());
   if (!c->Accept(server).ok()) c->Close();

@@ -6,6 +6,13 @@
 // configured on the node (delay, drop mid-reply, garbage, stop answering)
 // are applied here. Every uv handle lives in a non-movable owner and is
 // freed only in its close callback. Event thread only.
+//
+// TLS listeners: a connection accepted on a node's TLS port runs a server
+// TlsSession over memory BIOs (csrc/tls): ciphertext read is opened into
+// the frame reader, replies are sealed before they are written, and the
+// handshake runs on the same read/write path. Each connection also carries
+// its ClientSession (peer address, client certificate name, the user it
+// authenticated as) for the security mode.
 #pragma once
 
 #include <uv.h>
@@ -23,6 +30,7 @@
 #include "server/processor.h"
 #include "server/reply_stream.h"
 #include "server/server.h"
+#include "tls/tls_session.h"
 
 namespace aerospike_py::server {
 
@@ -30,7 +38,7 @@ class NodeListener;
 
 class Connection {
  public:
-  explicit Connection(NodeListener* node);
+  Connection(NodeListener* node, bool tls);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -51,6 +59,10 @@ class Connection {
   static void OnClose(uv_handle_t* h);
 
   void HandleFrames();
+  // TLS: handshake/open `bytes` into the frame reader; false when the
+  // connection must close (after sending any alert).
+  bool OpenTls(ByteSpan bytes);
+  bool HasOutgoing() const { return !pending_.empty() || !tls_out_.empty(); }
   void Flush();
   void QueueDelayed(ByteBuffer reply, uint64_t due_ms);
   // True when the whole of inflight_ was written at once.
@@ -64,6 +76,10 @@ class Connection {
   static constexpr size_t kMaxQueuedReplyBytes = 32u << 20;
 
   NodeListener* node_;
+  bool tls_ = false;
+  std::unique_ptr<tls::TlsSession> tls_session_;
+  ByteBuffer tls_out_;    // ciphertext (handshake records, sealed replies)
+  ByteBuffer tls_plain_;  // plaintext opened from the last read
   uv_tcp_t tcp_;
   uv_timer_t timer_;
   uv_write_t write_req_;
@@ -73,7 +89,11 @@ class Connection {
   bool close_after_write_ = false;
   bool stop_reading_ = false;
   bool read_paused_ = false;  // backpressure, see kMaxQueuedReplyBytes
-  proto::FrameReader reader_;
+  ClientSession session_;  // per-connection protocol state
+  // Compressed requests are refused unread (Community Edition), so they are
+  // not inflated.
+  proto::FrameReader reader_{(1u << 1) | (1u << 2) | (1u << 3) | (1u << 4),
+                             /*inflate_compressed=*/false};
   std::vector<proto::Frame> frames_;
   ByteBuffer pending_;   // replies not yet handed to the socket
   ByteBuffer inflight_;  // the bytes of the write in progress
@@ -97,15 +117,18 @@ class NodeListener {
   NodeListener& operator=(const NodeListener&) = delete;
 
   // Binds and listens; `port` 0 picks an ephemeral one (read it back with
-  // port()).
-  Status Listen(const std::string& host, uint16_t port);
+  // port()). With a TLS context (ServerState::tls) the node also listens
+  // for TLS on `tls_port` (0: ephemeral; read it back with tls_port()).
+  Status Listen(const std::string& host, uint16_t port, uint16_t tls_port = 0);
   // Closes the listener and every connection. Safe to call when closed.
   void Close();
   bool listening() const { return listening_; }
   uint16_t port() const { return port_; }
+  uint16_t tls_port() const { return tls_port_; }
   // True once every handle (listener and connections) has been closed.
   bool drained() const {
-    return listen_ == nullptr && closing_listeners_ == 0 && connections_.empty();
+    return listen_ == nullptr && tls_listen_ == nullptr && closing_listeners_ == 0 &&
+           connections_.empty();
   }
 
   int index() const { return index_; }
@@ -126,7 +149,10 @@ class NodeListener {
   struct ListenHandle {
     uv_tcp_t tcp;
     NodeListener* owner;
+    bool tls;
   };
+  Status Bind(const std::string& host, uint16_t port, bool tls, ListenHandle** out,
+              uint16_t* bound);
   static void OnConnection(uv_stream_t* server, int status);
   static void OnClose(uv_handle_t* h);
 
@@ -134,10 +160,12 @@ class NodeListener {
   uv_loop_t* loop_;
   Processor* processor_;
   ServerState* state_;
-  ListenHandle* listen_ = nullptr;  // owned; freed in OnClose
+  ListenHandle* listen_ = nullptr;      // owned; freed in OnClose
+  ListenHandle* tls_listen_ = nullptr;  // owned; freed in OnClose
   int closing_listeners_ = 0;
   bool listening_ = false;
   uint16_t port_ = 0;
+  uint16_t tls_port_ = 0;
   Fault fault_;
   std::list<std::unique_ptr<Connection>> connections_;
 };

@@ -1,8 +1,11 @@
 // GeoJSON bins as the server stores them: flags, cell count, S2 cell ids,
 // then the JSON text. For a Point the real server stores the point's leaf
 // (level-30) S2 cell id, and returns it on reads; clients skip the cells.
-// Regions (Polygon, AeroCircle, ...) would need a covering, which the
-// embedded server does not compute: they are stored without cells.
+// The JSON is validated as the server validates it (strict JSON; a Point,
+// Polygon, MultiPolygon or AeroCircle, possibly as a Feature's geometry);
+// anything else is refused (GEO_INVALID_GEOJSON). Regions would need an S2
+// covering, which the embedded server does not compute: they are stored
+// flagged as regions but without cells (the real server stores up to 12).
 #pragma once
 
 #include <cstdint>
@@ -20,7 +23,7 @@ std::optional<std::pair<double, double>> GeoJsonPoint(std::string_view json);
 
 // The particle to store for a GeoJSON particle received from a client
 // (whose cells, if any, are ignored as the server ignores them). Returns
-// nullopt when the particle is too short to hold its own header.
+// nullopt when the server would refuse it.
 std::optional<std::string> NormalizeGeoJsonParticle(std::string_view particle);
 
 }  // namespace aerospike_py::server

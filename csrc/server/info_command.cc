@@ -5,7 +5,9 @@
 // set statistics, truncation. Unknown commands answer
 // "ERROR:4:unrecognized command".
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -13,8 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "proto/info.h"
+#include "server/info_params.h"
 #include "server/info_templates.h"
 #include "server/processor.h"
+#include "server/security/permissions.h"
 #include "server/reply.h"
 
 namespace aerospike_py::server {
@@ -61,12 +65,22 @@ std::string Bool(bool b) { return b ? "true" : "false"; }
 
 }  // namespace
 
-void Processor::HandleInfo(int node, std::string_view body, ByteBuffer* out) {
+void Processor::HandleInfo(int node, std::string_view body, ByteBuffer* out,
+                           ClientSession* session) {
   ++state_->stats.info_complete;
   const size_t frame = BeginFrame(out);
+  if (state_->security && state_->security->CheckAuthenticated(session_) != 0) {
+    // The whole answer, without echoing any command (thr_info.c).
+    out->Append(std::string_view("ERROR:80:not authenticated\n"));
+    EndFrame(out, frame, proto::ProtoType::kInfo);
+    return;
+  }
   if (body.empty()) {
     // An empty request asks for the (deprecated) summary.
-    for (std::string_view name : {"node", "build", "edition", "version", "statistics"}) {
+    for (std::string_view name :
+         {"features", "node", "compatibility-id", "edition", "build_ee_sha", "build_sha",
+          "build_arch", "build_time", "build_os", "build", "version", "statistics",
+          "services-alumni", "services", "partition-generation"}) {
       const std::string v = InfoCommand(node, name);
       out->Append(name);
       out->PushBack('\t');
@@ -81,8 +95,19 @@ void Processor::HandleInfo(int node, std::string_view body, ByteBuffer* out) {
     if (nl == std::string_view::npos) break;
     std::string_view line = body.substr(pos, nl - pos);
     pos = nl + 1;
-    if (line.empty()) continue;
-    const std::string value = InfoCommand(node, line);
+    // The server reads each line as a C string: a NUL ends it.
+    line = line.substr(0, line.find('\0'));
+    // An empty line is a command too (with an empty name: unrecognized).
+    std::string value;
+    uint64_t perm = 0;
+    if (state_->security &&
+        state_->security->CheckInfo(session_, line.substr(0, line.find_first_of(":/")), &perm) !=
+            0) {
+      value = absl::StrCat("ERROR:81:role violation - requires permission '",
+                           AbslView(security::PermName(perm)), "'");
+    } else {
+      value = InfoCommand(node, line, session);
+    }
     out->Append(line);
     out->PushBack('\t');
     out->Append(value);
@@ -97,7 +122,7 @@ std::string Processor::InfoValue(int node, std::string_view command) {
   return InfoCommand(node, command);
 }
 
-std::string Processor::InfoCommand(int node, std::string_view line) {
+std::string Processor::InfoCommand(int node, std::string_view line, ClientSession* session) {
   Cluster& c = state_->cluster;
   const ServerOptions& o = state_->options;
   // name[/arg...][:k=v;...]
@@ -114,7 +139,15 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
   if (name == "build") return std::string(kBuild);
   if (name == "edition") return std::string(kEdition);
   if (name == "version") return absl::StrCat(AbslView(kEdition), " build ", AbslView(kBuild));
-  if (name == "build_os") return "linux";
+  // The reference build's own facts (Aerospike CE 8.1.2.0, as built for
+  // the recordings in tests/golden/recorded/).
+  if (name == "build_os") return "debian12";
+  if (name == "build_arch") return "x86_64";
+  if (name == "build_sha") return "68182105aaa20bce52e3a672e0ac896e84421f85";
+  if (name == "build_ee_sha") return "";
+  if (name == "build_time") return "Sun Dec  6 21:17:54 UTC 2026";
+  if (name == "compatibility-id") return "15";
+  if (name == "services" || name == "services-alumni") return ServicesList(node);
   if (name == "features") return std::string(kFeatures);
   if (name == "partition-generation") return absl::StrCat(c.partition_generation());
   if (name == "peers-generation") return absl::StrCat(c.peers_generation());
@@ -124,11 +157,17 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
   if (name == "cluster-stable") {
     std::string_view ns_name = Param(params, "namespace");
     if (!ns_name.empty() && state_->store.Find(ns_name) == nullptr) {
-      return "ERROR::namespace not found";
+      return "ERROR:20:namespace not found on node";
     }
     return absl::StrCat(absl::Hex(c.cluster_key(), absl::kZeroPad12));
   }
   if (name == "status") return "ok";
+  // UDF registration (server/udf/modules.cc).
+  if (name == "udf-put") return state_->udf.Put(params);
+  if (name == "udf-get") return state_->udf.Get(params);
+  if (name == "udf-list") return state_->udf.List();
+  if (name == "udf-remove") return state_->udf.Remove(params);
+  if (name == "udf-clear-cache") return state_->udf.ClearCache();
   if (name == "namespaces") {
     std::string v;
     for (auto& ns : state_->store.namespaces()) {
@@ -151,43 +190,23 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
   }
   if (name == "replicas-all") return ReplicasInfo(node, false, false);
   if (name == "replicas-master") return ReplicasInfo(node, false, true);
-  if (name == "peers-clear-std" || name == "peers-clear-alt" || name == "peers-tls-std" ||
-      name == "peers-tls-alt" || name == "alumni-clear-std" || name == "alumni-tls-std") {
-    if (name.find("tls") != std::string_view::npos) {
-      // No TLS endpoints: the same generation, an empty list.
-      return absl::StrCat(c.peers_generation(), ",3000,[]");
-    }
+  // TLS endpoints are an Enterprise feature: Community Edition answers so,
+  // and so does the embedded server unless it runs its TLS listeners (the
+  // Enterprise-like mode of the TLS tests).
+  if (name == "peers-tls-std" || name == "peers-tls-alt" || name == "alumni-tls-std") {
+    return o.tls.enable ? PeersInfo(node, true) : "ERROR:25:enterprise only";
+  }
+  if (name == "service-tls-std" || name == "service-tls-alt") {
+    return o.tls.enable ? ServiceInfo(node, true) : "ERROR:25:enterprise only";
+  }
+  if (name == "rack-ids") return "ERROR:25:enterprise only";
+  if (name == "peers-clear-std" || name == "peers-clear-alt" || name == "alumni-clear-std") {
     return PeersInfo(node);
   }
-  if (name == "service" || name == "service-clear-std" || name == "service-clear-alt") {
-    return ServiceInfo(node);
-  }
-  if (name == "service-tls-std" || name == "service-tls-alt") return "";
-  if (name == "rack-ids") {
-    std::string v;
-    for (auto& ns : state_->store.namespaces()) {
-      if (!v.empty()) v += ';';
-      absl::StrAppend(&v, ns->name(), ":0");
-    }
-    return v;
-  }
-  if (name == "user-agent-set") {
-    std::string_view value = Param(params, "value");
-    std::string decoded;
-    if (value.empty() || !absl::Base64Unescape(AbslView(value), &decoded)) {
-      return "ERROR:4:invalid user-agent";
-    }
-    // Distinct values are bounded so a misbehaving peer cannot grow the map
-    // without limit; counts of known values still move.
-    auto key = std::make_pair(node, std::string(value));
-    auto it = state_->user_agents.find(key);
-    if (it != state_->user_agents.end()) {
-      ++it->second;
-    } else if (state_->user_agents.size() < ServerState::kMaxUserAgents) {
-      state_->user_agents.emplace(std::move(key), 1);
-    }
-    return "ok";
-  }
+  if (name == "service" || name == "service-clear-std") return ServiceInfo(node);
+  // No alternate access address is configured.
+  if (name == "service-clear-alt") return "";
+  if (name == "user-agent-set") return UserAgentSetInfo(node, params, session);
   if (name == "user-agents") {
     std::string v;
     for (const auto& [key, count] : state_->user_agents) {
@@ -208,17 +227,48 @@ std::string Processor::InfoCommand(int node, std::string_view line) {
   if (name == "sindex") {
     return args.empty() ? state_->sindexes.List(params) : state_->sindexes.StatPath(args);
   }
+  if (name == "truncate-undo") return TruncateUndoInfo(params, false);
+  if (name == "truncate-namespace-undo") return TruncateUndoInfo(params, true);
   if (name == "query-show" || name == "scan-show") return QueryShowInfo(node, params);
   if (name == "query-abort" || name == "scan-abort") return QueryAbortInfo(node, params);
   if (name == "query-abort-all" || name == "scan-abort-all") {
     return state_->query_jobs.AbortAll(node);
   }
-  if (name == "udf-list") return "";
-  // There are no UDF modules, so dropping one finds nothing to drop, which
-  // the server answers with "ok".
-  if (name == "udf-remove") return "ok";
   if (name == "misrouted") return absl::StrCat(c.node(node).misrouted.load());
+  // Test hook of the security mode: successful LOGINs this node answered.
+  if (name == "logins" && state_->security) return absl::StrCat(state_->security->logins(node));
   return "ERROR:4:unrecognized command";
+}
+
+std::string Processor::UserAgentSetInfo(int node, std::string_view params,
+                                        ClientSession* session) {
+  // cmd_user_agent_set(): once per connection; the value is base64 of at
+  // most 64 bytes (88 characters).
+  if (session != nullptr && session->user_agent_set) return InfoError(4, "already set");
+  const InfoParam value = GetInfoParam(params, "value", 88);
+  if (auto e = RequiredParamError(value, "value")) return *e;
+  // cf_b64_validate_and_decode(): whole 4-character groups, '=' only as
+  // padding at the end.
+  const std::string_view b64 = value.value;
+  bool valid = b64.size() % 4 == 0;
+  for (size_t i = 0; valid && i < b64.size(); ++i) {
+    const char ch = b64[i];
+    const bool pad_ok = ch == '=' && i >= b64.size() - 2 &&
+                        (i == b64.size() - 1 || b64[b64.size() - 1] == '=');
+    valid = std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '/' || pad_ok;
+  }
+  if (!valid) return InfoError(4, "'value' invalid base64");
+  if (session != nullptr) session->user_agent_set = true;
+  // The `user-agents` hook counts every value set (distinct values are
+  // bounded so a misbehaving peer cannot grow the map without limit).
+  auto key = std::make_pair(node, std::string(value.value));
+  auto it = state_->user_agents.find(key);
+  if (it != state_->user_agents.end()) {
+    ++it->second;
+  } else if (state_->user_agents.size() < ServerState::kMaxUserAgents) {
+    state_->user_agents.emplace(std::move(key), 1);
+  }
+  return "ok";
 }
 
 std::string Processor::QueryShowInfo(int node, std::string_view params) {
@@ -239,13 +289,28 @@ std::string Processor::QueryAbortInfo(int node, std::string_view params) {
   return state_->query_jobs.Abort(node, id);
 }
 
-std::string Processor::ServiceInfo(int node) {
+std::string Processor::ServicesList(int node) {
+  // The other nodes' service addresses, `host:port;host:port`.
+  Cluster& c = state_->cluster;
   const std::string& host = state_->options.host;
   const std::string advertised = (host.empty() || host == "0.0.0.0") ? "127.0.0.1" : host;
-  return absl::StrCat(advertised, ":", state_->cluster.node(node).port);
+  std::string v;
+  for (int i = 0; i < c.size(); ++i) {
+    if (i == node || !c.node(i).running) continue;
+    if (!v.empty()) v += ';';
+    absl::StrAppend(&v, advertised, ":", c.node(i).port);
+  }
+  return v;
 }
 
-std::string Processor::PeersInfo(int node) {
+std::string Processor::ServiceInfo(int node, bool tls) {
+  const std::string& host = state_->options.host;
+  const std::string advertised = (host.empty() || host == "0.0.0.0") ? "127.0.0.1" : host;
+  const NodeIdentity& n = state_->cluster.node(node);
+  return absl::StrCat(advertised, ":", tls ? n.tls_port : n.port);
+}
+
+std::string Processor::PeersInfo(int node, bool tls) {
   Cluster& c = state_->cluster;
   proto::PeersValue v;
   v.generation = c.peers_generation();
@@ -256,7 +321,8 @@ std::string Processor::PeersInfo(int node) {
     if (i == node || !c.node(i).running) continue;
     proto::PeerInfo p;
     p.node_id = c.node(i).id;
-    p.endpoints.push_back(proto::Endpoint{advertised, c.node(i).port});
+    if (tls) p.tls_name = state_->options.tls_name;
+    p.endpoints.push_back(proto::Endpoint{advertised, tls ? c.node(i).tls_port : c.node(i).port});
     v.peers.push_back(std::move(p));
   }
   return proto::FormatPeers(v);
@@ -297,7 +363,7 @@ std::string Processor::ReplicasInfo(int node, bool with_regime, bool master_only
 
 std::string Processor::NamespaceInfo(std::string_view ns_name) {
   Namespace* ns = state_->store.Find(ns_name);
-  if (ns == nullptr) return "ERROR::namespace not found";
+  if (ns == nullptr) return "type=unknown";  // the server's answer for any unknown name
   Cluster& c = state_->cluster;
   const uint64_t objects = ns->objects();
   const int rf = c.replicas();
@@ -328,6 +394,7 @@ std::string Processor::NamespaceInfo(std::string_view ns_name) {
 std::string Processor::SetsInfo(std::string_view args) {
   // sets, sets/<ns>, sets/<ns>/<set>
   std::vector<std::string_view> parts = Split(args, '/', true);
+  if (!parts.empty() && state_->store.Find(parts[0]) == nullptr) return "ns_type=unknown";
   std::string v;
   for (auto& ns : state_->store.namespaces()) {
     if (!parts.empty() && ns->name() != parts[0]) continue;
@@ -387,32 +454,60 @@ std::string Processor::StatisticsInfo() {
 }
 
 std::string Processor::TruncateInfo(std::string_view params, bool whole_namespace) {
-  std::string_view ns_name = Param(params, "namespace");
-  Namespace* ns = state_->store.Find(ns_name);
-  if (ns == nullptr) return "ERROR::namespace not found";
-  uint64_t before_ns = clock_.now_ns;
-  std::string_view lut = Param(params, "lut");
-  if (!lut.empty()) {
-    uint64_t v = 0;
-    if (!ParseInt(lut, &v)) return "ERROR::invalid lut";
-    if (v > before_ns) return "ERROR::lut is in the future";
-    before_ns = v;
-  }
-  const uint64_t now_ms = clock_.now_ns / 1000000 - static_cast<uint64_t>(proto::kCitrusleafEpoch) * 1000;
+  // cmd_truncate()/cmd_truncate_namespace() then as_truncate_cmd().
+  const InfoParam ns_param = GetInfoParam(params, "namespace", proto::kMaxNamespaceLen + 1);
+  if (auto e = RequiredParamError(ns_param, "namespace")) return *e;
+  const InfoParam set_param = GetInfoParam(params, "set", proto::kMaxSetLen + 1);
   if (whole_namespace) {
-    ns->Truncate(-1, before_ns, now_ms);
+    if (GetInfoParam(params, "set", 1).state != InfoParam::State::kNotFound) {
+      return InfoError(4, "unexpected set name");
+    }
+  } else if (auto e = RequiredParamError(set_param, "set")) {
+    return *e;
+  }
+  const InfoParam lut_param = GetInfoParam(params, "lut", 24);
+  if (auto e = OptionalParamError(lut_param, "lut")) return *e;
+  const uint64_t now_ms = ServerEpochMillis(clock_.now_ns);
+  uint64_t lut_ms = now_ms;
+  if (lut_param.state == InfoParam::State::kFound) {
+    // strtoul(..., 0): decimal, 0x hex or 0 octal; garbage reads as 0.
+    const std::string text(lut_param.value);
+    const uint64_t utc_ns = std::strtoull(text.c_str(), nullptr, 0);
+    lut_ms = ServerEpochMillis(utc_ns);
+    if (lut_ms == 0) return InfoError(4, "would truncate to 0");
+    if (lut_ms > now_ms) return InfoError(4, "would truncate in the future");
+  }
+  // The command is accepted whatever the namespace and set: an unknown one
+  // has nothing to truncate.
+  Namespace* ns = state_->store.Find(ns_param.value);
+  if (ns == nullptr) return "ok";
+  if (whole_namespace) {
+    ns->Truncate(-1, lut_ms);
     return "ok";
   }
-  std::string_view set = Param(params, "set");
-  if (set.empty()) {
-    ns->Truncate(-1, before_ns, now_ms);
-    return "ok";
+  const int set_id = ns->FindSetId(set_param.value);
+  if (set_id > 0) ns->Truncate(set_id, lut_ms);
+  return "ok";
+}
+
+std::string Processor::TruncateUndoInfo(std::string_view params, bool whole_namespace) {
+  const InfoParam ns_param = GetInfoParam(params, "namespace", proto::kMaxNamespaceLen + 1);
+  if (auto e = RequiredParamError(ns_param, "namespace")) return *e;
+  const InfoParam set_param = GetInfoParam(params, "set", proto::kMaxSetLen + 1);
+  if (whole_namespace) {
+    if (GetInfoParam(params, "set", 1).state != InfoParam::State::kNotFound) {
+      return InfoError(4, "unexpected set name");
+    }
+  } else if (auto e = RequiredParamError(set_param, "set")) {
+    return *e;
   }
-  if (set.size() > proto::kMaxSetLen) return "ERROR:4:set name too long";
-  // A set that never held records is still "ok" (nothing to remove), and
-  // is not created by the truncate.
-  const int set_id = ns->FindSetId(set);
-  if (set_id >= 0) ns->Truncate(set_id, before_ns, now_ms);
+  Namespace* ns = state_->store.Find(ns_param.value);
+  if (ns == nullptr) return "ok";
+  if (whole_namespace) {
+    ns->UndoTruncate(-1);
+  } else if (const int set_id = ns->FindSetId(set_param.value); set_id > 0) {
+    ns->UndoTruncate(set_id);
+  }
   return "ok";
 }
 

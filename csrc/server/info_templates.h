@@ -109,7 +109,7 @@ inline constexpr const char kNamespaceInfoTemplate[] =
     "orbidden=0;fail_key_busy=0;fail_xdr_key_busy=0;fail_generation=0;fail_record_too_big=0;fail_client_l"
     "ost_conflict=0;fail_xdr_lost_conflict=0;fail_mrt_blocked=0;fail_mrt_version_mismatch=0;deleted_last_"
     "bin=0;mrt_monitor_roll_tombstone_creates=0;ttl_reductions_ignored=0;ttl_reductions_applied=0;active-"
-    "rack=0;allow-ttl-without-nsup=false;apply-ttl-reductions=true;auto-revive=false;background-query-max"
+    "rack=0;allow-ttl-without-nsup=true;apply-ttl-reductions=true;auto-revive=false;background-query-max"
     "-rps=10000;conflict-resolution-policy=generation;conflict-resolve-writes=false;default-read-touch-tt"
     "l-pct=0;default-ttl=0;disable-cold-start-eviction=false;disable-mrt-writes=false;disable-write-dup-r"
     "es=false;disallow-expunge=false;disallow-null-setname=false;enable-benchmarks-batch-sub=false;enable"

@@ -20,9 +20,12 @@
 #include "server/query_jobs.h"
 #include "server/reply_stream.h"
 #include "server/request.h"
+#include "server/security/security.h"
 #include "server/server.h"
 #include "server/sindex/registry.h"
 #include "server/store.h"
+#include "server/udf/modules.h"
+#include "tls/tls_context.h"
 
 namespace aerospike_py::server {
 
@@ -57,6 +60,12 @@ struct ServerState {
   // each was set; reported by the `user-agents` info command.
   static constexpr size_t kMaxUserAgents = 1000;
   std::map<std::pair<int, std::string>, uint64_t> user_agents;
+  // Registered UDF modules (shared by every node, as SMD shares them).
+  udf::UdfModules udf;
+  // Security mode (ServerOptions::security.enable); null when off.
+  std::unique_ptr<security::Security> security;
+  // The TLS listeners' context (ServerOptions::tls.enable); null when off.
+  std::shared_ptr<tls::TlsContext> tls;
 };
 
 // What the caller must do with the connection after a frame.
@@ -74,11 +83,14 @@ class Processor {
 
   // Handles one complete frame received by `node` and appends its reply
   // (possibly several frames, e.g. a batch) to `out`.
-  FrameOutcome Handle(int node, const proto::Frame& frame, ByteBuffer* out);
+  // `session` is the connection's state (nullptr: a connection of its own).
+  FrameOutcome Handle(int node, const proto::Frame& frame, ByteBuffer* out,
+                      ClientSession* session = nullptr);
 
   // Answers one info request body (lines ending in '\n') into `out` (a
   // whole type-1 frame).
-  void HandleInfo(int node, std::string_view body, ByteBuffer* out);
+  void HandleInfo(int node, std::string_view body, ByteBuffer* out,
+                  ClientSession* session = nullptr);
   // The value of a single info command (no echo, no newline).
   std::string InfoValue(int node, std::string_view command);
 
@@ -90,10 +102,16 @@ class Processor {
   // command, single or batch row, is answered with this result code and
   // not executed. The event thread sets it around one frame.
   void set_forced_record_result(uint8_t code) { forced_record_result_ = code; }
+  // Who sent the frames handled next (the connection sets it around each
+  // Handle call); security checks and admin commands read it.
+  void set_session(ClientSession* session) { session_ = session; }
 
  private:
   FrameOutcome HandleMessage(int node, ByteSpan body, ByteBuffer* out);
   void HandleAdmin(ByteSpan body, ByteBuffer* out);
+  // Security mode: 0 when the current session may run a data command
+  // needing `perm` on ns/set, else the refusing result code.
+  uint8_t SecurityCheck(std::string_view ns, std::string_view set, uint64_t perm, bool is_write);
   void HandleBatch(int node, const proto::MessageView& m, const RequestFields& f,
                    ByteBuffer* out);
   void HandleScan(int node, const proto::MessageView& m, const RequestFields& f,
@@ -118,18 +136,22 @@ class Processor {
                         ByteSpan filter, uint32_t index, ByteBuffer* out);
   void CountMisrouted(int node, const uint8_t* digest, bool write);
 
-  std::string InfoCommand(int node, std::string_view line);
+  std::string InfoCommand(int node, std::string_view line, ClientSession* session = nullptr);
+  std::string UserAgentSetInfo(int node, std::string_view params, ClientSession* session);
   std::string NamespaceInfo(std::string_view ns);
   std::string SetsInfo(std::string_view args);
   std::string StatisticsInfo();
   std::string ReplicasInfo(int node, bool with_regime, bool master_only, int max_columns = 0);
-  std::string PeersInfo(int node);
-  std::string ServiceInfo(int node);
+  std::string PeersInfo(int node, bool tls = false);
+  std::string ServiceInfo(int node, bool tls = false);
+  std::string ServicesList(int node);
   std::string TruncateInfo(std::string_view params, bool whole_namespace);
+  std::string TruncateUndoInfo(std::string_view params, bool whole_namespace);
 
   ServerState* state_;
   std::unique_ptr<ReplyStream> stream_;  // see TakeStream()
   uint8_t forced_record_result_ = 0;
+  ClientSession* session_ = nullptr;
   Clock clock_;
 };
 

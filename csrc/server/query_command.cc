@@ -432,6 +432,12 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
     RequestFields rf;
     rf.has_ns = true;
     rf.ns = f.ns;
+    // The record's own set: an internal write passes the set check of an
+    // update (the server's FROM_IOPS origin skips it).
+    if (const Record* r = ns->Find(d, now)) {
+      rf.has_set = true;
+      rf.set = ns->SetName(r->set_id);
+    }
     rf.digest = d.data();
     rf.has_filter = f.has_filter;
     rf.filter = f.filter;

@@ -33,6 +33,12 @@ struct RequestFields {
   bool has_max_records = false;
   uint64_t max_records = 0;
   bool has_udf = false;          // fields 30..33
+  // The UDF call's fields, when present (server/udf/ reads them).
+  struct UdfFields {
+    bool has_module = false, has_function = false, has_args = false, has_op = false;
+    ByteSpan module, function, args;  // 30, 31, 32 (msgpack argument list)
+    uint8_t op = 0;                   // 33: 0 record, 1 aggregate, 2 background
+  } udf;
   bool has_index_query = false;  // fields 21..24, 26
   bool has_bval = false;
   bool has_mrt = false;  // fields 3, 5, 6
@@ -74,13 +80,13 @@ inline void ParseFields(ByteSpan fields, RequestFields* out) {
         break;
       case proto::FieldType::kPidArray:
         out->has_pids = true;
-        out->pids = f.data;
-        if (f.data.size() % 2 != 0) out->malformed = true;
+        // The server counts whole entries (size / 2, size / 20) and
+        // ignores a stray byte.
+        out->pids = f.data.subspan(0, f.data.size() - f.data.size() % 2);
         break;
       case proto::FieldType::kDigestArray:
         out->has_digests = true;
-        out->digests = f.data;
-        if (f.data.size() % proto::kDigestSize != 0) out->malformed = true;
+        out->digests = f.data.subspan(0, f.data.size() - f.data.size() % proto::kDigestSize);
         break;
       case proto::FieldType::kMaxRecords:
         if (f.data.size() == 8) {
@@ -91,10 +97,20 @@ inline void ParseFields(ByteSpan fields, RequestFields* out) {
         }
         break;
       case proto::FieldType::kUdfPackageName:
+        out->has_udf = out->udf.has_module = true;
+        out->udf.module = f.data;
+        break;
       case proto::FieldType::kUdfFunction:
+        out->has_udf = out->udf.has_function = true;
+        out->udf.function = f.data;
+        break;
       case proto::FieldType::kUdfArgList:
+        out->has_udf = out->udf.has_args = true;
+        out->udf.args = f.data;
+        break;
       case proto::FieldType::kUdfOp:
-        out->has_udf = true;
+        out->has_udf = out->udf.has_op = true;
+        out->udf.op = f.data.empty() ? 0 : f.data[0];
         break;
       case proto::FieldType::kIndexName:
       case proto::FieldType::kIndexRange:

@@ -33,6 +33,7 @@ class ServerImpl {
 
   const ServerOptions& options() const { return options_; }
   std::vector<uint16_t> ports() const { return ports_; }
+  std::vector<uint16_t> tls_ports() const { return tls_ports_; }
   ServerState* state() { return state_.get(); }
   Processor* processor() { return processor_.get(); }
   NodeListener& listener(int i) { return *listeners_[i]; }
@@ -47,6 +48,7 @@ class ServerImpl {
 
   ServerOptions options_;
   std::vector<uint16_t> ports_;
+  std::vector<uint16_t> tls_ports_;
   uv_loop_t loop_;
   uv_async_t async_;
   uv_timer_t sweep_;
@@ -79,6 +81,8 @@ Status ServerImpl::Start() {
   const ServerOptions& o = options_;
   if (o.nodes < 1 || o.nodes > 64) return absl::InvalidArgumentError("nodes must be 1..64");
   if (o.namespaces.empty()) return absl::InvalidArgumentError("at least one namespace");
+  // AS_NAMESPACE_SZ: a server runs at most 32 namespaces.
+  if (o.namespaces.size() > 32) return absl::InvalidArgumentError("at most 32 namespaces");
   for (const std::string& ns : o.namespaces) {
     if (ns.empty() || ns.size() > proto::kMaxNamespaceLen) {
       return absl::InvalidArgumentError(absl::StrCat("bad namespace name '", ns, "'"));
@@ -87,6 +91,19 @@ Status ServerImpl::Start() {
   if (o.replication_factor < 1) return absl::InvalidArgumentError("replication_factor >= 1");
   if (o.port != 0 && static_cast<int>(o.port) + o.nodes - 1 > 65535) {
     return absl::InvalidArgumentError("port range exceeds 65535");
+  }
+  if (o.tls_port != 0 && static_cast<int>(o.tls_port) + o.nodes - 1 > 65535) {
+    return absl::InvalidArgumentError("tls_port range exceeds 65535");
+  }
+  // Both are built before the loop exists: loading certificates and
+  // hashing the seed users' passwords are slow and may fail.
+  std::shared_ptr<tls::TlsContext> tls_context;
+  if (o.tls.enable) {
+    ASPY_ASSIGN_OR_RETURN(tls_context, tls::TlsContext::Create(o.tls, tls::Role::kServer));
+  }
+  std::unique_ptr<security::Security> security;
+  if (o.security.enable) {
+    ASPY_ASSIGN_OR_RETURN(security, security::Security::Create(o.security));
   }
 
   if (uv_loop_init(&loop_) != 0) return absl::InternalError("uv_loop_init failed");
@@ -103,13 +120,19 @@ Status ServerImpl::Start() {
   std::vector<std::string> ids(o.nodes);
   std::vector<uint16_t> ports(o.nodes, 0);
   state_ = std::make_unique<ServerState>(o, ids, ports);
+  state_->tls = std::move(tls_context);
+  state_->security = std::move(security);
   processor_ = std::make_unique<Processor>(state_.get());
   Status status;
+  std::vector<uint16_t> tls_ports(o.tls.enable ? o.nodes : 0, 0);
   for (int i = 0; i < o.nodes; ++i) {
     listeners_.push_back(std::make_unique<NodeListener>(i, &loop_, processor_.get(), state_.get()));
-    status = listeners_.back()->Listen(o.host, o.port == 0 ? 0 : static_cast<uint16_t>(o.port + i));
+    status = listeners_.back()->Listen(
+        o.host, o.port == 0 ? 0 : static_cast<uint16_t>(o.port + i),
+        o.tls_port == 0 ? 0 : static_cast<uint16_t>(o.tls_port + i));
     if (!status.ok()) break;
     ports[i] = listeners_.back()->port();
+    if (o.tls.enable) tls_ports[i] = listeners_.back()->tls_port();
   }
   if (status.ok()) {
     for (int i = 0; i < o.nodes; ++i) {
@@ -120,9 +143,11 @@ Status ServerImpl::Start() {
     for (int i = 0; i < o.nodes; ++i) {
       state_->cluster.node(i).id = ids[i];
       state_->cluster.node(i).port = ports[i];
+      if (o.tls.enable) state_->cluster.node(i).tls_port = tls_ports[i];
     }
     state_->stats.start_ns = NowUnixNanos();
     ports_ = ports;
+    tls_ports_ = tls_ports;
   }
   if (!status.ok()) {
     for (auto& l : listeners_) l->Close();
@@ -253,6 +278,7 @@ bool Server::stopped_cleanly() const { return impl_->stopped_cleanly(); }
 const ServerOptions& Server::options() const { return impl_->options(); }
 const std::string& Server::host() const { return impl_->options().host; }
 std::vector<uint16_t> Server::ports() const { return impl_->ports(); }
+std::vector<uint16_t> Server::tls_ports() const { return impl_->tls_ports(); }
 int Server::nodes() const { return impl_->options().nodes; }
 
 std::string Server::NodeId(int node) const {
@@ -292,7 +318,9 @@ Status Server::StartNode(int node) {
       result = absl::FailedPreconditionError(absl::StrCat("node ", node, " is running"));
       return;
     }
-    result = l.Listen(impl_->options().host, impl_->ports()[node]);
+    const std::vector<uint16_t> tls_ports = impl_->tls_ports();
+    result = l.Listen(impl_->options().host, impl_->ports()[node],
+                      tls_ports.empty() ? 0 : tls_ports[node]);
     if (result.ok()) impl_->state()->cluster.SetRunning(node, true);
   });
   if (!ran) return absl::FailedPreconditionError("server stopped");

@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "server/security/security_options.h"
+#include "tls/tls_config.h"
 
 namespace aerospike_py::server {
 
@@ -42,8 +44,21 @@ struct ServerOptions {
   std::vector<std::string> node_ids;
   // How often expired records are swept (reads hide them at once anyway).
   uint32_t sweep_interval_ms = 1000;
-  // `batch-max-requests`: rows above this fail the batch with 151.
-  uint32_t batch_max_requests = 5000;
+  // `batch-max-requests`: rows above this fail the batch with 151; 0 (the
+  // server's default) means no limit.
+  uint32_t batch_max_requests = 0;
+
+  // --- Enterprise-like modes (tests of TLS and security) ---
+  // With tls.enable, every node also listens for TLS connections (its
+  // certificate from tls.certfile/keyfile; tls.require_client_cert for
+  // mutual TLS) on tls_port + i (0: an ephemeral port each), and answers
+  // service-tls-std / peers-tls-std with those endpoints and tls_name.
+  tls::TlsConfig tls;
+  uint16_t tls_port = 0;
+  std::string tls_name = "aerospike-test";
+  // Users, roles, privileges, whitelists, quotas, sessions; enforced on
+  // every connection (clear and TLS). Off: admin commands answer 52.
+  SecurityOptions security;
 };
 
 // Misbehaviour a node can be told to show, for reliability tests.
@@ -95,6 +110,8 @@ class Server {
   // The port of each node (fixed for the server's life, also while a node
   // is stopped).
   std::vector<uint16_t> ports() const;
+  // The TLS port of each node (empty without tls.enable).
+  std::vector<uint16_t> tls_ports() const;
   int nodes() const;
   // The node's id as `node` answers it, e.g. "BB9C350000001".
   std::string NodeId(int node) const;

@@ -77,12 +77,15 @@ int Namespace::FindSetId(std::string_view set_name) const {
   return it == set_ids_.end() ? -1 : it->second;
 }
 
-uint64_t Namespace::Truncate(int set_id, uint64_t before_ns, uint64_t now_ms) {
+uint64_t Namespace::Truncate(int set_id, uint64_t lut_ms) {
+  uint64_t& cutoff = set_id < 0 ? truncate_lut_ms_ : sets_[set_id].truncate_lut_ms;
+  if (lut_ms <= cutoff) return 0;
+  cutoff = lut_ms;
   uint64_t removed = 0;
   for (PartitionMap& map : partitions_) {
     for (auto it = map.begin(); it != map.end();) {
       const Record& r = it->second;
-      if ((set_id < 0 || r.set_id == set_id) && r.last_update_ns < before_ns) {
+      if ((set_id < 0 || r.set_id == set_id) && ServerEpochMillis(r.last_update_ns) < lut_ms) {
         Unlink(it->first, r);
         map.erase(it++);
         ++removed;
@@ -91,12 +94,15 @@ uint64_t Namespace::Truncate(int set_id, uint64_t before_ns, uint64_t now_ms) {
       }
     }
   }
-  if (set_id >= 0) {
-    sets_[set_id].truncate_lut_ms = now_ms;
-  } else {
-    for (SetStats& s : sets_) s.truncate_lut_ms = now_ms;
-  }
   return removed;
+}
+
+void Namespace::UndoTruncate(int set_id) {
+  (set_id < 0 ? truncate_lut_ms_ : sets_[set_id].truncate_lut_ms) = 0;
+}
+
+bool Namespace::WriteIsTruncated(uint16_t set_id, uint64_t now_ms) const {
+  return now_ms < truncate_lut_ms_ || now_ms < sets_[set_id].truncate_lut_ms;
 }
 
 uint64_t Namespace::SweepSome(uint32_t now, uint32_t partitions_per_call) {

@@ -65,7 +65,9 @@ class RecordObserver {
 struct SetStats {
   std::string name;
   uint64_t objects = 0;
-  uint64_t truncate_lut_ms = 0;  // last truncate, Unix ms (0: never)
+  // The set's truncate cut-off, milliseconds since 2010-01-01 (0: never):
+  // records last updated before it are gone, writes before it are refused.
+  uint64_t truncate_lut_ms = 0;
 };
 
 class Namespace {
@@ -91,15 +93,29 @@ class Namespace {
 
   PartitionMap& partition(uint32_t pid) { return partitions_[pid]; }
 
-  // Set ids are stable for the namespace's life; 0 is "no set".
+  // Set ids are stable for the namespace's life; 0 is "no set". A
+  // namespace holds at most kMaxSets sets (AS_SET_MAX_COUNT).
+  static constexpr size_t kMaxSets = 4095;
   uint16_t SetId(std::string_view set_name);         // creates
+  // Whether a write may name this set: known, or room for one more.
+  bool CanUseSet(std::string_view set_name) const {
+    return set_name.empty() || FindSetId(set_name) >= 0 || sets_.size() <= kMaxSets;
+  }
   int FindSetId(std::string_view set_name) const;    // -1 when unknown
   const std::string& SetName(uint16_t id) const { return sets_[id].name; }
   const std::vector<SetStats>& sets() const { return sets_; }
 
-  // Removes records of a set (or of every set when set_id < 0) whose last
-  // update is before `before_ns`. Returns how many went.
-  uint64_t Truncate(int set_id, uint64_t before_ns, uint64_t now_ms);
+  // Truncates a set (or, set_id < 0, the whole namespace) to the cut-off
+  // `lut_ms` (ms since 2010-01-01): records last updated in an earlier
+  // millisecond go. Like the server's truncate SMD, a cut-off not later
+  // than the current one changes nothing. Returns how many records went.
+  uint64_t Truncate(int set_id, uint64_t lut_ms);
+  // Forgets a set's (or the namespace's) cut-off (truncate-undo).
+  void UndoTruncate(int set_id);
+  // Whether a record created in `set_id` now (ms since 2010-01-01) is
+  // inside a truncate's cut-off, where the server refuses it (FORBIDDEN).
+  bool WriteIsTruncated(uint16_t set_id, uint64_t now_ms) const;
+  uint64_t truncate_lut_ms() const { return truncate_lut_ms_; }
   // Erases the expired records of the next `partitions_per_call`
   // partitions (round robin across calls); returns how many went.
   uint64_t SweepSome(uint32_t now, uint32_t partitions_per_call);
@@ -111,6 +127,7 @@ class Namespace {
   std::string name_;
   uint32_t default_ttl_;
   uint64_t objects_ = 0;
+  uint64_t truncate_lut_ms_ = 0;  // truncate-namespace cut-off
   uint32_t sweep_cursor_ = 0;
   std::vector<SetStats> sets_;  // [0] = no set
   absl::flat_hash_map<std::string, uint16_t> set_ids_;
@@ -137,6 +154,13 @@ uint64_t NowUnixNanos();
 inline uint32_t ServerEpochSeconds(uint64_t unix_ns) {
   return static_cast<uint32_t>(unix_ns / 1000000000ull -
                                static_cast<uint64_t>(proto::kCitrusleafEpoch));
+}
+// Milliseconds since 2010-01-01 (last-update times, truncate cut-offs); 0
+// before it.
+inline uint64_t ServerEpochMillis(uint64_t unix_ns) {
+  const uint64_t ms = unix_ns / 1000000ull;
+  const uint64_t epoch_ms = static_cast<uint64_t>(proto::kCitrusleafEpoch) * 1000ull;
+  return ms > epoch_ms ? ms - epoch_ms : 0;
 }
 
 }  // namespace aerospike_py::server

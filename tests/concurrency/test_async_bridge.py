@@ -46,6 +46,7 @@ async def test_100k_concurrent_gets_on_one_loop(aerospike_server: ServerHandle) 
 
 
 @pytest.mark.asyncio
+@pytest.mark.embedded_server  # fault hooks
 async def test_cancelled_awaits_drop_their_replies(embedded: EmbeddedServer) -> None:
     keys = _keys("test", 50)
     async with await aerospike_py.async_client({"hosts": embedded.hosts}).connect() as client:
@@ -68,6 +69,7 @@ async def test_cancelled_awaits_drop_their_replies(embedded: EmbeddedServer) -> 
 
 
 @pytest.mark.asyncio
+@pytest.mark.embedded_server  # fault hooks
 async def test_wait_for_timeout_cancels_cleanly(embedded: EmbeddedServer) -> None:
     key = _keys("test", 1)[0]
     async with await aerospike_py.async_client({"hosts": embedded.hosts}).connect() as client:
@@ -80,6 +82,7 @@ async def test_wait_for_timeout_cancels_cleanly(embedded: EmbeddedServer) -> Non
 
 
 @pytest.mark.asyncio
+@pytest.mark.embedded_server  # fault hooks
 async def test_close_fails_in_flight_commands(embedded: EmbeddedServer) -> None:
     keys = _keys("test", 10)
     client = await aerospike_py.async_client({"hosts": embedded.hosts}).connect()
@@ -96,6 +99,7 @@ async def test_close_fails_in_flight_commands(embedded: EmbeddedServer) -> None:
     embedded.clear_faults()
 
 
+@pytest.mark.embedded_server  # fault hooks
 def test_sync_close_from_another_thread_wakes_the_waiter(embedded: EmbeddedServer) -> None:
     key = _keys("test", 1)[0]
     client = aerospike_py.client({"hosts": embedded.hosts}).connect()
@@ -119,6 +123,7 @@ def test_sync_close_from_another_thread_wakes_the_waiter(embedded: EmbeddedServe
     embedded.clear_faults()
 
 
+@pytest.mark.embedded_server  # fault hooks
 def test_closing_a_loop_with_commands_in_flight_releases_its_mailbox(
     embedded: EmbeddedServer,
 ) -> None:
@@ -207,6 +212,7 @@ def test_sync_client_shared_by_threads(aerospike_server: ServerHandle) -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.embedded_server  # fault hooks
 async def test_backpressure_waits_then_fails_after_the_queue_timeout(
     embedded: EmbeddedServer,
 ) -> None:

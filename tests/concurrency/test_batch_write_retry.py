@@ -14,6 +14,9 @@ import aerospike_py
 from aerospike_py import BatchRetryInfo
 from aerospike_py.testing import EmbeddedServer
 
+# Every test injects faults into the embedded server.
+pytestmark = pytest.mark.embedded_server
+
 KEY_BUSY = 14
 
 

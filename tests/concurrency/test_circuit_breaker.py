@@ -18,6 +18,9 @@ from aerospike_py.exception import (
 )
 from aerospike_py.testing import EmbeddedServer
 
+# Every test injects faults into the embedded server.
+pytestmark = pytest.mark.embedded_server
+
 NO_RETRY = {"max_retries": 0, "total_timeout": 2000}
 
 

@@ -82,6 +82,7 @@ class Interrupted(Exception):
     pass
 
 
+@pytest.mark.embedded_server  # fault hooks
 def test_signal_interrupts_a_blocked_sync_call(embedded: EmbeddedServer) -> None:
     key = ("test", "sig", "k")
     client = aerospike_py.client({"hosts": embedded.hosts}).connect()

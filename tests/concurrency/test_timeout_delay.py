@@ -13,6 +13,9 @@ from aerospike_py import _core
 from aerospike_py.exception import AerospikeTimeoutError
 from aerospike_py.testing import EmbeddedServer
 
+# Every test injects faults into the embedded server.
+pytestmark = pytest.mark.embedded_server
+
 
 @pytest.fixture
 def embedded() -> Iterator[EmbeddedServer]:

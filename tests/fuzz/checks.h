@@ -36,6 +36,18 @@ std::string CheckMsgpackBytes(ByteSpan data);
 // (links aspy_server, unlike the two codec checks).
 std::string CheckServerRequest(ByteSpan data);
 
+// The TLS record path after the handshake (tls_check.cc; links aspy_tls
+// and aspy_io): the input, sealed by an in-memory server session and fed to
+// the client session in input-derived pieces, comes back unchanged and
+// yields the same frames; the input as raw hostile ciphertext after the
+// handshake yields an error or plaintext, never a crash.
+std::string CheckTlsRecords(ByteSpan data);
+
+// The admin reply parsers (tls_check.cc): ParseUsersBlock/ParseRolesBlock
+// (what parses re-encodes, as the server writes it, to equal users/roles),
+// ParseLoginReply and the Authenticator's answer handling.
+std::string CheckAdminReply(ByteSpan data);
+
 // What a libFuzzer target does with a check's answer: a violated invariant
 // aborts, so libFuzzer saves the input.
 inline int AbortOnFailure(const std::string& failure) {

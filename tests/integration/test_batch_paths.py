@@ -46,6 +46,7 @@ async def test_mixed_namespaces_and_sets(db: Db, ns: str, set_name: str) -> None
     assert [r.key.namespace for r in view] == [ns, "nosuchns", ns, ns]
 
 
+@pytest.mark.embedded_server  # three nodes, two namespaces
 async def test_two_namespaces_on_three_nodes() -> None:
     with EmbeddedServer(nodes=3, namespaces=("test", "other"), replication_factor=2) as server:
         for is_async in (False, True):

@@ -23,7 +23,8 @@ from aerospike_py.testing import EmbeddedServer, ServerHandle
 from referee_helpers import connect, wait_for
 
 
-@pytest.fixture(scope="session", params=["server", "cluster3"])
+@pytest.fixture(scope="session",
+                params=["server", pytest.param("cluster3", marks=pytest.mark.embedded_server)])
 def topology(request: pytest.FixtureRequest,
              aerospike_server: ServerHandle) -> Iterator[tuple[ServerHandle, EmbeddedServer | None]]:
     if request.param == "server":

@@ -13,6 +13,9 @@ from aerospike import exception as ex
 from aerospike_py.testing import EmbeddedServer
 from referee_helpers import wait_for
 
+# Every test drives a three-node embedded cluster and its hooks.
+pytestmark = pytest.mark.embedded_server
+
 SET = "cluster"
 
 

@@ -248,6 +248,7 @@ def test_expired_records_vanish(client: Any, key: Any) -> None:
     raise AssertionError("a record with ttl 1 was still readable after 5 s")
 
 
+@pytest.mark.embedded_server  # security answers 52, a deliberate difference
 def test_client_configured_with_a_user_proceeds() -> None:
     # The embedded server answers security commands with 52 "not enabled"
     # (a real Community Edition answers 51, which fails such clients).

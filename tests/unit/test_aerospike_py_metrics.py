@@ -66,9 +66,14 @@ def test_operation_series_carry_aerospike_py_labels() -> None:
         for label in ("db_system_name=\"aerospike\"", "db_namespace=", "db_collection_name=",
                       "db_operation_name=", "error_type="):
             assert label in line
-    for line in text.splitlines():
-        if line.startswith(f"{OPERATION}_bucket"):
-            assert 'le="+Inf"' in line
+    # Every series has real buckets (aerospike-py's bounds among them) and
+    # ends with +Inf.
+    buckets = [ln for ln in text.splitlines() if ln.startswith(f"{OPERATION}_bucket")]
+    series = {ln.split(",le=")[0] for ln in buckets}
+    for name in series:
+        les = [ln.split(',le="')[1].split('"')[0] for ln in buckets if ln.startswith(name + ",")]
+        assert les[-1] == "+Inf"
+        assert {"0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1.0", "5.0", "10.0"} <= set(les)
 
 
 def test_switches_are_independent() -> None:
@@ -118,7 +123,16 @@ def test_environment_variable_sets_the_stage_switch_at_import(
 def test_server_answers_metrics_path_only() -> None:
     port = _free_port()
     aerospike_py.start_metrics_server(port=port)
-    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    # Without an Accept header: the classic text format, as aerospike-py serves it.
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        body = r.read().decode()
+        assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    assert f"# TYPE {OPERATION} histogram" in body and not body.endswith("# EOF\n")
+    # A scraper asking for OpenMetrics gets it (ending with # EOF).
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/metrics",
+                                 headers={"Accept": "application/openmetrics-text"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        body = r.read().decode()
     assert f"# TYPE {OPERATION} histogram" in body and body.endswith("# EOF\n")
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)

@@ -189,9 +189,12 @@ def test_full_config_is_accepted() -> None:
         {"hosts": ["h:notaport"]},
         {"hosts": 5},
         {"hosts": [("h", 3000)], "timeout": -1},
-        {"hosts": [("h", 3000)], "auth_mode": constants.AUTH_EXTERNAL},
+        {"hosts": [("h", 3000)], "auth_mode": 3},
+        {"hosts": [("h", 3000)], "policies": {"auth_mode": 4}},
         {"hosts": [("h", 3000)], "policies": []},
-        {"hosts": [("h", 3000)], "tls": {"enable": True}},
+        {"hosts": [("h", 3000)], "tls": {"enable": "yes"}},
+        {"hosts": [("h", 3000)], "tls": {"enable": True, "cafile": 5}},
+        {"hosts": [("h", 3000)], "tls": []},
         {"hosts": [("h", 3000)], "max_conns_per_node": 0},
         "hosts",
         None,
@@ -208,6 +211,7 @@ def test_bad_configs_are_refused(config: Any) -> None:
         ({"hosts": [("h", 3000)], "unknown": 1}, "config: unknown key 'unknown'"),
         ({"hosts": [("h", 3000)], "policies": {"reed": {}}}, "unknown section 'reed'"),
         ({"hosts": [("h", 3000)], "policies": {"read": {"ttl_": 5}}}, "unknown key 'ttl_'"),
+        ({"hosts": [("h", 3000)], "tls": {"enable": True, "bogus": 1}}, "unknown key 'bogus'"),
     ],
 )
 def test_unknown_config_keys_warn(config: Any, warning: str) -> None:

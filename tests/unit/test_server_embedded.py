@@ -70,6 +70,8 @@ def test_bad_options_and_busy_port() -> None:
         EmbeddedServer(nodes=0).start()
     with pytest.raises(ValueError):
         EmbeddedServer(namespaces=("x" * 40,)).start()
+    with pytest.raises(ValueError, match="at most 32 namespaces"):
+        EmbeddedServer(namespaces=[f"ns{i}" for i in range(33)]).start()
     with pytest.raises(ValueError):
         EmbeddedServer(host="no.such.host.invalid").start()
     with EmbeddedServer() as server:

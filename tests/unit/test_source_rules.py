@@ -3,6 +3,7 @@
 - Python.h only in csrc/python/ (the GIL lives only in the bridge);
 - uv.h only in csrc/io/ and csrc/server/ (the event loops);
 - PyGILState_* nowhere: the event thread never takes the GIL;
+- Lua's headers only in csrc/lua/ (the UDF environment owns the Lua API);
 - csrc/server/cdt/ (the collection engine) includes nothing of the rest of the server.
 """
 
@@ -49,6 +50,13 @@ def test_no_pygilstate_anywhere() -> None:
     offenders = [str(p.relative_to(ROOT)) for p in _sources()
                  if "PyGILState_" in p.read_text(errors="replace")]
     assert offenders == [], f"PyGILState_* used in: {offenders}"
+
+
+def test_lua_headers_only_in_the_lua_room() -> None:
+    offenders = [str(p.relative_to(ROOT)) for p in _sources()
+                 if any(_includes(p, h) for h in ("lua.h", "lua.hpp", "lauxlib.h", "lualib.h"))
+                 and _room(p) != "lua"]
+    assert offenders == [], f"Lua headers included outside csrc/lua/: {offenders}"
 
 
 def test_rules_catch_a_violation(tmp_path: pathlib.Path) -> None:

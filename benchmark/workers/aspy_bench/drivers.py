@@ -110,11 +110,20 @@ class Driver:
             return None
         return fn(reset=reset)  # type: ignore[no-any-return]
 
-    def __init__(self, hosts: Sequence[tuple[str, int]], policy: dict[str, Any] | None,
-                 concurrency: int) -> None:
-        self.hosts = [(h, int(p)) for h, p in hosts]
+    def __init__(self, hosts: Sequence[tuple[Any, ...]], policy: dict[str, Any] | None,
+                 concurrency: int, tls: dict[str, Any] | None = None) -> None:
+        # (host, port) or, over TLS, (host, port, tls_name): both clients
+        # take the same tuples and the same config["tls"].
+        self.hosts: list[tuple[Any, ...]] = [(h[0], int(h[1]), *h[2:]) for h in hosts]
         self.policy = policy
         self.concurrency = concurrency
+        self.tls = tls
+
+    def client_config(self) -> dict[str, Any]:
+        config: dict[str, Any] = {"hosts": self.hosts}
+        if self.tls:
+            config["tls"] = dict(self.tls)
+        return config
 
     # sync
     def connect(self) -> None:
@@ -143,7 +152,7 @@ class AspyAsync(Driver):
 
     async def aconnect(self) -> None:
         mod = importlib.import_module("aerospike_py")
-        self.client = mod.async_client({"hosts": self.hosts})
+        self.client = mod.async_client(self.client_config())
         await self.client.connect()
 
     async def abatch_read(self, keys: list[Key]) -> Result:
@@ -207,7 +216,7 @@ class AspySync(Driver):
 
     def connect(self) -> None:
         mod = importlib.import_module("aerospike_py")
-        self.client = mod.client({"hosts": self.hosts}).connect()
+        self.client = mod.client(self.client_config()).connect()
 
     def batch_read(self, keys: list[Key]) -> Result:
         if self.policy:
@@ -223,7 +232,7 @@ class Official(Driver):
 
     def connect(self) -> None:
         mod = importlib.import_module("aerospike")
-        self.client = mod.client({"hosts": self.hosts}).connect()
+        self.client = mod.client(self.client_config()).connect()
         # The official client's first batch_read imports a Python helper
         # module from C; several threads doing that first call at once crash
         # the process (SIGSEGV seen in aerospike 19.3.0 under
@@ -251,7 +260,7 @@ class OfficialAsync(Driver):
     is_async = True
 
     async def aconnect(self) -> None:
-        self.sync = Official(self.hosts, self.policy, self.concurrency)
+        self.sync = Official(self.hosts, self.policy, self.concurrency, self.tls)
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(self.concurrency, 1))
         await asyncio.get_running_loop().run_in_executor(self.pool, self.sync.connect)
 
@@ -301,8 +310,8 @@ class Fake(Driver):
         return None
 
 
-def make(kind: str, hosts: Sequence[tuple[str, int]], policy: dict[str, Any] | None = None,
-         concurrency: int = 10) -> Driver:
+def make(kind: str, hosts: Sequence[tuple[Any, ...]], policy: dict[str, Any] | None = None,
+         concurrency: int = 10, tls: dict[str, Any] | None = None) -> Driver:
     """A driver of the given kind (see DRIVER_KINDS)."""
     classes: dict[str, type[Driver]] = {
         "aspy-async": AspyAsync, "aspy-sync": AspySync, "aspy-async-numpy": AspyAsyncNumpy,
@@ -311,4 +320,4 @@ def make(kind: str, hosts: Sequence[tuple[str, int]], policy: dict[str, Any] | N
     }
     if kind not in classes:
         raise ValueError(f"unknown driver kind {kind!r}; known: {', '.join(DRIVER_KINDS)}")
-    return classes[kind](hosts, policy, concurrency)
+    return classes[kind](hosts, policy, concurrency, tls)

@@ -69,7 +69,7 @@ class Worker:
             kind = cmd["driver"]
             hosts = [tuple(h) for h in cmd["hosts"]]
             self.driver = drivers.make(kind, hosts, cmd.get("policy"),
-                                       int(cmd.get("concurrency", 10)))
+                                       int(cmd.get("concurrency", 10)), cmd.get("tls"))
             if isinstance(self.driver, drivers.Fake):
                 self.driver.loaded = {p["name"]: p["loaded"] for p in cmd.get("plan", [])}
             if self.driver.is_async:

@@ -123,11 +123,102 @@ bool IsMapKey(Bytes element) {
   }
 }
 
+size_t UnorderedMapInsertPos(const std::vector<Bytes>& keys, Bytes key) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0 && !Less(keys[i - 1], keys[i])) break;  // stored keys stop ascending
+    if (Less(key, keys[i])) return i;
+  }
+  return keys.size();
+}
+
+void SortMapByKey(MapView* m) {
+  const size_t n = m->size();
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return Less(m->keys[a], m->keys[b]); });
+  std::vector<Bytes> keys(n), values(n);
+  for (size_t k = 0; k < n; ++k) {
+    keys[k] = m->keys[order[k]];
+    values[k] = m->values[order[k]];
+  }
+  m->keys.swap(keys);
+  m->values.swap(values);
+}
+
 void SortValues(std::vector<Bytes>* items) {
   std::stable_sort(items->begin(), items->end(), [](Bytes a, Bytes b) { return Less(a, b); });
 }
 
 namespace {
+
+// Whether an untrusted container's first element is its order marker:
+// what the server's as_unpack_peek_is_ext() calls an ext, i.e. fixext
+// 2..16 and ext 8/16/32, except an ext 8 holding a wildcard or infinity;
+// never a fixext 1 (the server's peek reads it as an error, or as a
+// wildcard or infinity), which stays an element (and is no map key).
+bool IsUntrustedMarker(Bytes b) {
+  if (b.empty()) return false;
+  const auto c = static_cast<uint8_t>(b[0]);
+  if ((c >= 0xd5 && c <= 0xd8) || c == 0xc8 || c == 0xc9) return true;
+  if (c != 0xc7) return false;
+  return !(b.size() >= 4 && b[1] == 1 && static_cast<uint8_t>(b[2]) == 0xff &&
+           (b[3] == 0 || b[3] == 1));
+}
+
+// The ext encoding as_pack_ext_header() chooses for a payload of `n`.
+void PackExtHeader(std::string* out, size_t n, uint8_t type) {
+  switch (n) {
+    case 1: out->push_back(static_cast<char>(0xd4)); break;
+    case 2: out->push_back(static_cast<char>(0xd5)); break;
+    case 4: out->push_back(static_cast<char>(0xd6)); break;
+    case 8: out->push_back(static_cast<char>(0xd7)); break;
+    case 16: out->push_back(static_cast<char>(0xd8)); break;
+    default:
+      if (n < 0x100) {
+        out->push_back(static_cast<char>(0xc7));
+        out->push_back(static_cast<char>(n));
+      } else if (n < 0x10000) {
+        out->push_back(static_cast<char>(0xc8));
+        out->push_back(static_cast<char>(n >> 8));
+        out->push_back(static_cast<char>(n));
+      } else {
+        out->push_back(static_cast<char>(0xc9));
+        for (int s = 24; s >= 0; s -= 8) out->push_back(static_cast<char>(n >> s));
+      }
+  }
+  out->push_back(static_cast<char>(type));
+}
+
+// Splits an untrusted container into its marker flags and elements (keys
+// and values interleaved for maps); false when malformed.
+bool SplitUntrusted(Bytes in, bool map, uint8_t* f, std::vector<Bytes>* elements) {
+  Header h;
+  if (!ReadHeader(in, &h)) return false;
+  Bytes rest = in.substr(h.size);
+  uint32_t count = h.count;
+  *f = 0;
+  if (count != 0 && IsUntrustedMarker(rest)) {
+    Header eh;
+    if (!ReadHeader(rest, &eh)) return false;
+    *f = static_cast<uint8_t>(eh.ext_type);  // the marker's data, if any, is dropped
+    rest.remove_prefix(eh.size);
+    if (map) {
+      Bytes marker_value;
+      if (!TakeElement(&rest, &marker_value)) return false;
+    }
+    --count;
+  }
+  const uint64_t n = map ? 2ull * count : count;
+  elements->clear();
+  elements->reserve(static_cast<size_t>(std::min<uint64_t>(n, 1 << 16)));
+  for (uint64_t k = 0; k < n; ++k) {
+    Bytes e;
+    if (!TakeElement(&rest, &e)) return false;
+    elements->push_back(e);
+  }
+  return true;
+}
 
 bool Rewrite(Bytes in, std::string* out, int depth) {
   if (depth > kMaxDepth) return false;
@@ -148,19 +239,30 @@ bool Rewrite(Bytes in, std::string* out, int depth) {
     case MpType::kNegInt:
       PackInt(out, h.i);
       return true;
-    case MpType::kString: case MpType::kBytes: case MpType::kGeoJson:
-      PackStrHeader(out, static_cast<uint32_t>(h.payload.size()));
+    case MpType::kString: case MpType::kBytes: case MpType::kGeoJson: {
+      // Str headers shrink to the smallest form; a bin header becomes a str
+      // header only when a smaller one fits (a bin 8 of more than 31 bytes
+      // stays: msgpack_parse() calls it compact).
+      const auto b = static_cast<uint8_t>(in[0]);
+      const size_t n = h.payload.size();
+      if ((b == 0xc4 && n > 31) || (b == 0xc5 && n > 0xff) || (b == 0xc6 && n > 0xffff)) {
+        out->append(in.substr(0, h.size));
+        return true;
+      }
+      PackStrHeader(out, static_cast<uint32_t>(n));
       out->append(h.payload);
       return true;
+    }
     case MpType::kExt:
       if (static_cast<uint8_t>(h.ext_type) == 0xff && !h.payload.empty() && h.payload.size() < 4) {
         return false;
       }
-      out->append(in.substr(0, h.size));
+      PackExtHeader(out, h.payload.size(), static_cast<uint8_t>(h.ext_type));
+      out->append(h.payload);
       return true;
     case MpType::kList: {
       ListView v;
-      if (!ParseList(in, &v)) return false;
+      if (!SplitUntrusted(in, false, &v.flags, &v.items)) return false;
       const uint8_t f = v.flags & flags::kListOrdered;
       std::vector<std::string> parts(v.items.size());
       std::vector<Bytes> items(v.items.size());
@@ -174,7 +276,12 @@ bool Rewrite(Bytes in, std::string* out, int depth) {
     }
     case MpType::kMap: {
       MapView v;
-      if (!ParseMap(in, &v)) return false;
+      std::vector<Bytes> elements;
+      if (!SplitUntrusted(in, true, &v.flags, &elements)) return false;
+      for (size_t k = 0; k < elements.size(); k += 2) {
+        v.keys.push_back(elements[k]);
+        v.values.push_back(elements[k + 1]);
+      }
       const uint8_t f = v.flags & flags::kMapKeyValueOrdered;
       const size_t n = v.size();
       std::vector<std::string> kparts(n), vparts(n);

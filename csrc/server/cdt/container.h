@@ -64,4 +64,15 @@ bool RewriteUntrusted(Bytes in, std::string* out);
 // Sorts (stable) by the server's value order.
 void SortValues(std::vector<Bytes>* items);
 
+// Where a new key goes in a map without the key-ordered flag. The real
+// server (8.x) keeps such maps in key order as far as they already are
+// (packed_map_find_key_maybe_unordered): the key goes before the first
+// greater key met while the stored keys still ascend; once they stop
+// ascending, at the end.
+size_t UnorderedMapInsertPos(const std::vector<Bytes>& keys, Bytes key);
+
+// Sorts an unflagged map's entries by key (stable), as the real server does
+// before a multi-entry put into one (packed_map_convert_to_iko).
+void SortMapByKey(MapView* m);
+
 }  // namespace aerospike_py::server::cdt

@@ -230,7 +230,7 @@ uint8_t ContextWalk::Apply(size_t level, const Bytes* elem, std::string* updated
     if (pos >= 0) {
       m.values[static_cast<size_t>(pos)] = child_updated;
     } else {
-      size_t at = m.keys.size();
+      size_t at = UnorderedMapInsertPos(m.keys, key_storage);
       if (m.key_ordered()) {
         at = 0;
         while (at < m.keys.size() && Less(m.keys[at], key_storage)) ++at;

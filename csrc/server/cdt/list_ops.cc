@@ -28,16 +28,50 @@ constexpr uint64_t kSortDescending = 1, kSortDropDuplicates = 2;
 
 uint8_t ReturnExists(uint64_t mod) { return (mod & kNoFail) ? rc::kOk : rc::kElementExists; }
 
-// Indexes of `l` in the server's sort order (stable: equal values keep
-// their index order).
-std::vector<uint32_t> SortedOrder(const ListView& l) {
-  std::vector<uint32_t> order(l.items.size());
-  std::iota(order.begin(), order.end(), 0);
-  if (!l.ordered()) {
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return Less(l.items[a], l.items[b]); });
+// order_heap_init_build_by_range_temp() of the real server, step for
+// step: a min-heap (range nearer the low end) or max-heap of all indexes,
+// popping the discarded elements and then the range, each pop stored from
+// the end backwards. Returns the range's indexes as the heap leaves them
+// (a min-heap: values descending; a max-heap: ascending); among equal
+// values it takes the ones the server's heap takes.
+std::vector<uint32_t> HeapRankRange(const ListView& l, uint32_t start, uint32_t count) {
+  const uint32_t n = static_cast<uint32_t>(l.items.size());
+  const uint32_t tail = n - start - count;
+  const bool min_heap = start <= tail;
+  const uint32_t discard = min_heap ? start : tail;
+  const int want = min_heap ? -1 : 1;
+  std::vector<uint32_t> h(n);
+  std::iota(h.begin(), h.end(), 0);
+  uint32_t filled = n;
+  auto sign = [&](uint32_t a, uint32_t b) {
+    const int c = Compare(l.items[a], l.items[b]);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  };
+  auto heapify = [&](uint32_t i) {
+    while (true) {
+      const uint32_t c1 = 2 * i + 1, c2 = 2 * i + 2;
+      if (c1 >= filled) break;
+      uint32_t child = c1;
+      if (c2 < filled) {
+        const int c = sign(h[c1], h[c2]);
+        child = (c == want || c == 0) ? c1 : c2;
+      }
+      if (sign(h[child], h[i]) != want) break;
+      std::swap(h[i], h[child]);
+      i = child;
+    }
+  };
+  for (int64_t i = static_cast<int64_t>(filled) / 2 - 1; i >= 0; --i) {
+    heapify(static_cast<uint32_t>(i));
   }
-  return order;
+  uint32_t end = filled - 1;
+  for (uint32_t k = 0; k < count + discard && filled > 0; ++k) {
+    const uint32_t top = h[0];
+    h[0] = h[--filled];
+    heapify(0);
+    h[end--] = top;
+  }
+  return std::vector<uint32_t>(h.begin() + filled, h.begin() + filled + count);
 }
 
 // Number of elements strictly less than `v` (the server's rank of a value),
@@ -226,14 +260,17 @@ Selection SelectRankRange(const ListView& l, uint32_t start, uint32_t count, boo
   s.start = start;
   s.count = count;
   s.mask.assign(n, false);
-  const std::vector<uint32_t> order = SortedOrder(l);
-  for (uint32_t k = start; k < start + count; ++k) {
-    s.mask[order[k]] = true;
-    s.value_order.push_back(order[k]);
+  if (l.ordered()) {
+    for (uint32_t k = start; k < start + count; ++k) {
+      s.mask[k] = true;
+      s.value_order.push_back(k);
+    }
+    if (start <= n - start - count) std::reverse(s.value_order.begin(), s.value_order.end());
+  } else {
+    // Which of equal values a range takes depends on the server's heap.
+    s.value_order = HeapRankRange(l, start, count);
+    for (uint32_t i : s.value_order) s.mask[i] = true;
   }
-  // The server selects with a heap: a min-heap (range nearer the low end)
-  // leaves the values in descending order, a max-heap in ascending order.
-  if (start <= n - start - count) std::reverse(s.value_order.begin(), s.value_order.end());
   FinishMask(&s, inverted);
   return s;
 }
@@ -776,10 +813,17 @@ uint8_t ListOp::Run() {
         }
       }
       if (f & kSortDropDuplicates) {
+        // order_index_sorted_mark_dup_eles() expects ascending order: a
+        // descending sort of an unordered list with two different values
+        // fails (4), as on the real server.
         std::vector<Bytes> unique;
-        for (Bytes e : items) {
-          if (!unique.empty() && Compare(unique.back(), e) == 0) continue;
-          unique.push_back(e);
+        for (size_t k = 0; k < items.size(); ++k) {
+          if (k > 0) {
+            const int c = Compare(items[k - 1], items[k]);
+            if (c > 0) return rc::kParameter;
+            if (c == 0) continue;
+          }
+          unique.push_back(items[k]);
         }
         items.swap(unique);
       }

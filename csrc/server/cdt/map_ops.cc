@@ -117,8 +117,9 @@ class MapOp {
       m_.keys.insert(m_.keys.begin() + static_cast<std::ptrdiff_t>(pos), key);
       m_.values.insert(m_.values.begin() + static_cast<std::ptrdiff_t>(pos), value);
     } else {
-      m_.keys.push_back(key);
-      m_.values.push_back(value);
+      const auto pos = static_cast<std::ptrdiff_t>(UnorderedMapInsertPos(m_.keys, key));
+      m_.keys.insert(m_.keys.begin() + pos, key);
+      m_.values.insert(m_.values.begin() + pos, value);
     }
   }
   uint8_t Put(const std::vector<Bytes>& keys, const std::vector<Bytes>& values, bool overwrite,
@@ -587,6 +588,9 @@ uint8_t MapOp::Run() {
       if (!ParseMap(items, &given)) return rc::kParameter;
       const bool overwrite = op == kReplaceItems || (op == kPutItems && !(mod & kNoOverwrite));
       const bool create = op == kAddItems || (op == kPutItems && !(mod & kNoCreate));
+      // The real server puts several entries into an unflagged map only
+      // after sorting it by key (it stays unflagged).
+      if (exists_ && m_.flags == 0) SortMapByKey(&m_);
       return Put(given.keys, given.values, overwrite, create, (mod & kNoFail) != 0,
                  (mod & kDoPartial) != 0);
     }

@@ -26,6 +26,7 @@ MpType PayloadType(Bytes payload) {
 }
 
 constexpr uint8_t kCmpExtType = 0xff;
+constexpr uint8_t kMapKeyOrderedFlag = 0x01;  // as flags::kMapKeyOrdered (container.h)
 
 }  // namespace
 
@@ -166,15 +167,21 @@ struct CmpItem {
   uint64_t len = 0;  // elements still inside a container after its marker
 };
 
-bool ParseCmpItem(Bytes* cursor, CmpItem* item) {
+bool ParseCmpItem(Bytes* cursor, CmpItem* item, CompareMeta* meta) {
   if (!ReadHeader(*cursor, &item->h)) return false;
   if (item->h.type == MpType::kList || item->h.type == MpType::kMap) {
     Bytes rest = cursor->substr(item->h.size);
     const bool is_map = item->h.type == MpType::kMap;
     uint64_t len = is_map ? 2ull * item->h.count : item->h.count;
+    // cmp_parse_container(): a non-empty map is unordered unless it leads
+    // with a marker carrying the key-ordered flag.
+    if (is_map && len != 0 && meta != nullptr && !IsExt(rest)) meta->unordered_map = true;
     if (len != 0 && IsExt(rest)) {
       Header eh;
       if (!ReadHeader(rest, &eh)) return false;
+      if (is_map && meta != nullptr && !(static_cast<uint8_t>(eh.ext_type) & kMapKeyOrderedFlag)) {
+        meta->unordered_map = true;
+      }
       if (!(static_cast<uint8_t>(eh.ext_type) == kCmpExtType)) {
         const int skip = is_map ? 2 : 1;
         for (int k = 0; k < skip; ++k) {
@@ -197,7 +204,9 @@ int Cmp3(T a, T b) { return a < b ? -1 : (b < a ? 1 : 0); }
 
 }  // namespace
 
-int Compare(Bytes a, Bytes b) {
+int Compare(Bytes a, Bytes b) { return Compare(a, b, nullptr); }
+
+int Compare(Bytes a, Bytes b, CompareMeta* meta) {
   // Iterates both values in step, as the server does: containers of equal
   // length extend the walk by their elements; a list shorter than the other
   // ends the walk after their common elements and decides by length.
@@ -206,7 +215,12 @@ int Compare(Bytes a, Bytes b) {
   Bytes ca = a, cb = b;
   for (uint64_t i = 0; i < min_count; ++i) {
     CmpItem x, y;
-    if (!ParseCmpItem(&ca, &x) || !ParseCmpItem(&cb, &y)) return 0;
+    const bool parsed_x = ParseCmpItem(&ca, &x, meta);
+    const bool parsed_y = ParseCmpItem(&cb, &y, meta);
+    if (!parsed_x || !parsed_y) {
+      if (meta != nullptr) meta->error = true;
+      return 0;
+    }
     if (x.h.type == MpType::kWildcard || y.h.type == MpType::kWildcard) return 0;
     if (x.h.type != y.h.type) return Cmp3(static_cast<int>(x.h.type), static_cast<int>(y.h.type));
     switch (x.h.type) {

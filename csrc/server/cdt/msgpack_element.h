@@ -60,6 +60,16 @@ inline bool IsExt(Bytes buf) {
 // Three-way comparison in the real server's order: <0, 0, >0. A wildcard
 // anywhere makes the whole comparison equal, as it does there.
 int Compare(Bytes a, Bytes b);
+
+// What a comparison met on its way (msgpack_cmp's flags; used by
+// expression comparisons, which answer unknown on either).
+struct CompareMeta {
+  bool error = false;          // a malformed or truncated value
+  bool unordered_map = false;  // a non-empty map without the key-ordered flag was read
+};
+// Compare() that also reports `*meta`. Like the server, only the maps the
+// walk actually reads (up to the deciding element) count as met.
+int Compare(Bytes a, Bytes b, CompareMeta* meta);
 inline bool Less(Bytes a, Bytes b) { return Compare(a, b) < 0; }
 
 // Writers, in the encodings the server's as_pack_* choose.

@@ -172,7 +172,11 @@ TEST_F(BatchTest, SmallerRequestLimitSplitsMore) {
 TEST_F(BatchTest, ServerBatchLimitFailsTheNodeRequest) {
   // A client told to send more rows per request than the server allows
   // sees the server's whole-batch error (151) on every key of it.
-  auto server = StartServer();
+  server::ServerOptions options;
+  options.batch_max_requests = 5000;  // a server configured with batch-max-requests
+  auto started = server::Server::Start(std::move(options));
+  ASSERT_TRUE(started.ok()) << started.status();
+  auto server = std::move(*started);
   ClientConfig config = ConfigFor(*server);
   config.max_keys_per_batch_request = 6000;
   auto client = Connect(config);

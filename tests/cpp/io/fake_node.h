@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,6 +36,11 @@ class FakeNode {
   using Handler = std::function<std::string(const proto::Frame& request, bool* close_after)>;
 
   explicit FakeNode(Handler handler) : handler_(std::move(handler)) {
+    // The client under test runs as it does under CPython, which ignores
+    // SIGPIPE: a write to a socket the other side closed (a connection the
+    // client dropped for a bad answer, a tend connection at teardown) is an
+    // EPIPE error, not the end of the test process.
+    signal(SIGPIPE, SIG_IGN);
     listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -65,7 +71,7 @@ class FakeNode {
   // Writes `bytes` on every open data connection (unsolicited).
   void Broadcast(const std::string& bytes) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (int fd : data_fds_) (void)!write(fd, bytes.data(), bytes.size());
+    for (int fd : data_fds_) (void)!send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   }
 
   static std::string Frame(uint8_t type, const std::string& body) {
@@ -149,7 +155,7 @@ class FakeNode {
         }
         size_t off = 0;
         while (off < reply.size()) {
-          ssize_t w = write(fd, reply.data() + off, reply.size() - off);
+          ssize_t w = send(fd, reply.data() + off, reply.size() - off, MSG_NOSIGNAL);
           if (w <= 0) break;
           off += static_cast<size_t>(w);
         }

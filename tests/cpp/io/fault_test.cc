@@ -113,11 +113,17 @@ TEST_F(FaultTest, ReplyCutShortClosesTheConnection) {
   EXPECT_EQ(retried->attempts, 2u);
 }
 
-TEST_F(FaultTest, GarbageIsDataLossAndNotRetried) {
+TEST_F(FaultTest, GarbageIsDataLossAndRetriedLikeANetworkError) {
   SetFault(FaultKind::kGarbage, 1);
-  auto g = Exec(*client_, GetWith(1000, 2000, 2));
+  auto g = Exec(*client_, GetWith(1000, 2000, 0));
   EXPECT_EQ(g->status.code(), absl::StatusCode::kDataLoss) << g->status;
   EXPECT_EQ(g->attempts, 1u);
+  ExpectHealthy();
+  // The connection that carried it is gone; a retry gets a clean answer.
+  SetFault(FaultKind::kGarbage, 1);
+  auto retried = Exec(*client_, GetWith(1000, 2000, 2));
+  EXPECT_TRUE(retried->status.ok()) << retried->status;
+  EXPECT_EQ(retried->attempts, 2u);
   ExpectHealthy();
 }
 
@@ -157,9 +163,19 @@ TEST_F(FaultTest, BatchTimeoutAndGarbage) {
   BatchBuilder c;
   const uint16_t all2 = c.ReadAllSpec();
   for (int i = 0; i < 10; ++i) c.AddIntKey("test", "f", i, all2);
+  c.cmd->policy.max_retries = 0;
   auto bad = Exec(*client_, std::move(c.cmd));
   EXPECT_EQ(bad->status.code(), absl::StatusCode::kDataLoss) << bad->status;
   EXPECT_EQ(bad->results[0].result, ResultCode::kClientError);
+  // With a retry left, the keys are asked again on a fresh connection.
+  SetFault(FaultKind::kGarbage, 1);
+  BatchBuilder d;
+  const uint16_t all3 = d.ReadAllSpec();
+  for (int i = 0; i < 10; ++i) d.AddIntKey("test", "f", i, all3);
+  d.cmd->policy.max_retries = 1;
+  auto retried = Exec(*client_, std::move(d.cmd));
+  EXPECT_TRUE(retried->status.ok()) << retried->status;
+  EXPECT_EQ(retried->attempts, 2u);
   server_->ClearFaults();
   ExpectHealthy();
 }

@@ -72,6 +72,7 @@ class ProtocolTest : public ClientTest {
         return FakeNode::RecordAnswer(0, 1, "a", 1) + FakeNode::RecordAnswer(0, 1, "a", 2);
       case Mode::kBigValue: {
         proto::MsgHeader h;
+        h.generation = 1;
         ByteBuffer out;
         proto::MessageWriter w(&out, h);
         w.AddValueOp(proto::OpType::kRead, "big", proto::Value::Bytes(std::string(2 << 20, 'z')));
@@ -139,16 +140,9 @@ TEST_F(ProtocolTest, OversizedFrame) { ExpectDataLossThenRecovery(Mode::kHugeHea
 TEST_F(ProtocolTest, BadMessageHeaderSize) { ExpectDataLossThenRecovery(Mode::kBadHeaderSize); }
 TEST_F(ProtocolTest, ExtraBytesInAnswer) { ExpectDataLossThenRecovery(Mode::kExtraBytes); }
 
-TEST_F(ProtocolTest, TrailingFrameClosesTheConnectionButNotTheCommand) {
-  mode_ = Mode::kTrailingFrame;
-  auto g = OneGet();
-  ASSERT_TRUE(g->status.ok()) << g->status;
-  EXPECT_EQ(BinsOf(g->message)["a"].as_int(), 1);
-  mode_ = Mode::kGood;
-  const int before = node_->connections_accepted();
-  ASSERT_TRUE(OneGet()->status.ok());
-  EXPECT_EQ(node_->connections_accepted(), before + 1);
-}
+// Two answers to one request: the first may belong to another exchange, so
+// neither is trusted (a duplicate, or bytes left behind, look the same).
+TEST_F(ProtocolTest, TrailingFrame) { ExpectDataLossThenRecovery(Mode::kTrailingFrame); }
 
 TEST_F(ProtocolTest, UnsolicitedBytesOnAnIdleConnectionCloseIt) {
   ASSERT_TRUE(OneGet()->status.ok());

@@ -6,6 +6,7 @@
 
 #include "golden_support.h"
 #include "proto/admin.h"
+#include "proto/frame_reader.h"
 #include "proto/headers.h"
 
 namespace aerospike_py::proto {
@@ -116,6 +117,84 @@ TEST(AdminTest, Malformed) {
   bad = body;
   bad[16 + 3] = static_cast<char>(0xff);  // first field's size overruns
   EXPECT_FALSE(ParseAdminMessage(AsBytes(bad)).ok());
+}
+
+TEST(AdminTest, LoginModes) {
+  auto fields = [](const ByteBuffer& frame) {
+    auto m = ParseAdminMessage(Body(frame));
+    EXPECT_TRUE(m.ok());
+    return m.ok() ? m->header.n_fields : 255;
+  };
+  EXPECT_EQ(fields(EncodeLogin(AuthMode::kInternal, "u", "hash", "clear")), 2);
+  ByteBuffer external = EncodeLogin(AuthMode::kExternal, "u", "hash", "clear");
+  EXPECT_EQ(fields(external), 3);
+  EXPECT_EQ(AsChars(*ParseAdminMessage(Body(external))->FindField(admin_field::kClearPassword)),
+            "clear");
+  EXPECT_EQ(fields(EncodeLogin(AuthMode::kPki, "u", "hash", "clear")), 0);
+  EXPECT_EQ(fields(EncodeAuthenticate(AuthMode::kInternal, "u", AsBytes("tok"))), 2);
+  EXPECT_EQ(fields(EncodeAuthenticate(AuthMode::kPki, "u", AsBytes("tok"))), 1);
+}
+
+TEST(AdminTest, PrivilegesRolesWhitelistFields) {
+  ByteBuffer frame;
+  AdminWriter w(&frame, admin_command::kCreateRole);
+  const std::vector<Privilege> privileges = {
+      {privilege::kRead, "test", "s1"}, {privilege::kUserAdmin, "", ""}, {privilege::kWrite, "ns", ""}};
+  ASSERT_TRUE(AddPrivilegesField(&w, privileges).ok());
+  ASSERT_TRUE(AddRolesField(&w, std::vector<std::string>{"a", "bb"}).ok());
+  AddWhitelistField(&w, std::vector<std::string>{"10.0.0.1", "10.0.0.0/8"});
+  w.Finish();
+  auto m = ParseAdminMessage(Body(frame));
+  ASSERT_TRUE(m.ok());
+  // code, then ns/set only for codes >= read: 1+1+5+3 + 1 + 1+1+3+1
+  EXPECT_EQ(testing::HexOf(*m->FindField(admin_field::kPrivileges)),
+            "03" "0a" "0474657374" "027331" "00" "0d" "026e73" "00");
+  EXPECT_EQ(*ParsePrivilegesField(*m->FindField(admin_field::kPrivileges)), privileges);
+  EXPECT_EQ(*ParseRolesField(*m->FindField(admin_field::kRoles)),
+            (std::vector<std::string>{"a", "bb"}));
+  EXPECT_EQ(AsChars(*m->FindField(admin_field::kWhitelist)), "10.0.0.1,10.0.0.0/8");
+  EXPECT_EQ(ParseWhitelistField(*m->FindField(admin_field::kWhitelist)),
+            (std::vector<std::string>{"10.0.0.1", "10.0.0.0/8"}));
+
+  ByteBuffer bad;
+  AdminWriter w2(&bad, admin_command::kCreateRole);
+  EXPECT_FALSE(AddPrivilegesField(&w2, std::vector<Privilege>{{privilege::kSysAdmin, "ns", ""}}).ok());
+  EXPECT_FALSE(AddRolesField(&w2, std::vector<std::string>{std::string(256, 'r')}).ok());
+  const uint8_t truncated[] = {2, privilege::kRead, 4, 't'};
+  EXPECT_FALSE(ParsePrivilegesField(ByteSpan(truncated, sizeof(truncated))).ok());
+  EXPECT_EQ(PrivilegeName(privilege::kReadWriteUdf), "read-write-udf");
+  EXPECT_EQ(PrivilegeCodeOf("truncate"), privilege::kTruncate);
+  EXPECT_FALSE(PrivilegeCodeOf("root").has_value());
+}
+
+TEST(AdminTest, QueryStreamsAcrossFrames) {
+  // Users over two frames, then QUERY_END: the parser says "more" until it.
+  ByteBuffer a, b;
+  AppendUserMessage(&a, {"alice", {"read"}, {}, {}, 2});
+  AppendUserMessage(&b, {"bob", {"write", "truncate"}, {1, 2, 3, 4}, {5, 6, 7, 8}, 0});
+  AdminWriter(&b, 0, 50).Finish();
+  std::vector<AdminUser> users;
+  uint8_t result = 0;
+  auto first = ParseUsersBlock(Body(a), &users, &result);
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(*first);
+  // Frame b holds two messages (bob's frame, then the END frame): the
+  // server writes one frame per message; parse both bodies.
+  std::vector<proto::Frame> frames;
+  FrameReader reader;
+  ASSERT_TRUE(reader.Feed(b.span(), &frames).ok());
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_FALSE(*ParseUsersBlock(frames[0].body(), &users, &result));
+  EXPECT_TRUE(*ParseUsersBlock(frames[1].body(), &users, &result));
+  EXPECT_EQ(result, 50);
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[1].name, "bob");
+  EXPECT_EQ(users[1].write_info, (std::vector<uint32_t>{5, 6, 7, 8}));
+  // An error ends a stream too (e.g. 60 for an unknown user).
+  std::vector<AdminRole> roles;
+  EXPECT_TRUE(*ParseRolesBlock(Body(EncodeAdminReply(70)), &roles, &result));
+  EXPECT_EQ(result, 70);
+  EXPECT_TRUE(roles.empty());
 }
 
 }  // namespace

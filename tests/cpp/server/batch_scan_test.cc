@@ -170,7 +170,28 @@ TEST(Batch, WritesDeletesAndOperateRows) {
   EXPECT_EQ(h.One(GetReq(1)).rc(), 2);
 }
 
-TEST(Batch, ErrorStopsTheBatchUnlessRespondAllKeys) {
+// The real server writes every op of a batch read row as READ (1), an
+// expression read (7) included; a single operate echoes 7. Write rows keep
+// the echoed op types (WritesDeletesAndOperateRows above).
+TEST(Batch, ReadRowsAnswerEveryOpAsRead) {
+  Harness h;
+  Seed(h, 1);
+  const uint8_t exp_op[] = {0x92, 0x05, 0x00};  // [expression 5, flags 0]
+  ByteBuffer ops;
+  p::OpWriter w(&ops);
+  w.Add(p::OpType::kExpRead, p::ParticleType::kBlob, "x", ByteSpan(exp_op, sizeof exp_op));
+  w.Add(p::OpType::kRead, p::ParticleType::kNull, "a", {});
+  BatchBuilder b;
+  b.Add(0, b.Shape(p::info1::kRead, 0, ops.span(), 2));
+  auto replies = h.Run(b.Encode());
+  ASSERT_EQ(replies.size(), 2u);
+  ASSERT_EQ(replies[0].bins.size(), 2u);
+  EXPECT_EQ(replies[0].bins[0].op, 1);
+  EXPECT_EQ(replies[0].bins[0].Decoded(), Value::Int(5));
+  EXPECT_EQ(replies[0].bins[1].op, 1);
+}
+
+TEST(Batch, AnErrorStopsTheSendingUnlessRespondAllKeys) {
   Harness h;
   Seed(h, 3);
   // Row 1 fails with 4 (a write without ops).
@@ -190,14 +211,17 @@ TEST(Batch, ErrorStopsTheBatchUnlessRespondAllKeys) {
   EXPECT_EQ(all[2].rc(), 0);
   EXPECT_EQ(all[3].rc(), 0);  // LAST
 
+  // Every row is executed; the block holding the failing row (here all
+  // three) is sent, then LAST carrying the code.
   auto keep = build(p::batch_flags::kReportErrorRecord);
-  ASSERT_EQ(keep.size(), 3u);  // rows 0 and 1, then LAST carrying the code
+  ASSERT_EQ(keep.size(), 4u);
   EXPECT_EQ(keep[1].rc(), 4);
-  EXPECT_EQ(keep[2].header.info3, p::info3::kLast);
-  EXPECT_EQ(keep[2].rc(), 4);
+  EXPECT_EQ(keep[2].rc(), 0);
+  EXPECT_EQ(keep[3].header.info3, p::info3::kLast);
+  EXPECT_EQ(keep[3].rc(), 4);
 
   auto drop = build(0);
-  ASSERT_EQ(drop.size(), 1u);  // everything dropped, LAST carries the code
+  ASSERT_EQ(drop.size(), 1u);  // the unsent block is dropped, LAST carries the code
   EXPECT_EQ(drop[0].rc(), 4);
 }
 
@@ -228,8 +252,11 @@ TEST(Batch, UnknownNamespaceRowAndWholeBatchFailures) {
   b.Add(0, read);
   b.env.batch_flags = p::batch_flags::kRespondAllKeys;
   auto replies = h.Run(b.Encode());
-  ASSERT_EQ(replies.size(), 2u);
-  EXPECT_EQ(replies[0].rc(), 20);
+  // A row of an unknown namespace ends the parsing: the whole batch fails
+  // with PARAMETER, whatever the flags.
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].rc(), 4);
+  EXPECT_EQ(replies[0].header.info3, p::info3::kLast);
 
   ServerOptions o;
   o.batch_max_requests = 2;

@@ -189,6 +189,26 @@ TEST(CdtMap, PutFlagsAndSelections) {
   EXPECT_EQ(IntOf(Cdt(false, L({I(96)}), &bin).reply), 4);
 }
 
+TEST(CdtMap, UnflaggedMapsTakeNewKeysInKeyOrder) {
+  // Real 8.1: a put into an unflagged map goes before the first greater key
+  // while the stored keys ascend, else at the end.
+  BinValue bin = MapBin(M({{S("b"), I(1)}, {S("x"), I(2)}}));
+  ASSERT_EQ(Cdt(true, L({I(67), S("a"), I(0)}), &bin).rc, 0);
+  ASSERT_EQ(Cdt(true, L({I(67), S("c"), I(3)}), &bin).rc, 0);
+  EXPECT_EQ(bin.value, M({{S("a"), I(0)}, {S("b"), I(1)}, {S("c"), I(3)}, {S("x"), I(2)}}));
+  BinValue unsorted = MapBin(M({{S("x"), I(1)}, {S("b"), I(2)}}));
+  ASSERT_EQ(Cdt(true, L({I(67), S("y"), I(3)}), &unsorted).rc, 0);
+  EXPECT_EQ(unsorted.value, M({{S("x"), I(1)}, {S("b"), I(2)}, {S("y"), I(3)}}));
+  // put_items sorts the unflagged map by key first.
+  ASSERT_EQ(Cdt(true, L({I(68), M({{S("a"), I(0)}})}), &unsorted).rc, 0);
+  EXPECT_EQ(unsorted.value, M({{S("a"), I(0)}, {S("b"), I(2)}, {S("x"), I(1)}, {S("y"), I(3)}}));
+  // A map key context with create inserts its key the same way.
+  BinValue outer = MapBin(M({{S("x"), I(1)}}));
+  ASSERT_EQ(Cdt(true, L({I(0xff), L({I(0x62), S("new")}), L({I(67), S("z"), I(26)})}), &outer).rc, 0);
+  ASSERT_EQ(Cdt(true, L({I(0xff), L({I(0x22), S("new")}), L({I(67), S("a"), I(1)})}), &outer).rc, 0);
+  EXPECT_EQ(outer.value, M({{S("new"), M({{S("a"), I(1)}, {S("z"), I(26)}})}, {S("x"), I(1)}}));
+}
+
 TEST(CdtContext, DigsAndCreates) {
   BinValue bin = ListBin(L({I(1), L({I(2), I(3)})}));
   // [0xff, [0x10, 1], [1, 5]]: append 5 to the list at index 1

@@ -45,27 +45,35 @@ TEST(HostileWrite, RecordsHoldAtMost32767Bins) {
             0);
 }
 
-TEST(HostileWrite, CollectionsMustDecode) {
+TEST(HostileWrite, CollectionsAreRewrittenOrRefusedAsTheServerDoes) {
   Harness h;
   auto put_raw = [&](p::ParticleType type, std::string value) {
     ByteBuffer b;
     p::RecordRequest base = PutReq(1, {});
     p::MessageWriter w(&b, base.header);
     w.AddField(p::FieldType::kNamespace, "test");
+    w.AddField(p::FieldType::kSet, "demo");  // GetReq names it: reads check it
     w.AddDigestField(base.digest.data());
     w.AddOp(p::OpType::kWrite, type, "c", AsBytes(value));
     w.Finish();
     return h.Run(b)[0].rc();
   };
-  // {ext(type 0x41, 1 byte): 1}: a structurally complete map, but clients
-  // reject an ext key, so the record would be unreadable.
-  EXPECT_EQ(put_raw(p::ParticleType::kMap, std::string("\x81\xd4\x41\x00\x01", 5)), 4);
-  // An ext value inside a list, a list nested 300 deep, a map sent as a
-  // list.
-  EXPECT_EQ(put_raw(p::ParticleType::kList, std::string("\x91\xd5\x07\x00\x00", 5)), 4);
-  EXPECT_EQ(put_raw(p::ParticleType::kList, std::string(300, '\x91') + '\x01'), 4);
-  EXPECT_EQ(put_raw(p::ParticleType::kList, std::string("\x81\x01\x02", 3)), 4);
+  // {ext(type 0x41, 1 byte): 1}: an ext is no map key; the server refuses
+  // the value with UNKNOWN (1), as map_from_wire() does.
+  EXPECT_EQ(put_raw(p::ParticleType::kMap, std::string("\x81\xd4\x41\x00\x01", 5)), 1);
+  // A map sent as a list.
+  EXPECT_EQ(put_raw(p::ParticleType::kList, std::string("\x81\x01\x02", 3)), 1);
+  // A list nested 300 deep: the real server stores it, the embedded server
+  // refuses nesting beyond 256 levels (its stack, and no client decodes
+  // deeper) -- a deliberate difference.
+  EXPECT_EQ(put_raw(p::ParticleType::kList, std::string(300, '\x91') + '\x01'), 1);
   EXPECT_EQ(h.state().store.Find("test")->objects(), 0u);
+  // A fixext 2 first in a list is its order marker (the server keeps only
+  // the ordered flag of its type, 7): stored as an empty ordered list.
+  EXPECT_EQ(put_raw(p::ParticleType::kList, std::string("\x91\xd5\x07\x00\x00", 5)), 0);
+  auto stored = h.One(GetReq(1));
+  ASSERT_EQ(stored.bins.size(), 1u);
+  EXPECT_EQ(stored.bins[0].value, std::string("\x91\xc7\x00\x01", 4));
   // What clients send is still stored: a key-ordered map (order marker
   // first) and a plain list.
   EXPECT_EQ(put_raw(p::ParticleType::kMap, std::string("\x82\xc7\x00\x01\xc0\xa2\x03" "a\x01", 9)),

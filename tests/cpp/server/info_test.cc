@@ -1,6 +1,9 @@
 // The info surface through the Processor: verbatim echo, the formats real
 // clients parse (peers, replicas), generations, truncation, and the
 // admin/compressed answers of a Community Edition server.
+#include <chrono>
+#include <thread>
+
 #include "proto/compression.h"
 #include "proto/info.h"
 #include "server_test_support.h"
@@ -38,8 +41,8 @@ TEST(Info, UserAgentsAreRecordedPerNode) {
   EXPECT_EQ(h.Info("user-agent-set:value=MSxjLTcuNS4wLG5vdC1zZXQ="), "ok");  // 1,c-7.5.0,not-set
   EXPECT_EQ(h.Info("user-agent-set:value=MSxjLTcuNS4wLG5vdC1zZXQ="), "ok");
   EXPECT_EQ(h.Info("user-agent-set:value=QQ==", 1), "ok");
-  EXPECT_EQ(h.Info("user-agent-set:value=%%%"), "ERROR:4:invalid user-agent");
-  EXPECT_EQ(h.Info("user-agent-set"), "ERROR:4:invalid user-agent");
+  EXPECT_EQ(h.Info("user-agent-set:value=%%%"), "ERROR:4:'value' invalid base64");
+  EXPECT_EQ(h.Info("user-agent-set"), "ERROR:4:missing 'value'");
   EXPECT_EQ(h.Info("user-agents"), "user-agent=MSxjLTcuNS4wLG5vdC1zZXQ=:count=2");
   EXPECT_EQ(h.Info("user-agents", 1), "user-agent=QQ==:count=1");
 }
@@ -56,7 +59,9 @@ TEST(Info, TendingValuesOfASingleNode) {
   EXPECT_EQ(h.Info("cluster-name"), "null");
   EXPECT_EQ(h.Info("service-clear-std"), "127.0.0.1:3000");
   EXPECT_NE(h.Info("features").find("pscans"), std::string::npos);
-  EXPECT_EQ(h.Info("rack-ids"), "test:0");
+  // Rack ids and TLS endpoints are Enterprise features.
+  EXPECT_EQ(h.Info("rack-ids"), "ERROR:25:enterprise only");
+  EXPECT_EQ(h.Info("peers-tls-std"), "ERROR:25:enterprise only");
   EXPECT_EQ(h.Info("sindex-list:"), "");
 }
 
@@ -113,32 +118,52 @@ TEST(Info, NamespaceSetsStatisticsAndTruncate) {
   const std::string ns = h.Info("namespace/test");
   EXPECT_NE(ns.find(";objects=5;"), std::string::npos);
   EXPECT_NE(ns.find("replication-factor=1"), std::string::npos);
-  EXPECT_EQ(h.Info("namespace/nope").rfind("ERROR", 0), 0u);
+  EXPECT_EQ(h.Info("namespace/nope"), "type=unknown");
+  EXPECT_EQ(h.Info("sets/nope"), "ns_type=unknown");
   EXPECT_EQ(h.Info("sets/test/demo").rfind("objects=5:tombstones=0:", 0), 0u);
   EXPECT_NE(h.Info("sets").find("ns=test:set=demo:objects=5"), std::string::npos);
   EXPECT_NE(h.Info("statistics").find(";objects=5;"), std::string::npos);
+  // A truncate removes the records last updated before its millisecond.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   EXPECT_EQ(h.Info("truncate:namespace=test;set=demo"), "ok");
   EXPECT_EQ(h.One(GetReq(1)).rc(), 2);
   EXPECT_EQ(h.Info("sets/test/demo").rfind("objects=0:", 0), 0u);
+  // Writes inside the cut-off's millisecond are refused (FORBIDDEN).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   h.One(PutReq(1, {Write("a", Value::Int(1))}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   EXPECT_EQ(h.Info("truncate-namespace:namespace=test"), "ok");
   EXPECT_EQ(h.state().store.Find("test")->objects(), 0u);
-  EXPECT_EQ(h.Info("truncate:namespace=nope;set=x").rfind("ERROR", 0), 0u);
+  // The server accepts a truncate of any namespace name; the parameters
+  // are checked with its own error texts.
+  EXPECT_EQ(h.Info("truncate:namespace=nope;set=x"), "ok");
+  EXPECT_EQ(h.Info("truncate:set=x"), "ERROR:20:missing 'namespace'");
+  EXPECT_EQ(h.Info("truncate:namespace=test"), "ERROR:4:missing 'set'");
+  EXPECT_EQ(h.Info("truncate:namespace=test;set=x;lut=abc"), "ERROR:4:would truncate to 0");
+  EXPECT_EQ(h.Info("truncate-namespace:namespace=test;set=x"), "ERROR:4:unexpected set name");
   // Truncating a set that never existed changes nothing and creates no set.
   EXPECT_EQ(h.Info("truncate:namespace=test;set=never"), "ok");
   EXPECT_EQ(h.Info("sets").find("set=never"), std::string::npos);
   EXPECT_EQ(h.Info("truncate:namespace=test;set=" + std::string(64, 's')),
-            "ERROR:4:set name too long");
+            "ERROR:4:'set' value too long");
 }
 
 TEST(Info, TruncateHonoursLastUpdateTime) {
   Harness h;
   h.One(PutReq(1, {Write("a", Value::Int(1))}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const uint64_t cut = NowUnixNanos();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   h.One(PutReq(2, {Write("a", Value::Int(2))}));
   EXPECT_EQ(h.Info("truncate:namespace=test;set=demo;lut=" + std::to_string(cut)), "ok");
   EXPECT_EQ(h.One(GetReq(1)).rc(), 2);
   EXPECT_EQ(h.One(GetReq(2)).rc(), 0);
+  // A later truncate with an earlier cut-off changes nothing.
+  EXPECT_EQ(h.Info("truncate:namespace=test;set=demo;lut=" + std::to_string(cut - 1000000)),
+            "ok");
+  EXPECT_EQ(h.One(GetReq(2)).rc(), 0);
+  EXPECT_EQ(h.Info("truncate:namespace=test;set=demo;lut=" + std::to_string(cut + 3600000000000)),
+            "ERROR:4:would truncate in the future");
 }
 
 TEST(Admin, SecurityIsNotEnabled) {
@@ -166,15 +191,17 @@ TEST(Compressed, CommunityEditionRefusesCompressedRequests) {
   EXPECT_EQ(h.state().store.Find("test")->objects(), 0u);
 }
 
-TEST(Malformed, MessageThatDoesNotParseClosesTheConnection) {
+TEST(Malformed, MessageThatDoesNotParseIsAnsweredWithParameter) {
   Harness h;
   ByteBuffer good = Encode(GetReq(1));
-  // Claim one more op than the message holds.
+  // Claim one more op than the message holds: the server answers 4 and
+  // keeps the connection.
   StoreBE16(good.data() + 8 + 20, 1);
-  FrameOutcome outcome = FrameOutcome::kReply;
+  FrameOutcome outcome = FrameOutcome::kClose;
   auto replies = h.Run(good, 0, &outcome);
-  EXPECT_EQ(outcome, FrameOutcome::kClose);
-  EXPECT_TRUE(replies.empty());
+  EXPECT_EQ(outcome, FrameOutcome::kReply);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].rc(), 4);
 }
 
 }  // namespace

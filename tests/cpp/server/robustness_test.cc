@@ -2,9 +2,11 @@
 // request of the golden captures, mutated at random (bytes flipped, counts
 // and sizes changed, truncated), goes through the Processor, and after each
 // one the store's invariants are checked.
+#include <chrono>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "common/strings.h"
 #include "server/bins.h"
@@ -80,6 +82,11 @@ TEST(Robustness, GoldenRequestsReplayCleanly) {
   ASSERT_GT(requests.size(), 150u);
   Harness h;
   for (const std::string& r : requests) {
+    // Truncate removes what was written before its millisecond (as the real
+    // server's lut does): let the clock pass the writes replayed before it.
+    if (r.size() > 1 && r[1] == 1 && r.find("truncate") != std::string::npos) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     h.Run(ByteBuffer::CopyOf(AsBytes(r)));
     CheckStore(h.state());
   }

@@ -55,14 +55,40 @@ TEST(Store, ExpiredRecordsVanishOnReadAndAreSwept) {
 }
 
 TEST(Store, TruncateBySetAndLastUpdate) {
+  // Last-update times in Unix ns; cut-offs in ms since 2010-01-01.
+  const uint64_t epoch_ns = uint64_t{p::kCitrusleafEpoch} * 1000000000ull;
+  auto at_ms = [&](uint64_t ms) { return epoch_ns + ms * 1000000ull; };
   Namespace ns("test", 0);
-  for (int i = 0; i < 10; ++i) Put(ns, i, "a", 0, /*lut=*/i < 5 ? 100 : 200);
-  for (int i = 0; i < 10; ++i) Put(ns, i, "b", 0, 100);
-  EXPECT_EQ(ns.Truncate(ns.FindSetId("a"), 150, 7), 5u);
-  EXPECT_EQ(ns.sets()[ns.FindSetId("a")].objects, 5u);
-  EXPECT_EQ(ns.sets()[ns.FindSetId("a")].truncate_lut_ms, 7u);
-  EXPECT_EQ(ns.Truncate(-1, UINT64_MAX, 8), 15u);
+  for (int i = 0; i < 10; ++i) Put(ns, i, "a", 0, /*lut=*/at_ms(i < 5 ? 100 : 200));
+  for (int i = 0; i < 10; ++i) Put(ns, i, "b", 0, at_ms(100));
+  const int a = ns.FindSetId("a");
+  EXPECT_EQ(ns.Truncate(a, 150), 5u);
+  EXPECT_EQ(ns.sets()[a].objects, 5u);
+  EXPECT_EQ(ns.sets()[a].truncate_lut_ms, 150u);
+  // A record updated in the cut-off's own millisecond stays.
+  EXPECT_EQ(ns.Truncate(a, 200), 0u);
+  // An earlier cut-off than the current one changes nothing.
+  EXPECT_EQ(ns.Truncate(a, 120), 0u);
+  EXPECT_EQ(ns.sets()[a].truncate_lut_ms, 200u);
+  EXPECT_TRUE(ns.WriteIsTruncated(static_cast<uint16_t>(a), 199));
+  EXPECT_FALSE(ns.WriteIsTruncated(static_cast<uint16_t>(a), 200));
+  ns.UndoTruncate(a);
+  EXPECT_FALSE(ns.WriteIsTruncated(static_cast<uint16_t>(a), 199));
+  EXPECT_EQ(ns.Truncate(-1, 1000), 15u);
+  EXPECT_EQ(ns.truncate_lut_ms(), 1000u);
+  EXPECT_TRUE(ns.WriteIsTruncated(0, 999));
   EXPECT_EQ(ns.objects(), 0u);
+}
+
+TEST(Store, ANamespaceHoldsAtMost4095Sets) {
+  Namespace ns("test", 0);
+  for (size_t i = 1; i <= Namespace::kMaxSets; ++i) {
+    ASSERT_TRUE(ns.CanUseSet("s" + std::to_string(i)));
+    ns.SetId("s" + std::to_string(i));
+  }
+  EXPECT_FALSE(ns.CanUseSet("one_more"));
+  EXPECT_TRUE(ns.CanUseSet("s7"));  // known sets stay usable
+  EXPECT_TRUE(ns.CanUseSet(""));
 }
 
 TEST(Store, BinListEncodesReplyOps) {

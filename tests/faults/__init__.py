@@ -1,0 +1,1 @@
+"""Fault tests: corrupted replies through a corrupting proxy."""
