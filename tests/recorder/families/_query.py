@@ -124,7 +124,8 @@ def query_request(set_name: str | None, *, task_id: int, index_range: bytes | No
         fields.append(wire.fld(wire.F_FILTER, filter_exp))
     if pids is None and not digests:
         pids = range(4096)
-    if pids is not None:
+    pids = None if pids is None else list(pids)
+    if pids or (pids is not None and not digests):  # a resume alone has no pid array
         fields.append(wire.fld(wire.F_PID_ARRAY, b"".join(struct.pack("<H", p) for p in pids)))
     if digests:
         fields.append(wire.fld(wire.F_DIGEST_ARRAY, b"".join(digests)))
