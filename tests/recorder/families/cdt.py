@@ -11,7 +11,9 @@ difference stays in its own exchange."""
 
 from __future__ import annotations
 
+import base64
 import random
+import zlib
 from typing import Any
 
 from .. import wire
@@ -29,6 +31,12 @@ INTS = [7, 3, 9, 3, 1, 12, 5]
 MAP: dict[Any, Any] = {"b": 2, "a": 1, 10: "x", "c": 3, 5: [1], "d": 2, "e": 2.5}
 NESTED = {"a": [1, 2, {"x": [5, 6]}], "b": {"c": {"d": 1}}, "n": 4}
 BITS = b"\x0f\xf0\xaa\x55\xff"
+# HLL values as the real server stored them (hll/add and hll/add_new_bin of
+# this family's recording): 10 index bits over a,b,c,x,y,1,\x01 and 8 index
+# bits over a,b,c,d. zlib + base64 (they are mostly zeros).
+HLL10 = zlib.decompress(base64.b64decode(
+    "eNpj4GKgChCgRLMDmfoUGIY1cBhUxuAGDVQzyWAggxsAWa0Bqw=="))
+HLL8 = zlib.decompress(base64.b64decode("eNpj4GCgIjDAJujAQGPQACIYGQA8DQD6"))
 
 LIST_RTS = [("none", C.RT_NONE), ("index", C.RT_INDEX), ("rindex", C.RT_REVERSE_INDEX),
             ("rank", C.RT_RANK), ("rrank", C.RT_REVERSE_RANK), ("count", C.RT_COUNT),
@@ -556,6 +564,46 @@ def cases(rng: random.Random) -> list[Case]:
                        respond_all=True)
         c.add(f"{name}_seed", seed)
         c.add(name, operate(SET, key, [o, r("h"), r("nh")], respond_all=True))
+    out.append(c)
+    # HLL values given in the request: unions, counts, similarity, stored HLLs.
+    c = Case("hll_values")
+    h10, h8 = wire.Raw(wire.P_HLL, HLL10), wire.Raw(wire.P_HLL, HLL8)
+    bad = wire.Raw(wire.P_HLL, HLL10[:100])
+    for name, o in (("get_union", C.hll_read(C.H_GET_UNION, "h", [h10])),
+                    ("get_union_two", C.hll_read(C.H_GET_UNION, "h", [h10, h10])),
+                    ("get_union_mixed_bits", C.hll_read(C.H_GET_UNION, "h", [h8])),
+                    ("union_count", C.hll_read(C.H_UNION_COUNT, "h", [h10])),
+                    ("union_count_mixed_bits", C.hll_read(C.H_UNION_COUNT, "h", [h8])),
+                    ("intersect_count", C.hll_read(C.H_INTERSECT_COUNT, "h", [h10])),
+                    ("intersect_count_mixed", C.hll_read(C.H_INTERSECT_COUNT, "h", [h8])),
+                    ("similarity", C.hll_read(C.H_SIMILARITY, "h", [h10])),
+                    ("similarity_mixed", C.hll_read(C.H_SIMILARITY, "h", [h8])),
+                    ("get_union_bad", C.hll_read(C.H_GET_UNION, "h", [bad])),
+                    ("get_union_blob", C.hll_read(C.H_GET_UNION, "h", [b"\x00\x0a"])),
+                    ("set_union", C.hll_modify(C.H_UNION, "h", [h10], 0)),
+                    ("set_union_create_only", C.hll_modify(C.H_UNION, "h", [h10],
+                                                           C.HW_CREATE_ONLY)),
+                    ("set_union_new_bin", C.hll_modify(C.H_UNION, "nh", [h10], 0)),
+                    ("set_union_new_bin_update_only", C.hll_modify(C.H_UNION, "nh", [h10],
+                                                                   C.HW_UPDATE_ONLY)),
+                    ("set_union_mixed_bits", C.hll_modify(C.H_UNION, "h", [h8], 0)),
+                    ("set_union_fold", C.hll_modify(C.H_UNION, "h", [h8], C.HW_ALLOW_FOLD)),
+                    ("set_union_fold_nofail", C.hll_modify(C.H_UNION, "h", [h8],
+                                                           C.HW_ALLOW_FOLD | C.HW_NO_FAIL)),
+                    ("add_to_given_bits", C.hll_modify(C.H_ADD, "h", ["q", "r"], 10, 0, 0))):
+        key = f"hllv_{name}"
+        c.add(f"{name}_seed", operate(SET, key, [
+            C.hll_modify(C.H_ADD, "h", ["a", "b", "c", "z"], 10, 0, 0)], respond_all=True))
+        c.add(name, operate(SET, key, [o, C.hll_read(C.H_COUNT, "h"), r("nh")],
+                            respond_all=True))
+    c.add("put_hll", put(SET, "hllv_put", {"h": h10, "g": h8}))
+    c.add("put_hll_get", get(SET, "hllv_put"))
+    c.add("put_hll_count", operate(SET, "hllv_put", [C.hll_read(C.H_COUNT, "h"),
+                                                     C.hll_read(C.H_DESCRIBE, "g"),
+                                                     C.hll_read(C.H_UNION_COUNT, "g", [h8])],
+                                   respond_all=True))
+    c.add("put_bad_hll", put(SET, "hllv_bad", {"h": bad}))
+    c.add("put_bad_hll_get", get(SET, "hllv_bad"))
     out.append(c)
     # Wrong types, missing bins and records, several CDT ops in one command.
     c = Case("errors")
