@@ -49,6 +49,8 @@ class Compare:
         key list, and the values of every key not in ``info_vary``.
     info_vary: keys (or fnmatch patterns of keys) of ``k=v`` values that
         vary (uptimes, byte counts).
+    lua_paths: a Lua error message (bin FAILURE) is compared from the
+        module's file name on (the server's UDF directory differs).
     """
 
     ttl_slack: int = 2
@@ -56,11 +58,13 @@ class Compare:
     info_mask: Sequence[str] = ()
     info_keys: Sequence[str] = ()
     info_vary: Sequence[str] = ()
+    lua_paths: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         default = Compare()
-        for name in ("ttl_slack", "unordered", "info_mask", "info_keys", "info_vary"):
+        for name in ("ttl_slack", "unordered", "info_mask", "info_keys", "info_vary",
+                     "lua_paths"):
             v = getattr(self, name)
             if v != getattr(default, name):
                 out[name] = list(v) if isinstance(v, (list, tuple)) else v

@@ -12,7 +12,9 @@ name by name, values exactly unless the step says which vary.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
+import re
 
 from .catalogue import Compare, request_kind
 from . import wire
@@ -29,8 +31,21 @@ def _describe(m: wire.Msg) -> str:
             f"fields={[t for t, _ in m.fields]} ops({len(m.ops)})={ops}{more}]")
 
 
+_LUA_PATH = re.compile(rb"^(?:\.\.\.)?[^:]*/([^/:]+\.lua:\d+: )")
+
+
+def _lua_paths_masked(m: wire.Msg) -> wire.Msg:
+    """A Lua error's chunk name is the module's path on the server (cut to
+    its last 60 characters with a leading "..."): only the file name counts."""
+    ops = [(o[0], o[1], o[2], _LUA_PATH.sub(rb"\1", o[3]) if o[2] == b"FAILURE" else o[3])
+           for o in m.ops]
+    return dataclasses.replace(m, ops=ops)
+
+
 def _msg_diff(exp: wire.Msg, got: wire.Msg, exp_at: float, got_at: float,
               cmp: Compare) -> str | None:
+    if cmp.lua_paths:
+        exp, got = _lua_paths_masked(exp), _lua_paths_masked(got)
     what = []
     for attr in ("info1", "info2", "info3", "info4", "result", "generation", "index"):
         if getattr(exp, attr) != getattr(got, attr):

@@ -158,8 +158,19 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
         return rc::kOk;
       }
       std::vector<int64_t> v;
-      if (s.kind == SelKind::kIndexRange || (s.kind != SelKind::kOther && l.ordered())) ranges_of(&v);
-      else by_mask(&v);
+      if (s.kind == SelKind::kIndexRange || (s.kind != SelKind::kOther && l.ordered())) {
+        ranges_of(&v);
+      } else if (s.kind == SelKind::kOther && !r.inverted && !s.items.empty() && l.ordered()) {
+        // Value lists on an ordered list: per given value, its index range
+        // (result_data_set_by_irc of the server).
+        for (Bytes want : s.items) {
+          uint32_t rank, eq;
+          RankOfValue(l, want, &rank, &eq);
+          AddIntRange(&v, rank, eq, n, rev);
+        }
+      } else {
+        by_mask(&v);
+      }
       out->IntList(v);
       return rc::kOk;
     }
@@ -192,6 +203,10 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
         for (Bytes want : s.items) {
           uint32_t rank, eq;
           RankOfValue(l, want, &rank, &eq);
+          if (l.ordered()) {  // one range per value (result_data_set_by_irc)
+            AddIntRange(&v, rank, eq, n, rev);
+            continue;
+          }
           AddIntRange(&v, rank, eq, n, false);
           if (rev) for (uint32_t k = 0; k < eq; ++k) v[v.size() - eq + k] = n - v[v.size() - eq + k] - 1;
         }

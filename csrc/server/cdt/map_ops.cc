@@ -56,7 +56,10 @@ struct Selection {
   uint32_t matched = 0;              // selected before inversion
   bool inverted = false;
   std::vector<uint32_t> result_order;  // stored positions in result order
-  std::vector<uint32_t> index_order;   // INDEX results only (key lists on unordered maps)
+  std::vector<uint32_t> index_order;   // INDEX results only (key lists: in the given order)
+  // RANK results only (value lists): per given value, its matches in rank
+  // order, each rank reversed on its own (result_data_set_by_itemlist_irc).
+  std::vector<uint32_t> rank_order;
 };
 
 class MapOp {
@@ -278,7 +281,9 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
       // Ranks of a mask selection come in stored order (the server's
       // packed_map_build_rank_result_by_mask).
       std::vector<uint32_t> stored;
-      if (by_rank && (s.result_order.empty() || r.inverted)) {
+      if (by_rank && !r.inverted && !s.rank_order.empty()) {
+        stored = s.rank_order;
+      } else if (by_rank && (s.result_order.empty() || r.inverted)) {
         for (uint32_t p = 0; p < n; ++p) if (s.mask[p]) stored.push_back(p);
       }
       const std::vector<uint32_t>& listed =
@@ -338,7 +343,16 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
   const uint32_t n = size();
   Selection s;
   s.mask.assign(n, false);
-  if (r.inverted && !r.multi) return rc::kOpNotApplicable;
+  if (r.inverted && !r.multi) {
+    // A key-ordered map looks the key up before it checks the flag: a
+    // missing key answers "not found" even inverted
+    // (packed_map_get_remove_by_key_interval of the server).
+    if (kind == kGetByKey && m_.key_ordered() && FindKey(a_.raw[1]) < 0) {
+      if (!SetNotFound(r, -1, m_.flags, result_)) return rc::kOpNotApplicable;
+      return rc::kOk;
+    }
+    return rc::kOpNotApplicable;
+  }
   auto not_found = [&](int64_t index) -> uint8_t {
     if (r.inverted) return rc::kOk;  // handled by the caller's mask
     if (!SetNotFound(r, index, m_.flags, result_)) return rc::kOpNotApplicable;
@@ -479,16 +493,19 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
       }
       for (Bytes want : items.items) {
         if (by_key) {
-          // Elements come in stored order; an unordered map lists INDEX
-          // results in the order of the given keys.
+          // Elements come in stored order; INDEX results list the keys in
+          // the order they were given (every map order).
           const int at = FindKey(want);
           if (at >= 0 && !s.mask[static_cast<size_t>(at)]) {
             s.mask[static_cast<size_t>(at)] = true;
-            if (!m_.key_ordered()) s.index_order.push_back(static_cast<uint32_t>(at));
+            s.index_order.push_back(static_cast<uint32_t>(at));
           }
         } else {
-          for (uint32_t p : KeyOrder()) {
-            if (!s.mask[p] && Compare(m_.values[p], want) == 0) s.mask[p] = true;
+          for (uint32_t p : ValueOrder()) {
+            if (!s.mask[p] && Compare(m_.values[p], want) == 0) {
+              s.mask[p] = true;
+              s.rank_order.push_back(p);
+            }
           }
         }
       }

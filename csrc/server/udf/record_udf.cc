@@ -24,6 +24,7 @@ constexpr uint8_t kNotFound = 2;
 constexpr uint8_t kParameter = 4;
 constexpr uint8_t kIncompatibleType = 12;
 constexpr uint8_t kUnsupportedFeature = 16;
+constexpr uint8_t kEnterpriseOnly = 25;
 constexpr uint8_t kKeyMismatch = 19;
 constexpr uint8_t kBinName = 21;
 constexpr uint8_t kFilteredOut = 27;
@@ -158,6 +159,8 @@ class StoreRecord final : public lua::RecordHost {
     if (bins_.empty()) {
       // Every bin deleted: the record goes, if it was there.
       if (n_old_bins_ == 0 || existing_ == nullptr) return kNotFound;
+      // A durable delete is an Enterprise feature (validate_delete_durability).
+      if (req_.header->info2 & proto::info2::kDurableDelete) return kEnterpriseOnly;
       *generation = NextGeneration(existing_->generation);
       *void_time = 0;
       ns->Erase(digest_);
