@@ -446,7 +446,7 @@ _VALUE_BUILDERS.update(
 def _accessor_bin_name(name: Any, where: str) -> str:
     # Any str, as in aerospike-py: a name the server cannot hold (over 15
     # bytes) makes the command that carries the expression fail with the
-    # server's ParamError (code 4), not the building of the expression.
+    # server's InvalidRequest (code 4), not the building of the expression.
     return check_str(name, where)
 
 

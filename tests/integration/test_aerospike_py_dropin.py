@@ -9,7 +9,7 @@ import pytest
 
 import aerospike_py
 from aerospike_py import exp
-from aerospike_py.exception import InvalidArgError, ServerError
+from aerospike_py.exception import InvalidArgError, InvalidRequest, ServerError
 from aerospike_py.testing import ServerHandle
 
 from .conftest import Db
@@ -80,5 +80,5 @@ async def test_expressions_only_the_server_refuses(
     await db.put(key, {"v": 1})
     with pytest.raises(ServerError) as info:
         await db.get(key, policy={"filter_expression": expression})
-    assert info.value.code == 4
+    assert info.value.code == 4 and isinstance(info.value, InvalidRequest)
     assert (await db.get(key)).bins == {"v": 1}
