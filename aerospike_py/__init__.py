@@ -17,8 +17,8 @@ and ``node``; policy dicts are validated; reads never fail because of one
 undecodable bin (it comes back as :class:`TypedBlob`).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: it would leave a public
+# `annotations` name in the package that is not in __all__.
 import warnings
 from typing import Any
 

@@ -536,10 +536,36 @@ def _metrics_app() -> Callable[..., Iterable[bytes]]:
             start_response("404 Not Found", [("Content-Type", "text/plain"),
                                              ("Content-Length", str(len(body)))])
             return [body]
-        result: Iterable[bytes] = inner(environ, start_response)
-        return result
+        return _with_eof_line(inner, environ, start_response)
 
     return app
+
+
+def _with_eof_line(inner: Callable[..., Iterable[bytes]], environ: dict[str, Any],
+                   start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Runs `inner`; a classic text-format answer gets a final ``# EOF`` line.
+
+    aerospike-py's /metrics always ends with ``# EOF`` (Content-Type
+    ``text/plain``); prometheus_client ends only its OpenMetrics answer so.
+    In the classic format the line is a comment, ignored by every parser, so
+    adding it keeps what aerospike-py's scrapers and checks see.
+    """
+    captured: list[Any] = []
+
+    def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured[:] = [status, headers, exc_info]
+        return lambda data: None  # the legacy write() callable; prometheus_client does not use it
+
+    body = b"".join(inner(environ, capture))
+    status, headers, exc_info = captured
+    names = {k.lower(): v for k, v in headers}
+    if (status.startswith("200") and names.get("content-type", "").startswith("text/plain")
+            and "content-encoding" not in names and not body.rstrip().endswith(b"# EOF")):
+        body += b"# EOF\n"
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))
+    start_response(status, headers, exc_info)
+    return [body]
 
 
 _metrics_server: WSGIServer | None = None

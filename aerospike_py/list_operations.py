@@ -416,3 +416,11 @@ def list_remove_by_value_rank_range_relative(
         "rank": offset,
         "return_type": return_type,
     }, ctx=ctx, inverted=inverted, count=count)
+
+
+# aerospike-py's private names of the operation codes (``_OP_LIST_APPEND`` ...),
+# for code that builds op dicts by hand: the same numbers as above.
+for _name, _code in list(globals().items()):
+    if _name[1:].isupper() and type(_code) is int and 1000 < _code < 1000 + 100:
+        globals()["_OP_LIST" + _name] = _code
+del _name, _code

@@ -460,3 +460,11 @@ def map_remove_by_value_rank_range_relative(
         "rank": offset,
         "return_type": return_type,
     }, ctx=ctx, inverted=inverted, count=count)
+
+
+# aerospike-py's private names of the operation codes (``_OP_MAP_PUT`` ...),
+# for code that builds op dicts by hand: the same numbers as above.
+for _name, _code in list(globals().items()):
+    if _name[1:].isupper() and type(_code) is int and 2000 < _code < 2000 + 100:
+        globals()["_OP_MAP" + _name] = _code
+del _name, _code

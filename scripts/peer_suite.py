@@ -94,6 +94,9 @@ def embedded_server(python: str, cluster_name: str, port: int,
             [python, "-m", "aerospike_py.server", "--port", str(port),
              "--cluster-name", cluster_name],
             stdout=out, stderr=subprocess.STDOUT,
+            # Not the caller's folder: run from a source checkout, its
+            # unbuilt aerospike_py/ would shadow the installed package.
+            cwd=log.parent,
         )
         try:
             if not _wait_for_port("127.0.0.1", port, 30.0):

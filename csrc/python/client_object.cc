@@ -102,6 +102,15 @@ PyObject* Client_connect(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
   }
   client::ClientConfig config = self->s->config;
   for (int i = 0; i < 2; ++i) {
+    if (a[i] == Py_None) a[i] = nullptr;  // None means "not given", as in aerospike-py
+  }
+  if (a[0] != nullptr && a[1] == nullptr) {
+    // aerospike-py refuses this before connecting (a ClientError; ours is
+    // ParamError, which is one): without the check the login would go out
+    // with the config's password or none and fail with a less clear error.
+    return RaiseInvalidArg(st, "connect(): a password is required when a username is given");
+  }
+  for (int i = 0; i < 2; ++i) {
     if (a[i] == nullptr) continue;
     if (!PyUnicode_Check(a[i])) {
       return RaiseInvalidArg(st, "connect(): %s must be str", kConnectArgs[i]);

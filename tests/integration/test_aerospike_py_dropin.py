@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 
 import aerospike_py
-from aerospike_py.exception import InvalidArgError
+from aerospike_py import exp
+from aerospike_py.exception import InvalidArgError, InvalidRequest, ServerError
 from aerospike_py.testing import ServerHandle
 
 from .conftest import Db
@@ -59,3 +61,24 @@ async def test_empty_batches_on_a_connected_client(db: Db) -> None:
     assert (await db.batch_remove([])).batch_records == []
     ops = [{"op": aerospike_py.OPERATOR_READ, "bin": "a"}]
     assert (await db.batch_operate([], ops)).batch_records == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [lambda: exp.cond(exp.string_val("default")),
+     lambda: exp.cond(exp.bool_val(True), exp.bool_val(True)),
+     lambda: exp.eq(exp.int_bin("special-chars_123"), 1),
+     lambda: exp.bin_exists("x" * 16)],
+    ids=["lone_default", "no_default", "long_bin_name", "long_bin_exists"],
+)
+async def test_expressions_only_the_server_refuses(
+    db: Db, key: tuple[str, str, str], build: Any
+) -> None:
+    # aerospike-py builds these, and so do we; the server (real and
+    # embedded alike) refuses the command that carries one with code 4.
+    expression = build()
+    await db.put(key, {"v": 1})
+    with pytest.raises(ServerError) as info:
+        await db.get(key, policy={"filter_expression": expression})
+    assert info.value.code == 4 and isinstance(info.value, InvalidRequest)
+    assert (await db.get(key)).bins == {"v": 1}

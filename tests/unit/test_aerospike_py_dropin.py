@@ -111,6 +111,34 @@ def test_hosts_of_the_wrong_type_still_fail_on_creation() -> None:
         aerospike_py.client({"hosts": [("127.0.0.1", 3000)], "timeout": -1})
 
 
+def test_username_without_password_is_refused_before_connecting() -> None:
+    # aerospike-py raises ClientError without trying the hosts; ours raises
+    # ParamError (a ClientError), also without trying: DEAD would otherwise
+    # fail with ClusterError.
+    c = aerospike_py.client(DEAD)
+    with pytest.raises(ClientError, match="password is required") as info:
+        c.connect(username="admin")
+    assert isinstance(info.value, ParamError)
+    assert not c.is_connected()
+    with pytest.raises(ParamError, match="password is required"):
+        c.connect("admin", None)
+    # None for both is "not given": the connect is tried (and fails here).
+    with pytest.raises(exception.ClusterError):
+        c.connect(username=None, password=None)
+    with pytest.raises(ParamError, match="must be str"):
+        c.connect(username=5, password="pw")  # type: ignore[arg-type]
+    c.close()
+
+
+@pytest.mark.asyncio
+async def test_async_username_without_password_is_refused_before_connecting() -> None:
+    c = aerospike_py.async_client(DEAD)
+    with pytest.raises(ParamError, match="password is required"):
+        await c.connect(username="admin")
+    assert not c.is_connected()
+    await c.close()
+
+
 # --- batches on an unconnected client --------------------------------------------
 
 

@@ -127,7 +127,12 @@ def test_server_answers_metrics_path_only() -> None:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
         body = r.read().decode()
         assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
-    assert f"# TYPE {OPERATION} histogram" in body and not body.endswith("# EOF\n")
+    # Ends with "# EOF" as aerospike-py's does (a comment in this format).
+    assert f"# TYPE {OPERATION} histogram" in body and body.endswith("\n# EOF\n")
+    assert body.count("# EOF") == 1
+    # Still the classic format, read by prometheus_client's classic parser.
+    from prometheus_client.parser import text_string_to_metric_families
+    assert OPERATION in {f.name for f in text_string_to_metric_families(body)}
     # A scraper asking for OpenMetrics gets it (ending with # EOF).
     req = urllib.request.Request(f"http://127.0.0.1:{port}/metrics",
                                  headers={"Accept": "application/openmetrics-text"})
