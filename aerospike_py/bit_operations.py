@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aerospike_py._op_dict import op_dict as _op
 from aerospike_py.policy import Operation
 
 __all__ = [
@@ -62,81 +63,90 @@ _GET_INT = 4054
 BitPolicy = int | dict[str, Any] | None
 
 
-def _with_policy(op: Operation, policy: BitPolicy) -> Operation:
-    if policy is not None:
-        op["bit_policy"] = policy
-    return op
-
-
 def bit_resize(bin: str, byte_size: int, resize_flags: int = 0, policy: BitPolicy = None) -> Operation:
     """Resize to ``byte_size`` bytes (``BIT_RESIZE_FROM_FRONT``,
     ``BIT_RESIZE_GROW_ONLY``, ``BIT_RESIZE_SHRINK_ONLY``, or from-front with
     one of the others). (Write)"""
-    op: Operation = {"op": _RESIZE, "bin": bin, "byte_size": byte_size}
-    if resize_flags != 0:
-        op["resize_flags"] = resize_flags
-    return _with_policy(op, policy)
+    # 0 (no flag) is left out, as aerospike-py leaves it.
+    flags = resize_flags if resize_flags != 0 else None
+    return _op({"op": _RESIZE, "bin": bin, "byte_size": byte_size}, resize_flags=flags, bit_policy=policy)
 
 
 def bit_insert(bin: str, byte_offset: int, value: bytes | bytearray, policy: BitPolicy = None) -> Operation:
     """Insert ``value`` at ``byte_offset``. (Write)"""
-    return _with_policy({"op": _INSERT, "bin": bin, "byte_offset": byte_offset, "val": value}, policy)
+    return _op({"op": _INSERT, "bin": bin, "byte_offset": byte_offset, "val": value}, bit_policy=policy)
 
 
 def bit_remove(bin: str, byte_offset: int, byte_size: int, policy: BitPolicy = None) -> Operation:
     """Remove ``byte_size`` bytes from ``byte_offset``. (Write)"""
-    op: Operation = {"op": _REMOVE, "bin": bin, "byte_offset": byte_offset, "byte_size": byte_size}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _REMOVE, "bin": bin, "byte_offset": byte_offset, "byte_size": byte_size},
+        bit_policy=policy,
+    )
 
 
 def bit_set(
     bin: str, bit_offset: int, bit_size: int, value: bytes | bytearray, policy: BitPolicy = None
 ) -> Operation:
     """Overwrite ``bit_size`` bits from ``bit_offset`` with the leading bits of ``value``. (Write)"""
-    op: Operation = {"op": _SET, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _SET, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value},
+        bit_policy=policy,
+    )
 
 
 def bit_or(
     bin: str, bit_offset: int, bit_size: int, value: bytes | bytearray, policy: BitPolicy = None
 ) -> Operation:
     """OR ``value`` into ``bit_size`` bits from ``bit_offset``. (Write)"""
-    op: Operation = {"op": _OR, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _OR, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value},
+        bit_policy=policy,
+    )
 
 
 def bit_xor(
     bin: str, bit_offset: int, bit_size: int, value: bytes | bytearray, policy: BitPolicy = None
 ) -> Operation:
     """XOR ``value`` into ``bit_size`` bits from ``bit_offset``. (Write)"""
-    op: Operation = {"op": _XOR, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _XOR, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value},
+        bit_policy=policy,
+    )
 
 
 def bit_and(
     bin: str, bit_offset: int, bit_size: int, value: bytes | bytearray, policy: BitPolicy = None
 ) -> Operation:
     """AND ``value`` into ``bit_size`` bits from ``bit_offset``. (Write)"""
-    op: Operation = {"op": _AND, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _AND, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value},
+        bit_policy=policy,
+    )
 
 
 def bit_not(bin: str, bit_offset: int, bit_size: int, policy: BitPolicy = None) -> Operation:
     """Invert ``bit_size`` bits from ``bit_offset``. (Write)"""
-    op: Operation = {"op": _NOT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _NOT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size},
+        bit_policy=policy,
+    )
 
 
 def bit_lshift(bin: str, bit_offset: int, bit_size: int, shift: int, policy: BitPolicy = None) -> Operation:
     """Shift ``bit_size`` bits from ``bit_offset`` left by ``shift``. (Write)"""
-    op: Operation = {"op": _LSHIFT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "shift": shift}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _LSHIFT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "shift": shift},
+        bit_policy=policy,
+    )
 
 
 def bit_rshift(bin: str, bit_offset: int, bit_size: int, shift: int, policy: BitPolicy = None) -> Operation:
     """Shift ``bit_size`` bits from ``bit_offset`` right by ``shift``. (Write)"""
-    op: Operation = {"op": _RSHIFT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "shift": shift}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _RSHIFT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "shift": shift},
+        bit_policy=policy,
+    )
 
 
 def bit_add(
@@ -151,7 +161,7 @@ def bit_add(
     """Add ``value`` to the ``bit_size``-bit integer (at most 64) at
     ``bit_offset``; on overflow ``action`` fails (``BIT_OVERFLOW_FAIL``),
     saturates or wraps. (Write)"""
-    op: Operation = {
+    return _op({
         "op": _ADD,
         "bin": bin,
         "bit_offset": bit_offset,
@@ -159,8 +169,7 @@ def bit_add(
         "val": value,
         "signed": signed,
         "action": action,
-    }
-    return _with_policy(op, policy)
+    }, bit_policy=policy)
 
 
 def bit_subtract(
@@ -173,7 +182,7 @@ def bit_subtract(
     policy: BitPolicy = None,
 ) -> Operation:
     """Subtract ``value`` from the ``bit_size``-bit integer at ``bit_offset``. (Write)"""
-    op: Operation = {
+    return _op({
         "op": _SUBTRACT,
         "bin": bin,
         "bit_offset": bit_offset,
@@ -181,14 +190,15 @@ def bit_subtract(
         "val": value,
         "signed": signed,
         "action": action,
-    }
-    return _with_policy(op, policy)
+    }, bit_policy=policy)
 
 
 def bit_set_int(bin: str, bit_offset: int, bit_size: int, value: int, policy: BitPolicy = None) -> Operation:
     """Write ``value`` as a ``bit_size``-bit integer (at most 64) at ``bit_offset``. (Write)"""
-    op: Operation = {"op": _SET_INT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value}
-    return _with_policy(op, policy)
+    return _op(
+        {"op": _SET_INT, "bin": bin, "bit_offset": bit_offset, "bit_size": bit_size, "val": value},
+        bit_policy=policy,
+    )
 
 
 def bit_get(bin: str, bit_offset: int, bit_size: int) -> Operation:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aerospike_py._op_dict import op_dict as _op
 from aerospike_py.policy import HLLPolicy, Operation
 
 __all__ = [
@@ -54,12 +55,10 @@ def hll_init(
 ) -> Operation:
     """Create (or reset) the sketch: ``index_bit_count`` 4-16,
     ``minhash_bit_count`` 0 or 4-51 (None: 0). (Write)"""
-    op: Operation = {"op": _INIT, "bin": bin, "index_bit_count": index_bit_count}
-    if minhash_bit_count is not None:
-        op["minhash_bit_count"] = minhash_bit_count
-    if policy is not None:
-        op["hll_policy"] = policy
-    return op
+    return _op(
+        {"op": _INIT, "bin": bin, "index_bit_count": index_bit_count},
+        minhash_bit_count=minhash_bit_count, hll_policy=policy,
+    )
 
 
 def hll_add(
@@ -72,14 +71,10 @@ def hll_add(
 ) -> Operation:
     """Add ``values``, creating the sketch with the given bit counts when
     the bin has none; the result is the number of registers changed. (Write)"""
-    op: Operation = {"op": _ADD, "bin": bin, "val": values}
-    if index_bit_count is not None:
-        op["index_bit_count"] = index_bit_count
-    if minhash_bit_count is not None:
-        op["minhash_bit_count"] = minhash_bit_count
-    if policy is not None:
-        op["hll_policy"] = policy
-    return op
+    return _op(
+        {"op": _ADD, "bin": bin, "val": values},
+        index_bit_count=index_bit_count, minhash_bit_count=minhash_bit_count, hll_policy=policy,
+    )
 
 
 def hll_get_count(bin: str) -> Operation:
@@ -119,10 +114,7 @@ def hll_fold(bin: str, index_bit_count: int) -> Operation:
 
 def hll_set_union(bin: str, values: list[Any], *, policy: HLLPolicy | None = None) -> Operation:
     """Store the union of the bin's sketch and ``values`` in the bin. (Write)"""
-    op: Operation = {"op": _SET_UNION, "bin": bin, "val": values}
-    if policy is not None:
-        op["hll_policy"] = policy
-    return op
+    return _op({"op": _SET_UNION, "bin": bin, "val": values}, hll_policy=policy)
 
 
 def hll_refresh_count(bin: str) -> Operation:

@@ -19,10 +19,11 @@ the documentation's "Collections" page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from aerospike_py.cdt_ctx import CDTContext, _with_create_flag
+from aerospike_py._op_dict import Ctx
+from aerospike_py._op_dict import op_dict as _op
+from aerospike_py.cdt_ctx import _with_create_flag
 from aerospike_py.policy import ListPolicy, Operation
 
 __all__ = [
@@ -62,8 +63,6 @@ __all__ = [
     "list_get_by_value_rank_range_relative",
     "list_remove_by_value_rank_range_relative",
 ]
-
-Ctx = Sequence[CDTContext] | None
 
 # Operation codes (aerospike-py's numbering; 1032+ are the official client's
 # operations aerospike-py lacks).
@@ -109,127 +108,98 @@ _CREATE_UNORDERED_PADDED = 0x80
 _CREATE_ORDERED = 0xC0
 
 
-def _finish(op: Operation, inverted: bool, ctx: Ctx) -> Operation:
-    if inverted:
-        op["inverted"] = True
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
-
-
 def list_append(bin: str, val: Any, policy: ListPolicy | None = None, *, ctx: Ctx = None) -> Operation:
     """Append ``val``; the result is the new list size. (Write)"""
-    op: Operation = {"op": _APPEND, "bin": bin, "val": val}
-    if policy is not None:
-        op["list_policy"] = policy
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
+    return _op({"op": _APPEND, "bin": bin, "val": val}, ctx=ctx, list_policy=policy)
 
 
 def list_append_items(
     bin: str, values: list[Any], policy: ListPolicy | None = None, *, ctx: Ctx = None
 ) -> Operation:
     """Append every item of ``values``; the result is the new list size. (Write)"""
-    op: Operation = {"op": _APPEND_ITEMS, "bin": bin, "val": values}
-    if policy is not None:
-        op["list_policy"] = policy
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
+    return _op({"op": _APPEND_ITEMS, "bin": bin, "val": values}, ctx=ctx, list_policy=policy)
 
 
 def list_insert(
     bin: str, index: int, val: Any, policy: ListPolicy | None = None, *, ctx: Ctx = None
 ) -> Operation:
     """Insert ``val`` at ``index`` (negative: from the end); the result is the new size. (Write)"""
-    op: Operation = {"op": _INSERT, "bin": bin, "index": index, "val": val}
-    if policy is not None:
-        op["list_policy"] = policy
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
+    return _op({"op": _INSERT, "bin": bin, "index": index, "val": val}, ctx=ctx, list_policy=policy)
 
 
 def list_insert_items(
     bin: str, index: int, values: list[Any], policy: ListPolicy | None = None, *, ctx: Ctx = None
 ) -> Operation:
     """Insert the items of ``values`` at ``index``; the result is the new size. (Write)"""
-    op: Operation = {"op": _INSERT_ITEMS, "bin": bin, "index": index, "val": values}
-    if policy is not None:
-        op["list_policy"] = policy
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
+    return _op(
+        {"op": _INSERT_ITEMS, "bin": bin, "index": index, "val": values},
+        ctx=ctx, list_policy=policy,
+    )
 
 
 def list_pop(bin: str, index: int, *, ctx: Ctx = None) -> Operation:
     """Remove and return the item at ``index``. (Write)"""
-    return _finish({"op": _POP, "bin": bin, "index": index}, False, ctx)
+    return _op({"op": _POP, "bin": bin, "index": index}, ctx=ctx)
 
 
 def list_pop_range(bin: str, index: int, count: int, *, ctx: Ctx = None) -> Operation:
     """Remove and return ``count`` items from ``index``. (Write)"""
-    return _finish({"op": _POP_RANGE, "bin": bin, "index": index, "count": count}, False, ctx)
+    return _op({"op": _POP_RANGE, "bin": bin, "index": index, "count": count}, ctx=ctx)
 
 
 def list_remove(bin: str, index: int, *, ctx: Ctx = None) -> Operation:
     """Remove the item at ``index``; the result is the number removed. (Write)"""
-    return _finish({"op": _REMOVE, "bin": bin, "index": index}, False, ctx)
+    return _op({"op": _REMOVE, "bin": bin, "index": index}, ctx=ctx)
 
 
 def list_remove_range(bin: str, index: int, count: int, *, ctx: Ctx = None) -> Operation:
     """Remove ``count`` items from ``index``; the result is the number removed. (Write)"""
-    return _finish({"op": _REMOVE_RANGE, "bin": bin, "index": index, "count": count}, False, ctx)
+    return _op({"op": _REMOVE_RANGE, "bin": bin, "index": index, "count": count}, ctx=ctx)
 
 
 def list_set(bin: str, index: int, val: Any, *, policy: ListPolicy | None = None, ctx: Ctx = None) -> Operation:
     """Set the item at ``index`` to ``val`` (padding with None past the end). (Write)"""
-    op: Operation = {"op": _SET, "bin": bin, "index": index, "val": val}
-    if policy is not None:
-        op["list_policy"] = policy
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
+    return _op({"op": _SET, "bin": bin, "index": index, "val": val}, ctx=ctx, list_policy=policy)
 
 
 def list_trim(bin: str, index: int, count: int, *, ctx: Ctx = None) -> Operation:
     """Keep only ``count`` items from ``index``; the result is the number removed. (Write)"""
-    return _finish({"op": _TRIM, "bin": bin, "index": index, "count": count}, False, ctx)
+    return _op({"op": _TRIM, "bin": bin, "index": index, "count": count}, ctx=ctx)
 
 
 def list_clear(bin: str, *, ctx: Ctx = None) -> Operation:
     """Remove every item. (Write)"""
-    return _finish({"op": _CLEAR, "bin": bin}, False, ctx)
+    return _op({"op": _CLEAR, "bin": bin}, ctx=ctx)
 
 
 def list_size(bin: str, *, ctx: Ctx = None) -> Operation:
     """The number of items. (Read)"""
-    return _finish({"op": _SIZE, "bin": bin}, False, ctx)
+    return _op({"op": _SIZE, "bin": bin}, ctx=ctx)
 
 
 def list_get(bin: str, index: int, *, ctx: Ctx = None) -> Operation:
     """The item at ``index``. (Read)"""
-    return _finish({"op": _GET, "bin": bin, "index": index}, False, ctx)
+    return _op({"op": _GET, "bin": bin, "index": index}, ctx=ctx)
 
 
 def list_get_range(bin: str, index: int, count: int, *, ctx: Ctx = None) -> Operation:
     """``count`` items from ``index``. (Read)"""
-    return _finish({"op": _GET_RANGE, "bin": bin, "index": index, "count": count}, False, ctx)
+    return _op({"op": _GET_RANGE, "bin": bin, "index": index, "count": count}, ctx=ctx)
 
 
 def list_get_by_value(
     bin: str, val: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The items equal to ``val``. (Read)"""
-    op: Operation = {"op": _GET_BY_VALUE, "bin": bin, "val": val, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_VALUE, "bin": bin, "val": val, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def list_get_by_index(bin: str, index: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """The item at ``index``. (Read)"""
-    op: Operation = {"op": _GET_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _GET_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}, ctx=ctx)
 
 
 def list_get_by_index_range(
@@ -242,16 +212,15 @@ def list_get_by_index_range(
     ctx: Ctx = None,
 ) -> Operation:
     """``count`` items from ``index`` (None: to the end). (Read)"""
-    op: Operation = {"op": _GET_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def list_get_by_rank(bin: str, rank: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """The item of ``rank`` (0: smallest; negative: from the largest). (Read)"""
-    op: Operation = {"op": _GET_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _GET_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}, ctx=ctx)
 
 
 def list_get_by_rank_range(
@@ -264,68 +233,71 @@ def list_get_by_rank_range(
     ctx: Ctx = None,
 ) -> Operation:
     """``count`` items from ``rank`` upwards (None: to the largest). (Read)"""
-    op: Operation = {"op": _GET_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def list_get_by_value_list(
     bin: str, values: list[Any], return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The items equal to any of ``values``. (Read)"""
-    op: Operation = {"op": _GET_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def list_get_by_value_range(
     bin: str, begin: Any, end: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The items with ``begin <= value < end`` (None ``end``: no upper bound). (Read)"""
-    op: Operation = {
+    return _op({
         "op": _GET_BY_VALUE_RANGE,
         "bin": bin,
         "val": begin,
         "val_end": end,
         "return_type": return_type,
-    }
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted)
 
 
 def list_remove_by_value(
     bin: str, val: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the items equal to ``val``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_VALUE, "bin": bin, "val": val, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_VALUE, "bin": bin, "val": val, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def list_remove_by_value_list(
     bin: str, values: list[Any], return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the items equal to any of ``values``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def list_remove_by_value_range(
     bin: str, begin: Any, end: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the items with ``begin <= value < end``. (Write)"""
-    op: Operation = {
+    return _op({
         "op": _REMOVE_BY_VALUE_RANGE,
         "bin": bin,
         "val": begin,
         "val_end": end,
         "return_type": return_type,
-    }
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted)
 
 
 def list_remove_by_index(bin: str, index: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """Remove the item at ``index``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _REMOVE_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}, ctx=ctx)
 
 
 def list_remove_by_index_range(
@@ -338,16 +310,15 @@ def list_remove_by_index_range(
     ctx: Ctx = None,
 ) -> Operation:
     """Remove ``count`` items from ``index`` (None: to the end). (Write)"""
-    op: Operation = {"op": _REMOVE_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def list_remove_by_rank(bin: str, rank: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """Remove the item of ``rank``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _REMOVE_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}, ctx=ctx)
 
 
 def list_remove_by_rank_range(
@@ -360,32 +331,27 @@ def list_remove_by_rank_range(
     ctx: Ctx = None,
 ) -> Operation:
     """Remove ``count`` items from ``rank`` upwards (None: to the largest). (Write)"""
-    op: Operation = {"op": _REMOVE_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def list_increment(
     bin: str, index: int, val: int, policy: ListPolicy | None = None, *, ctx: Ctx = None
 ) -> Operation:
     """Add ``val`` (int or float) to the item at ``index``; the result is the new item. (Write)"""
-    op: Operation = {"op": _INCREMENT, "bin": bin, "index": index, "val": val}
-    if policy is not None:
-        op["list_policy"] = policy
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
+    return _op({"op": _INCREMENT, "bin": bin, "index": index, "val": val}, ctx=ctx, list_policy=policy)
 
 
 def list_sort(bin: str, sort_flags: int = 0, *, ctx: Ctx = None) -> Operation:
     """Sort the list (``LIST_SORT_DEFAULT`` or ``LIST_SORT_DROP_DUPLICATES``). (Write)"""
-    return _finish({"op": _SORT, "bin": bin, "val": sort_flags}, False, ctx)
+    return _op({"op": _SORT, "bin": bin, "val": sort_flags}, ctx=ctx)
 
 
 def list_set_order(bin: str, list_order: int = 0, *, ctx: Ctx = None) -> Operation:
     """Make the list ordered (``LIST_ORDERED``) or unordered. (Write)"""
-    return _finish({"op": _SET_ORDER, "bin": bin, "val": list_order}, False, ctx)
+    return _op({"op": _SET_ORDER, "bin": bin, "val": list_order}, ctx=ctx)
 
 
 def list_create(
@@ -423,16 +389,13 @@ def list_get_by_value_rank_range_relative(
 ) -> Operation:
     """``count`` items from the rank of ``value`` plus ``offset`` (None: to
     the largest); ``value`` need not be in the list. (Read)"""
-    op: Operation = {
+    return _op({
         "op": _GET_BY_VALUE_REL_RANK_RANGE,
         "bin": bin,
         "val": value,
         "rank": offset,
         "return_type": return_type,
-    }
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted, count=count)
 
 
 def list_remove_by_value_rank_range_relative(
@@ -446,13 +409,10 @@ def list_remove_by_value_rank_range_relative(
     ctx: Ctx = None,
 ) -> Operation:
     """Remove ``count`` items from the rank of ``value`` plus ``offset``. (Write)"""
-    op: Operation = {
+    return _op({
         "op": _REMOVE_BY_VALUE_REL_RANK_RANGE,
         "bin": bin,
         "val": value,
         "rank": offset,
         "return_type": return_type,
-    }
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted, count=count)

@@ -21,10 +21,11 @@ Return types are the ``MAP_RETURN_*`` constants.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from aerospike_py.cdt_ctx import CDTContext, _with_create_flag
+from aerospike_py._op_dict import Ctx
+from aerospike_py._op_dict import op_dict as _op
+from aerospike_py.cdt_ctx import _with_create_flag
 from aerospike_py.exception import ParamError
 from aerospike_py.policy import MapPolicy, Operation
 
@@ -65,8 +66,6 @@ __all__ = [
     "map_remove_by_value_rank_range_relative",
 ]
 
-Ctx = Sequence[CDTContext] | None
-
 # Operation codes (aerospike-py's numbering; 2028+ are the official client's
 # operations aerospike-py lacks).
 _SET_ORDER = 2001
@@ -106,38 +105,22 @@ _PERSIST_INDEX = 0x10
 _CREATE_FLAGS = {0: 0x40, 1: 0x80, 3: 0xC0}
 
 
-def _finish(op: Operation, inverted: bool, ctx: Ctx) -> Operation:
-    if inverted:
-        op["inverted"] = True
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
-
-
-def _with_policy(op: Operation, policy: MapPolicy | None, ctx: Ctx) -> Operation:
-    if policy is not None:
-        op["map_policy"] = policy
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
-
-
 def map_set_order(bin: str, map_order: int, *, ctx: Ctx = None) -> Operation:
     """Set the map's order (``MAP_UNORDERED``, ``MAP_KEY_ORDERED``,
     ``MAP_KEY_VALUE_ORDERED``). (Write)"""
-    return _finish({"op": _SET_ORDER, "bin": bin, "val": map_order}, False, ctx)
+    return _op({"op": _SET_ORDER, "bin": bin, "val": map_order}, ctx=ctx)
 
 
 def map_put(bin: str, key: Any, val: Any, policy: MapPolicy | None = None, *, ctx: Ctx = None) -> Operation:
     """Set ``key`` to ``val``; the result is the new map size. (Write)"""
-    return _with_policy({"op": _PUT, "bin": bin, "map_key": key, "val": val}, policy, ctx)
+    return _op({"op": _PUT, "bin": bin, "map_key": key, "val": val}, ctx=ctx, map_policy=policy)
 
 
 def map_put_items(
     bin: str, items: dict[Any, Any], policy: MapPolicy | None = None, *, ctx: Ctx = None
 ) -> Operation:
     """Set every key of ``items``; the result is the new map size. (Write)"""
-    return _with_policy({"op": _PUT_ITEMS, "bin": bin, "val": items}, policy, ctx)
+    return _op({"op": _PUT_ITEMS, "bin": bin, "val": items}, ctx=ctx, map_policy=policy)
 
 
 def map_increment(
@@ -145,83 +128,85 @@ def map_increment(
 ) -> Operation:
     """Add ``incr`` (int or float) to the value of ``key`` (a missing key
     starts at 0); the result is the new value. (Write)"""
-    return _with_policy({"op": _INCREMENT, "bin": bin, "map_key": key, "val": incr}, policy, ctx)
+    return _op({"op": _INCREMENT, "bin": bin, "map_key": key, "val": incr}, ctx=ctx, map_policy=policy)
 
 
 def map_decrement(
     bin: str, key: Any, decr: Any, policy: MapPolicy | None = None, *, ctx: Ctx = None
 ) -> Operation:
     """Subtract ``decr`` from the value of ``key``; the result is the new value. (Write)"""
-    return _with_policy({"op": _DECREMENT, "bin": bin, "map_key": key, "val": decr}, policy, ctx)
+    return _op({"op": _DECREMENT, "bin": bin, "map_key": key, "val": decr}, ctx=ctx, map_policy=policy)
 
 
 def map_clear(bin: str, *, ctx: Ctx = None) -> Operation:
     """Remove every entry. (Write)"""
-    return _finish({"op": _CLEAR, "bin": bin}, False, ctx)
+    return _op({"op": _CLEAR, "bin": bin}, ctx=ctx)
 
 
 def map_remove_by_key(bin: str, key: Any, return_type: int, *, ctx: Ctx = None) -> Operation:
     """Remove the entry of ``key``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_KEY, "bin": bin, "map_key": key, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _REMOVE_BY_KEY, "bin": bin, "map_key": key, "return_type": return_type}, ctx=ctx)
 
 
 def map_remove_by_key_list(
     bin: str, keys: list[Any], return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the entries of ``keys``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_KEY_LIST, "bin": bin, "val": keys, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_KEY_LIST, "bin": bin, "val": keys, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def map_remove_by_key_range(
     bin: str, begin: Any, end: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the entries with ``begin <= key < end`` (None ``end``: no upper bound). (Write)"""
-    op: Operation = {
+    return _op({
         "op": _REMOVE_BY_KEY_RANGE,
         "bin": bin,
         "val": begin,
         "val_end": end,
         "return_type": return_type,
-    }
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted)
 
 
 def map_remove_by_value(
     bin: str, val: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the entries whose value equals ``val``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_VALUE, "bin": bin, "val": val, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_VALUE, "bin": bin, "val": val, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def map_remove_by_value_list(
     bin: str, values: list[Any], return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the entries whose value is one of ``values``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def map_remove_by_value_range(
     bin: str, begin: Any, end: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """Remove the entries with ``begin <= value < end``. (Write)"""
-    op: Operation = {
+    return _op({
         "op": _REMOVE_BY_VALUE_RANGE,
         "bin": bin,
         "val": begin,
         "val_end": end,
         "return_type": return_type,
-    }
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted)
 
 
 def map_remove_by_index(bin: str, index: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """Remove the entry at ``index`` in key order. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _REMOVE_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}, ctx=ctx)
 
 
 def map_remove_by_index_range(
@@ -234,16 +219,15 @@ def map_remove_by_index_range(
     ctx: Ctx = None,
 ) -> Operation:
     """Remove ``count`` entries from ``index`` in key order (None: to the end). (Write)"""
-    op: Operation = {"op": _REMOVE_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def map_remove_by_rank(bin: str, rank: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """Remove the entry of value ``rank``. (Write)"""
-    op: Operation = {"op": _REMOVE_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _REMOVE_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}, ctx=ctx)
 
 
 def map_remove_by_rank_range(
@@ -256,63 +240,61 @@ def map_remove_by_rank_range(
     ctx: Ctx = None,
 ) -> Operation:
     """Remove ``count`` entries from value ``rank`` upwards (None: to the largest). (Write)"""
-    op: Operation = {"op": _REMOVE_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _REMOVE_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def map_size(bin: str, *, ctx: Ctx = None) -> Operation:
     """The number of entries. (Read)"""
-    return _finish({"op": _SIZE, "bin": bin}, False, ctx)
+    return _op({"op": _SIZE, "bin": bin}, ctx=ctx)
 
 
 def map_get_by_key(bin: str, key: Any, return_type: int, *, ctx: Ctx = None) -> Operation:
     """The entry of ``key``. (Read)"""
-    op: Operation = {"op": _GET_BY_KEY, "bin": bin, "map_key": key, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _GET_BY_KEY, "bin": bin, "map_key": key, "return_type": return_type}, ctx=ctx)
 
 
 def map_get_by_key_range(
     bin: str, begin: Any, end: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The entries with ``begin <= key < end`` (None ``end``: no upper bound). (Read)"""
-    op: Operation = {
+    return _op({
         "op": _GET_BY_KEY_RANGE,
         "bin": bin,
         "val": begin,
         "val_end": end,
         "return_type": return_type,
-    }
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted)
 
 
 def map_get_by_value(
     bin: str, val: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The entries whose value equals ``val``. (Read)"""
-    op: Operation = {"op": _GET_BY_VALUE, "bin": bin, "val": val, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_VALUE, "bin": bin, "val": val, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def map_get_by_value_range(
     bin: str, begin: Any, end: Any, return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The entries with ``begin <= value < end``. (Read)"""
-    op: Operation = {
+    return _op({
         "op": _GET_BY_VALUE_RANGE,
         "bin": bin,
         "val": begin,
         "val_end": end,
         "return_type": return_type,
-    }
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted)
 
 
 def map_get_by_index(bin: str, index: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """The entry at ``index`` in key order. (Read)"""
-    op: Operation = {"op": _GET_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _GET_BY_INDEX, "bin": bin, "index": index, "return_type": return_type}, ctx=ctx)
 
 
 def map_get_by_index_range(
@@ -325,16 +307,15 @@ def map_get_by_index_range(
     ctx: Ctx = None,
 ) -> Operation:
     """``count`` entries from ``index`` in key order (None: to the end). (Read)"""
-    op: Operation = {"op": _GET_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_INDEX_RANGE, "bin": bin, "index": index, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def map_get_by_rank(bin: str, rank: int, return_type: int, *, ctx: Ctx = None) -> Operation:
     """The entry of value ``rank`` (0: smallest; negative: from the largest). (Read)"""
-    op: Operation = {"op": _GET_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}
-    return _finish(op, False, ctx)
+    return _op({"op": _GET_BY_RANK, "bin": bin, "rank": rank, "return_type": return_type}, ctx=ctx)
 
 
 def map_get_by_rank_range(
@@ -347,30 +328,30 @@ def map_get_by_rank_range(
     ctx: Ctx = None,
 ) -> Operation:
     """``count`` entries from value ``rank`` upwards (None: to the largest). (Read)"""
-    op: Operation = {"op": _GET_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type}
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_RANK_RANGE, "bin": bin, "rank": rank, "return_type": return_type},
+        ctx=ctx, inverted=inverted, count=count,
+    )
 
 
 def map_get_by_key_list(
     bin: str, keys: list[Any], return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The entries of ``keys`` (missing keys are skipped). (Read)"""
-    op: Operation = {"op": _GET_BY_KEY_LIST, "bin": bin, "val": keys, "return_type": return_type}
-    if inverted:
-        op["inverted"] = True
-    if ctx is not None:
-        op["ctx"] = ctx
-    return op
+    return _op(
+        {"op": _GET_BY_KEY_LIST, "bin": bin, "val": keys, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def map_get_by_value_list(
     bin: str, values: list[Any], return_type: int, *, inverted: bool = False, ctx: Ctx = None
 ) -> Operation:
     """The entries whose value is one of ``values``. (Read)"""
-    op: Operation = {"op": _GET_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type}
-    return _finish(op, inverted, ctx)
+    return _op(
+        {"op": _GET_BY_VALUE_LIST, "bin": bin, "val": values, "return_type": return_type},
+        ctx=ctx, inverted=inverted,
+    )
 
 
 def map_create(bin: str, map_order: int = 0, persist_index: bool = False, *, ctx: Ctx = None) -> Operation:
@@ -396,7 +377,7 @@ def map_set_policy(bin: str, policy: MapPolicy | dict[str, Any], *, ctx: Ctx = N
     order: Any = policy.get("order", policy.get("map_order", 0))
     if policy.get("persist_index") and ctx is None and isinstance(order, int):
         order = order | _PERSIST_INDEX
-    return _finish({"op": _SET_ORDER, "bin": bin, "val": order}, False, ctx)
+    return _op({"op": _SET_ORDER, "bin": bin, "val": order}, ctx=ctx)
 
 
 def map_get_by_key_index_range_relative(
@@ -411,16 +392,13 @@ def map_get_by_key_index_range_relative(
 ) -> Operation:
     """``count`` entries from the key-order index of ``key`` plus ``offset``
     (None: to the end); ``key`` need not be in the map. (Read)"""
-    op: Operation = {
+    return _op({
         "op": _GET_BY_KEY_REL_INDEX_RANGE,
         "bin": bin,
         "map_key": key,
         "index": offset,
         "return_type": return_type,
-    }
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted, count=count)
 
 
 def map_get_by_value_rank_range_relative(
@@ -435,16 +413,13 @@ def map_get_by_value_rank_range_relative(
 ) -> Operation:
     """``count`` entries from the value rank of ``value`` plus ``offset``
     (None: to the largest). (Read)"""
-    op: Operation = {
+    return _op({
         "op": _GET_BY_VALUE_REL_RANK_RANGE,
         "bin": bin,
         "val": value,
         "rank": offset,
         "return_type": return_type,
-    }
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted, count=count)
 
 
 def map_remove_by_key_index_range_relative(
@@ -458,16 +433,13 @@ def map_remove_by_key_index_range_relative(
     ctx: Ctx = None,
 ) -> Operation:
     """Remove ``count`` entries from the key-order index of ``key`` plus ``offset``. (Write)"""
-    op: Operation = {
+    return _op({
         "op": _REMOVE_BY_KEY_REL_INDEX_RANGE,
         "bin": bin,
         "map_key": key,
         "index": offset,
         "return_type": return_type,
-    }
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted, count=count)
 
 
 def map_remove_by_value_rank_range_relative(
@@ -481,13 +453,10 @@ def map_remove_by_value_rank_range_relative(
     ctx: Ctx = None,
 ) -> Operation:
     """Remove ``count`` entries from the value rank of ``value`` plus ``offset``. (Write)"""
-    op: Operation = {
+    return _op({
         "op": _REMOVE_BY_VALUE_REL_RANK_RANGE,
         "bin": bin,
         "val": value,
         "rank": offset,
         "return_type": return_type,
-    }
-    if count is not None:
-        op["count"] = count
-    return _finish(op, inverted, ctx)
+    }, ctx=ctx, inverted=inverted, count=count)

@@ -41,7 +41,9 @@ for v in "${VERSIONS[@]}"; do
     rm -rf "$venv"
     "$py" -m venv "$venv"
     "$venv/bin/pip" install -q --upgrade pip "setuptools>=77" wheel
-    "$venv/bin/pip" install -q pytest pytest-asyncio uvloop aerospike numpy fastapi uvicorn \
+    # --prefer-binary: the newest official client has no cp39 wheel (its
+    # sdist does not build here); the newest release that has one is taken.
+    "$venv/bin/pip" install -q --prefer-binary pytest pytest-asyncio uvloop aerospike numpy fastapi uvicorn \
       "httpx2==2.16.2" prometheus_client opentelemetry-api opentelemetry-sdk
     touch "$venv/.ready-v1"
   fi
