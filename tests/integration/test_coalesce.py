@@ -227,3 +227,48 @@ async def test_coalesced_timeouts_are_each_callers_own(
     assert results[True] == results[False]
     kinds = {r if isinstance(r, type) else "record" for r in results[True]}
     assert kinds == {"record", ex.RecordNotFound, ex.AerospikeTimeoutError}
+
+
+@pytest.mark.embedded_server
+@pytest.mark.asyncio
+async def test_one_batch_per_node_on_three_nodes(
+    aerospike_cluster3: EmbeddedServer, set_name: str
+) -> None:
+    keys = [("test", set_name, i) for i in range(60)]
+    seed = aerospike_py.client({"hosts": aerospike_cluster3.hosts}).connect()
+    try:
+        for i, k in enumerate(keys):
+            seed.put(k, {"v": i})
+    finally:
+        seed.close()
+    c = await aerospike_py.async_client({"hosts": aerospike_cluster3.hosts, "coalesce_gets": True,
+                                         "coalesce_window_us": WINDOW_US}).connect()
+    try:
+        _core.serving_stats(True)
+        got = await asyncio.gather(*(c.get(k) for k in keys))
+        assert [g[2]["v"] for g in got] == list(range(60))
+        s = stats()
+        # The keys spread over three masters: one batch per node, none
+        # carrying keys of another node.
+        assert s["coalesced_batches"] >= 3, s
+        assert s["coalesced_max_calls"] < 60, s
+    finally:
+        await c.close()
+
+
+@pytest.mark.asyncio
+async def test_close_with_coalesced_gets_in_flight(
+    aerospike_server: ServerHandle, records: list[tuple[str, str, int]]
+) -> None:
+    """Closing the client while merged calls wait: every caller is woken
+    (its record, or ClientAbortError for the closed client) and nothing leaks
+    (the autouse fixture checks the live counters)."""
+    c = await aerospike_py.async_client({**aerospike_server.client_config(),
+                                         "coalesce_gets": True,
+                                         "coalesce_window_us": WINDOW_US}).connect()
+    tasks = [asyncio.ensure_future(aoutcome(c.get(k))) for k in records * 5]
+    await asyncio.sleep(0)
+    await c.close()
+    got = await asyncio.gather(*tasks)
+    for g in got:
+        assert isinstance(g, tuple) or g in (ex.RecordNotFound, ex.ClientAbortError), g
