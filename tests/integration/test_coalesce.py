@@ -272,3 +272,16 @@ async def test_close_with_coalesced_gets_in_flight(
     got = await asyncio.gather(*tasks)
     for g in got:
         assert isinstance(g, tuple) or g in (ex.RecordNotFound, ex.ClientAbortError), g
+
+
+def test_serving_config_keys_are_validated() -> None:
+    for bad in ({"hedge_reads": 1.0}, {"hedge_reads": -0.1}, {"hedge_reads": "x"},
+                {"hedge_reads": True}, {"coalesce_gets": "yes"}, {"coalesce_window_us": -1},
+                {"coalesce_window_us": 10001}):
+        with pytest.raises(ex.InvalidArgError):
+            aerospike_py.client({"hosts": [("127.0.0.1", 1)], **bad})
+    c = aerospike_py.client({"hosts": [("127.0.0.1", 1)]})
+    with pytest.raises(ex.InvalidArgError):
+        c.get(("test", "s", 1), policy={"hedge_fraction": 2})
+    with pytest.raises(ex.InvalidArgError):
+        c.get(("test", "s", 1), policy={"coalesce": "on"})

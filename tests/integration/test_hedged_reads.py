@@ -138,8 +138,3 @@ async def test_writes_are_never_hedged(aerospike_cluster3: EmbeddedServer, set_n
     finally:
         aerospike_cluster3.clear_faults()
 
-
-def test_hedge_fraction_is_validated() -> None:
-    for bad in (1.0, -0.1, "x", True):
-        with pytest.raises(ex.InvalidArgError):
-            aerospike_py.client({"hosts": [("127.0.0.1", 1)], "hedge_reads": bad})
