@@ -21,8 +21,11 @@ namespace aerospike_py::client {
 bool IsCoalescable(const Command& command) {
   if (command.kind() != CommandKind::kRecord) return false;
   const auto& rc = static_cast<const RecordCommand&>(command);
+  // A hedged read keeps its own path: a merged batch goes once per node
+  // and is never hedged, so merging would silently drop the hedge.
   return rc.coalescable && !rc.is_write && rc.n_udf_fields == 0 &&
-         (rc.info1 & proto::info1::kRead) != 0 && rc.info2 == 0;
+         rc.policy.hedge_permille == 0 && (rc.info1 & proto::info1::kRead) != 0 &&
+         rc.info2 == 0;
 }
 
 namespace {
@@ -39,7 +42,6 @@ std::string PolicyKey(const RecordCommand& c) {
   put32(p.max_retries);
   put32(p.sleep_between_retries_ms);
   put32(p.timeout_delay_ms);
-  put32(p.hedge_permille);
   key.push_back(static_cast<char>(p.replica));
   key.push_back(static_cast<char>(p.read_mode_ap));
   key.push_back(p.compress ? 1 : 0);

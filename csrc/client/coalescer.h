@@ -13,7 +13,8 @@
 // the record path would have given. Commands that are alone in their group,
 // or that cannot be routed, are left for the normal record path, which
 // reports their problems as it always does. Calls whose policies differ
-// (timeouts, retries, replica, read mode, filter, ...) are never merged.
+// (timeouts, retries, replica, read mode, filter, ...) are never merged;
+// hedged reads are never merged (hedging wins).
 #pragma once
 
 #include <cstdint>

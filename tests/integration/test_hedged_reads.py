@@ -138,3 +138,31 @@ async def test_writes_are_never_hedged(aerospike_cluster3: EmbeddedServer, set_n
     finally:
         aerospike_cluster3.clear_faults()
 
+
+
+async def test_hedged_reads_are_not_coalesced(
+    aerospike_cluster3: EmbeddedServer, set_name: str
+) -> None:
+    """A merged batch goes once per node: a hedged read stays on its own
+    path even when coalescing is on, and is hedged."""
+    keys = seed(aerospike_cluster3, set_name, 30)
+    aerospike_cluster3.set_fault(1, "delay", delay_ms=300, scope="data")
+    try:
+        client = await aerospike_py.async_client(
+            {"hosts": aerospike_cluster3.hosts, "coalesce_gets": True,
+             "coalesce_window_us": 2000}).connect()
+        try:
+            _core.serving_stats(True)
+            got = await asyncio.gather(*(client.get(k, policy={**POLICY, "hedge_fraction": 0.02})
+                                         for k in keys))
+            assert [g[2]["v"] for g in got] == list(range(30))
+            s = _core.serving_stats()
+            assert s["coalesced_calls"] == 0, s
+            assert s["hedge_wins"] >= 1, s
+            # The same client still merges its unhedged gets.
+            await asyncio.gather(*(client.get(k) for k in keys))
+            assert _core.serving_stats()["coalesced_calls"] >= 2
+        finally:
+            await client.close()
+    finally:
+        aerospike_cluster3.clear_faults()
