@@ -107,9 +107,16 @@ async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
         from aerospike_native import Key
         from aerospike_sdk.aio.client import Client as SdkClient
 
+        from datetime import timedelta
+
+        from aerospike_sdk.policy import Behavior, Settings
+
         sdk = SdkClient(f"{host}:{port}")
         await sdk.connect()
-        session = sdk.create_session()
+        # As the others: a 10 s budget (its default gives up after 1 s on a
+        # loaded machine); the same-tick coalescer stays on (the default).
+        session = sdk.create_session(Behavior.DEFAULT.derive_with_changes(
+            "bench", reads=Settings(total_timeout=timedelta(seconds=10))))
         keys = [Key(NAMESPACE, SET, i) for i in range(n)]
 
         def get(k: Any) -> Any:
