@@ -761,6 +761,15 @@ def debug_counters() -> dict[str, int]:
     ``active_nodes``: cluster nodes of all clients (a gauge).
     """
 
+def serving_stats(reset: bool = False, /) -> dict[str, Any]:
+    """Cumulative counters of coalesced gets and hedged reads (docs/serving.md).
+
+    ``coalesced_batches``, ``coalesced_calls``, ``coalesced_max_calls``,
+    ``coalesced_batches_by_calls`` (a dict: "2", "3-4", ... "257+"),
+    ``hedged_reads``, ``hedge_wins``, ``hedge_losers_cancelled``. ``reset``
+    zeroes them after reading.
+    """
+
 def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:
     """Per-operation stage timers: calls, completed and nanoseconds per stage.
 

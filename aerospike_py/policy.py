@@ -65,6 +65,11 @@ class ReadPolicy(TypedDict, total=False):
     (``POLICY_READ_MODE_AP_*``), ``read_touch_ttl_percent`` (0 server
     default, -1 never reset, 1..100). Addition: ``compress`` (compress the
     request and ask for a compressed reply).
+
+    Serving additions (docs/serving.md): ``coalesce`` (a get/select may be
+    merged with others into one batch request per node) and
+    ``hedge_fraction`` (in [0, 1): after this fraction of the budget, send
+    the read to another replica too; 0: never).
     """
 
     socket_timeout: int
@@ -77,6 +82,9 @@ class ReadPolicy(TypedDict, total=False):
     read_mode_ap: int
     read_touch_ttl_percent: int
     compress: bool
+    # Serving (issue 17).
+    coalesce: bool
+    hedge_fraction: float
 
 
 class WritePolicy(TypedDict, total=False):
@@ -413,6 +421,11 @@ class ClientConfig(TypedDict, total=False):
     version. ``login_timeout_ms``: how long a new connection's login may
     take (default 5000). The official client's spelling
     ``policies["auth_mode"]`` is accepted too.
+
+    Serving (docs/serving.md): ``coalesce_gets`` (default of the read
+    policy's ``coalesce``), ``coalesce_window_us`` (0..10000: how long the
+    event thread waits for more coalescable gets), ``hedge_reads`` (default
+    of the read policy's ``hedge_fraction``).
     """
 
     hosts: list[tuple[str, int] | tuple[str, int, str] | str]
@@ -438,6 +451,10 @@ class ClientConfig(TypedDict, total=False):
     login_timeout_ms: int
     max_error_rate: int
     error_rate_window: int
+    # Serving (issue 17).
+    coalesce_gets: bool
+    coalesce_window_us: int
+    hedge_reads: float
 
 
 def _keys(td: Any) -> frozenset[str]:

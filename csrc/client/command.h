@@ -135,6 +135,9 @@ class RecordCommand : public Command {
   // Bridge-owned, carried untouched: how each op's result becomes a Python
   // value (python/op_results.h), one byte per op; empty: all as decoded.
   std::string op_shapes;
+  // A get/select that may be merged with others into one batch request per
+  // node (client/coalescer.h).
+  bool coalescable = false;
 
   // --- outputs ---
   // A namespace no node serves: status InvalidArgument and result

@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "client/admin_execution.h"
 #include "client/batch_execution.h"
+#include "client/coalescer.h"
 #include "client/command_log.h"
 #include "client/completion.h"
 #include "client/counters.h"
@@ -331,13 +333,36 @@ void Engine::OnWakeup() {
     absl::MutexLock lock(&submit_mu_);
     draining_.swap(submitted_);
   }
+  CoalesceDrained();
   const int64_t now = io::SteadyNowNs();
   loop_->UpdateTime();
   for (auto& command : draining_) {
+    if (command == nullptr) continue;  // merged into a coalesced batch
     command->timings.started = now;
     Dispatch(std::move(command));
   }
   draining_.clear();
+}
+
+void Engine::CoalesceDrained() {
+  if (cluster_ == nullptr || stopping_) return;
+  bool any = false;
+  for (const auto& c : draining_) {
+    if (IsCoalescable(*c)) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return;
+  if (config_.coalesce_window_us != 0) {
+    // Give calls issued a moment later (the rest of an asyncio loop
+    // iteration) the same batch.
+    absl::SleepFor(absl::Microseconds(config_.coalesce_window_us));
+    absl::MutexLock lock(&submit_mu_);
+    for (auto& c : submitted_) draining_.push_back(std::move(c));
+    submitted_.clear();
+  }
+  CoalesceReads(this, &draining_);
 }
 
 void Engine::Dispatch(std::unique_ptr<Command> command) {

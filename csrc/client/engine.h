@@ -108,6 +108,8 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   void OnLog(cluster::LogLevel level, std::string message) override;
 
   void Dispatch(std::unique_ptr<Command> command);
+  // Merges the coalescable reads of draining_ (client/coalescer.h).
+  void CoalesceDrained();
   // Starts tending, once the password hash (if any) is known.
   void StartCluster(std::shared_ptr<io::Authenticator> auth);
   void Admit(Execution* e);

@@ -59,6 +59,10 @@ struct ClientConfig {
   // Batch requests carry at most this many keys each (the server's
   // batch-max-requests, 5000 by default); larger batches are split.
   uint32_t max_keys_per_batch_request = 5000;
+  // Serving (issue 17): after the first coalescable read of a wakeup, the
+  // event thread waits this long for more before merging (0: merge what
+  // one wakeup brought).
+  uint32_t coalesce_window_us = 0;
 };
 
 struct CommandPolicy {
@@ -73,6 +77,10 @@ struct CommandPolicy {
   Replica replica = Replica::kSequence;
   ReadModeAp read_mode_ap = ReadModeAp::kOne;
   bool compress = false;               // compress requests above 128 bytes
+  // Serving (issue 17). Hedged reads: a read still unanswered after this
+  // fraction (per mille) of its budget is sent to another replica too; the
+  // first answer wins (0: never hedged; writes never are).
+  uint32_t hedge_permille = 0;
 };
 
 }  // namespace aerospike_py::client

@@ -1,8 +1,11 @@
 #include "client/record_execution.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "client/counters.h"
 #include "client/engine.h"
+#include "client/serving_counters.h"
 #include "cluster/router.h"
 #include "common/byte_order.h"
 #include "io/event_loop.h"
@@ -170,6 +173,62 @@ void RecordExecution::NextAttempt() {
   attempt_.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/false);
   attempt_.Start(&engine_->loop(), nio->data_pool(),
                  absl::Span<const ByteSpan>(parts_, n_parts_), deadline);
+  if (cmd_->policy.hedge_permille != 0 && !cmd_->is_write && attempt_.running()) ArmHedge();
+}
+
+void RecordExecution::ArmHedge() {
+  const CommandPolicy& p = cmd_->policy;
+  const uint32_t budget = p.total_timeout_ms != 0 ? p.total_timeout_ms : p.socket_timeout_ms;
+  if (budget == 0) return;
+  const int64_t after = std::max<int64_t>(1, int64_t{budget} * p.hedge_permille / 1000);
+  hedge_timer_.Start(&engine_->loop().timers(), engine_->loop().NowMs() + after,
+                     &io::Timer::Thunk<RecordExecution, &RecordExecution::OnHedgeTimer>, this);
+}
+
+void RecordExecution::OnHedgeTimer() {
+  if (!attempt_.running()) return;
+  if (hedge_ != nullptr && hedge_->attempt.running()) return;
+  const cluster::NamespacePartitions* table =
+      engine_->cluster().partitions().Find(cmd_->key.ns);
+  if (table == nullptr) return;
+  // The next replica in sequence order; none when the partition has one
+  // copy (RF 1) or the others are down.
+  cluster::RouteOptions o = engine_->RouteFor(cmd_->policy, false, attempt_no_ + 1);
+  o.replica = cluster::ReplicaPolicy::kSequence;
+  cluster::Node* node = cluster::Route(*table, pid_, o);
+  if (node == nullptr || node == node_.get()) return;
+  io::NodeIo* nio = io::NodeIo::Of(*node);
+  if (nio == nullptr || !engine_->CheckErrorRate(*node).ok()) return;
+  if (hedge_ == nullptr) hedge_ = std::make_unique<HedgeLeg>(this);
+  hedge_->node = node->shared_from_this();
+  int64_t deadline = 0;
+  if (cmd_->policy.socket_timeout_ms != 0) {
+    deadline = engine_->loop().NowMs() + cmd_->policy.socket_timeout_ms;
+  }
+  if (deadline_ms_ != 0 && (deadline == 0 || deadline > deadline_ms_)) deadline = deadline_ms_;
+  GlobalServingCounters().hedge.hedged.fetch_add(1, std::memory_order_relaxed);
+  hedge_->attempt.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/false);
+  hedge_->attempt.Start(&engine_->loop(), nio->data_pool(),
+                        absl::Span<const ByteSpan>(parts_, n_parts_), deadline);
+}
+
+StatusOr<bool> RecordExecution::OnHedgeFrame(proto::Frame frame) {
+  return OnAttemptFrame(std::move(frame));
+}
+
+void RecordExecution::OnHedgeDone(const Status& status) {
+  if (!status.ok()) {
+    // The first attempt may still answer; if it already failed, this was
+    // the last one standing.
+    if (attempt_.running()) return;
+    OnAnswer(status);
+    return;
+  }
+  GlobalServingCounters().hedge.hedge_wins.fetch_add(1, std::memory_order_relaxed);
+  CancelLoser(&attempt_, cmd_->policy.timeout_delay_ms);
+  node_ = hedge_->node;
+  cmd_->node = node_->name();
+  OnAnswer(status);
 }
 
 StatusOr<bool> RecordExecution::OnAttemptFrame(proto::Frame frame) {
@@ -198,6 +257,19 @@ StatusOr<bool> RecordExecution::OnAttemptFrame(proto::Frame frame) {
 }
 
 void RecordExecution::OnAttemptDone(const Status& status) {
+  if (hedge_ != nullptr && hedge_->attempt.running()) {
+    // A hedged read: a failure waits for the other leg; an answer wins.
+    if (!status.ok()) {
+      last_error_ = status;
+      return;
+    }
+    CancelLoser(&hedge_->attempt, cmd_->policy.timeout_delay_ms);
+  }
+  OnAnswer(status);
+}
+
+void RecordExecution::OnAnswer(const Status& status) {
+  hedge_timer_.Cancel();
   if (attempt_.sent() && cmd_->is_write) in_doubt_ = true;
   if (status.ok()) {
     const uint8_t code = cmd_->message.header.result_code;
@@ -249,6 +321,7 @@ void RecordExecution::OnSleepDone() { NextAttempt(); }
 void RecordExecution::OnTotalTimeout() {
   if (attempt_.running() && attempt_.sent() && cmd_->is_write) in_doubt_ = true;
   attempt_.AbortAfterTimeout();
+  if (hedge_ != nullptr) hedge_->attempt.AbortAfterTimeout();
   std::string detail = last_error_.ok() ? "" : absl::StrCat(" (last error: ", last_error_.message(), ")");
   Done(absl::DeadlineExceededError(absl::StrCat("total timeout of ", cmd_->policy.total_timeout_ms,
                                                 " ms exceeded after ", attempt_no_ + 1,
@@ -258,13 +331,16 @@ void RecordExecution::OnTotalTimeout() {
 void RecordExecution::Abort(const Status& why) {
   if (attempt_.running() && attempt_.sent() && cmd_->is_write) in_doubt_ = true;
   attempt_.Abort();
+  if (hedge_ != nullptr) hedge_->attempt.Abort();
   Done(why);
 }
 
 void RecordExecution::Done(const Status& status) {
   total_timer_.Cancel();
   sleep_timer_.Cancel();
+  hedge_timer_.Cancel();
   attempt_.Abort();
+  if (hedge_ != nullptr) hedge_->attempt.Abort();
   cmd_->in_doubt = status.ok() ? in_doubt_ : in_doubt_ && cmd_->is_write;
   cmd_->attempts = attempt_no_ + 1;
   cmd_->timings.sent = attempt_.sent_ns();

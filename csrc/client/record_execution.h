@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "client/execution.h"
+#include "client/hedge.h"
 #include "cluster/node.h"
 #include "common/byte_buffer.h"
 #include "io/attempt.h"
@@ -29,6 +30,9 @@ class RecordExecution final : public Execution, private io::AttemptListener {
   RecordExecution(Engine* engine, std::unique_ptr<Command> command);
   void Start() override;
   void Abort(const Status& why) override;
+  // Hedged reads (client/hedge.h): the second leg's answer and end.
+  StatusOr<bool> OnHedgeFrame(proto::Frame frame);
+  void OnHedgeDone(const Status& status);
 
  private:
   Status Encode();
@@ -39,6 +43,10 @@ class RecordExecution final : public Execution, private io::AttemptListener {
   void Done(const Status& status);
   StatusOr<bool> OnAttemptFrame(proto::Frame frame) override;
   void OnAttemptDone(const Status& status) override;
+  // The attempt that answered (or the last one that failed) ends the try.
+  void OnAnswer(const Status& status);
+  void ArmHedge();
+  void OnHedgeTimer();
 
   RecordCommand* cmd_;
   ByteBuffer head_;        // proto header + AS_MSG header + fields
@@ -55,6 +63,8 @@ class RecordExecution final : public Execution, private io::AttemptListener {
   io::Attempt attempt_{this};
   io::Timer total_timer_;
   io::Timer sleep_timer_;
+  io::Timer hedge_timer_;
+  std::unique_ptr<HedgeLeg> hedge_;  // made on the first hedge
 };
 
 // Shared by record and batch encoders: a field (size, type, data).

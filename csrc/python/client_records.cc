@@ -44,6 +44,7 @@ std::unique_ptr<RecordCommand> StartRead(ClientObject* self, PyObject* key, PyOb
   }
   // Reads carry the read-touch TTL percent in the TTL slot (-1 as 0xFFFFFFFF).
   cmd->record_ttl = static_cast<uint32_t>(p->read_touch_ttl_percent);
+  cmd->coalescable = p->coalesce;  // get/select only: others clear it
   return cmd;
 }
 
@@ -151,6 +152,7 @@ PyObject* Client_exists(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
   if (!ParseArgs(spec, args, nargs, kwnames, a)) return nullptr;
   auto cmd = StartRead(self, a[0], a[1], proto::info1::kRead | proto::info1::kNoBinData);
   if (!cmd) return nullptr;
+  cmd->coalescable = false;
   return Send(self, std::move(cmd), ResultKind::kExists, OpKind::kExists, a[0], t_start);
 }
 

@@ -18,6 +18,7 @@
 #include "python/module_state.h"
 #include "python/op_metrics.h"
 #include "python/stage_stats.h"
+#include "python/serving_stats.h"
 #include "python/str_cache.h"
 
 namespace aerospike_py::python {
@@ -110,6 +111,7 @@ int ModuleExec(PyObject* module) {
   if (PyModule_AddFunctions(module, kExpressionMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kOperationMetricsMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kServingMethods) < 0) return -1;
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;
   Ref hook = Ref::Steal(PyObject_GetAttrString(module, "_after_fork_child"));

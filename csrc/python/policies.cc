@@ -19,6 +19,8 @@ enum Field : uint8_t {
   // Query/scan keys (partition_filter is read by aerospike_py.query).
   kMaxRecords, kRecordsPerSecond, kMaxConcurrentNodes, kRecordQueueSize, kExpectedDuration,
   kIncludeBinData, kIgnoredAny,
+  // Serving (issue 17): coalesced gets, hedged reads.
+  kCoalesce, kHedgeFraction,
 };
 
 constexpr uint16_t Bit(PolicyKind k) { return static_cast<uint16_t>(1u << static_cast<int>(k)); }
@@ -52,6 +54,8 @@ constexpr KeyInfo kKeys[] = {
     {"read_mode_ap", kReadModeAp, R | W | B | BR | Q | S},
     {"read_touch_ttl_percent", kReadTouchTtlPercent, R | W | B | BR | Q},
     {"compress", kCompress, R | W | B | Q | S},
+    {"coalesce", kCoalesce, R},
+    {"hedge_fraction", kHedgeFraction, R},
     {"durable_delete", kDurableDelete, W | B | M | BW | BD | BU | DM | S},
     {"key", kKey, W | B | M | BW | BD | BU | DM},
     {"exists", kExists, W | B | M | BW},
@@ -133,6 +137,26 @@ bool ReadBool(ModuleState* st, PyObject* v, const char* what, const char* key, b
   return false;
 }
 
+// A hedging threshold: a fraction of the read's budget in [0, 1) (0: no
+// hedging), kept in per mille.
+bool ReadHedgeFraction(ModuleState* st, PyObject* v, const char* what, const char* key,
+                       uint32_t* permille) {
+  if (PyBool_Check(v) || (!PyFloat_Check(v) && !PyLong_Check(v))) {
+    RaiseInvalidArg(st, "%s: '%s' must be a float in [0, 1), not %.100s", what, key,
+                    Py_TYPE(v)->tp_name);
+    return false;
+  }
+  const double x = PyFloat_AsDouble(v);
+  if (x == -1.0 && PyErr_Occurred()) return false;
+  if (!(x >= 0.0 && x < 1.0)) {
+    RaiseInvalidArg(st, "%s: '%s' is %R, expected a fraction in [0, 1)", what, key, v);
+    return false;
+  }
+  *permille = static_cast<uint32_t>(x * 1000.0 + 0.5);
+  if (x > 0.0 && *permille == 0) *permille = 1;
+  return true;
+}
+
 bool ReadString(ModuleState* st, PyObject* v, const char* what, const char* key,
                 std::string* out) {
   if (!PyUnicode_Check(v)) {
@@ -172,6 +196,8 @@ bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, cons
       p->read_touch_ttl_percent = static_cast<int32_t>(x);
       return true;
     case kCompress: return ReadBool(st, v, what, key, &p->base.compress);
+    case kCoalesce: return ReadBool(st, v, what, key, &p->coalesce);
+    case kHedgeFraction: return ReadHedgeFraction(st, v, what, key, &p->base.hedge_permille);
     case kDurableDelete: return ReadBool(st, v, what, key, &p->durable_delete);
     case kKey:
       if (!ReadInt(st, v, what, key, 0, 1, &x)) return false;
@@ -601,6 +627,8 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
   Py_ssize_t pos = 0;
   PyObject *k, *v;
   const char* what = "config";
+  bool coalesce_gets = false, has_coalesce_gets = false, has_hedge = false;
+  uint32_t hedge_permille = 0;
   while (PyDict_Next(dict, &pos, &k, &v)) {
     if (!PyUnicode_Check(k)) {
       RaiseInvalidArg(st, "config keys must be str, got %R", k);
@@ -665,6 +693,17 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
         ok = ReadInt(st, PySequence_Fast_GET_ITEM(v, i), what, key, 0, INT32_MAX, &x);
         if (ok) config->rack_ids.push_back(static_cast<int32_t>(x));
       }
+    } else if (name == "coalesce_gets") {
+      // Serving (issue 17): the read policy's default for 'coalesce'.
+      ok = ReadBool(st, v, what, key, &coalesce_gets);
+      has_coalesce_gets = ok;
+    } else if (name == "coalesce_window_us") {
+      ok = ReadInt(st, v, what, key, 0, 10000, &x);
+      if (ok) config->coalesce_window_us = static_cast<uint32_t>(x);
+    } else if (name == "hedge_reads") {
+      // Serving (issue 17): the read policy's default for 'hedge_fraction'.
+      ok = ReadHedgeFraction(st, v, what, key, &hedge_permille);
+      has_hedge = ok;
     } else if (name == "app_id") {
       ok = ReadString(st, v, what, key, &config->app_id);
     } else if (name == "policies") {
@@ -694,6 +733,8 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
     }
     if (!ok) return false;
   }
+  if (has_coalesce_gets) policies->read.coalesce = coalesce_gets;
+  if (has_hedge) policies->read.base.hedge_permille = hedge_permille;
   return true;
 }
 

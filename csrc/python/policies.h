@@ -27,6 +27,8 @@ struct OpPolicy {
   client::CommandPolicy base;
   std::string filter_expression;  // msgpack bytes of an expression
   int32_t read_touch_ttl_percent = 0;
+  // Serving (issue 17): a get/select may be merged into a batch per node.
+  bool coalesce = false;
   // Writes (WritePolicy keys and WriteMeta).
   bool send_key = false;
   uint8_t exists = 0;       // POLICY_EXISTS_*: 0 ignore, 1 update-only, 2 replace, 3 replace-only, 4 create-only

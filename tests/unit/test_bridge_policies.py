@@ -40,6 +40,9 @@ VALID: dict[str, Any] = {
     "expected_duration": constants.QUERY_DURATION_LONG,
     "include_bin_data": True,
     "partition_filter": None,
+    # Serving (issue 17).
+    "coalesce": True,
+    "hedge_fraction": 0.05,
 }
 
 KINDS = [
@@ -143,6 +146,10 @@ GOOD_CONFIG: dict[str, Any] = {
     "use_services_alternate": False,
     "max_concurrent_operations": 0,
     "operation_queue_timeout_ms": 0,
+    # Serving (issue 17).
+    "coalesce_gets": True,
+    "coalesce_window_us": 200,
+    "hedge_reads": 0.05,
     "policies": {
         "read": {"total_timeout": 500},
         "write": {"ttl": 60},

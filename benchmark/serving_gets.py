@@ -1,0 +1,345 @@
+"""Serving benchmarks (issue 17): coalesced gets and hedged reads.
+
+``gets`` (default): 10,000 concurrent single-key gets in one asyncio loop
+(``asyncio.gather`` of 10,000 ``get`` calls), per client, each client in its
+own process and virtualenv, all in the same run against the same server and
+keys:
+
+* ``ours-coalesced``  this repository, ``coalesce_gets=True`` (one batch
+  request per node for the calls of one wakeup)
+* ``ours``            this repository, plain gets
+* ``aerospike-py``    aerospike-py 0.14.4 ``AsyncClient.get``
+* ``aerospike-native`` aerospike-native 1.0.0 ``Client.get``
+* ``aerospike-sdk``   aerospike-sdk 1.0.0 ``Session.get`` (its same-tick
+  coalescer on, as by default)
+
+A burst's calls/s is 10,000 / its wall time; a call's latency runs from the
+burst's start to the call's own answer. Each client does one warm-up burst,
+then ``--rounds`` bursts; the report gives the median calls/s, p50/p99
+latency over all rounds, CPU seconds per burst, and ratios against the best
+peer.
+
+``hedge``: our client on the embedded three-node cluster (RF 2), lanes of
+sequential gets for ``--seconds``; p50/p99 healthy, with one node slowed
+(fault hook ``delay``), and slowed but hedged.
+
+Run from the repository root: ``.venv/bin/python -m benchmark.serving_gets
+[--hosts 127.0.0.1:3600] [--mode gets|hedge]``. Without ``--hosts`` an
+embedded server runs the ``gets`` mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+NAMESPACE = "test"
+SET = "serve10k"
+PEER_PYTHONS = {
+    "aerospike-py": "/root/venvs/aspy/bin/python",
+    "aerospike-native": "/root/venvs/native/bin/python",
+    "aerospike-sdk": "/root/venvs/native/bin/python",
+}
+CLIENTS = ["ours-coalesced", "ours", "aerospike-py", "aerospike-native", "aerospike-sdk"]
+
+
+# ---------------------------------------------------------------- worker side
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    i = min(len(sorted_values) - 1, max(0, int(round(q * (len(sorted_values) - 1)))))
+    return sorted_values[i]
+
+
+async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
+                     window_us: int) -> dict[str, Any]:
+    if kind in ("ours", "ours-coalesced"):
+        import aerospike_py
+
+        config: dict[str, Any] = {"hosts": [(host, port)],
+                                  "policies": {"read": {"total_timeout": 10000}}}
+        if kind == "ours-coalesced":
+            config["coalesce_gets"] = True
+            config["coalesce_window_us"] = window_us
+        client: Any = await aerospike_py.async_client(config).connect()
+        keys: list[Any] = [(NAMESPACE, SET, i) for i in range(n)]
+
+        def get(k: Any) -> Any:
+            return client.get(k)
+
+        async def close() -> None:
+            await client.close()
+    elif kind == "aerospike-py":
+        import aerospike_py  # aerospike-py 0.14.4 in its own venv
+
+        client = aerospike_py.AsyncClient({"hosts": [(host, port)],
+                                           "policies": {"read": {"total_timeout": 10000}}})
+        await client.connect()
+        keys = [(NAMESPACE, SET, i) for i in range(n)]
+
+        def get(k: Any) -> Any:
+            return client.get(k)
+
+        async def close() -> None:
+            await client.close()
+    elif kind == "aerospike-native":
+        from aerospike_native import ClientPolicy, Key, ReadPolicy, new_client
+
+        client = await new_client(ClientPolicy(), f"{host}:{port}")
+        keys = [Key(NAMESPACE, SET, i) for i in range(n)]
+        read_policy = ReadPolicy()
+        read_policy.total_timeout = 10000  # as the others: a loaded machine
+
+        def get(k: Any) -> Any:
+            return client.get(k, policy=read_policy)
+
+        async def close() -> None:
+            await client.close()
+    elif kind == "aerospike-sdk":
+        from aerospike_native import Key
+        from aerospike_sdk.aio.client import Client as SdkClient
+
+        from datetime import timedelta
+
+        from aerospike_sdk.policy import Behavior, Settings
+
+        sdk = SdkClient(f"{host}:{port}")
+        await sdk.connect()
+        # As the others: a 10 s budget (its default gives up after 1 s on a
+        # loaded machine); the same-tick coalescer stays on (the default).
+        session = sdk.create_session(Behavior.DEFAULT.derive_with_changes(
+            "bench", reads=Settings(total_timeout=timedelta(seconds=10))))
+        keys = [Key(NAMESPACE, SET, i) for i in range(n)]
+
+        def get(k: Any) -> Any:
+            return session.get(k)
+
+        async def close() -> None:
+            await sdk.close()
+    else:
+        raise SystemExit(f"unknown client {kind}")
+
+    bursts: list[dict[str, float]] = []
+    all_lat: list[float] = []
+    try:
+        for r in range(rounds + 1):  # round 0 warms up
+            lat: list[float] = []
+            t0 = time.perf_counter()
+
+            async def one(k: Any) -> None:
+                rec = await get(k)
+                if rec is None:
+                    raise RuntimeError("missing record")
+                lat.append(time.perf_counter() - t0)
+
+            cpu0 = time.process_time()
+            await asyncio.gather(*(one(k) for k in keys))
+            wall = time.perf_counter() - t0
+            cpu = time.process_time() - cpu0
+            if r == 0:
+                continue
+            bursts.append({"wall_s": wall, "cpu_s": cpu, "calls_per_s": n / wall})
+            all_lat.extend(lat)
+    finally:
+        await close()
+    all_lat.sort()
+    out: dict[str, Any] = {
+        "client": kind,
+        "calls_per_s": statistics.median(b["calls_per_s"] for b in bursts),
+        "cpu_s_per_burst": statistics.median(b["cpu_s"] for b in bursts),
+        "p50_ms": percentile(all_lat, 0.50) * 1000,
+        "p99_ms": percentile(all_lat, 0.99) * 1000,
+        "bursts": bursts,
+    }
+    if kind == "ours-coalesced":
+        import aerospike_py
+
+        out["serving_stats"] = aerospike_py._core.serving_stats()
+    return out
+
+
+# ----------------------------------------------------------- orchestrator
+
+def seed(host: str, port: int, n: int) -> None:
+    import aerospike_py
+
+    c = aerospike_py.client({"hosts": [(host, port)]}).connect()
+    try:
+        for i in range(n):
+            c.put((NAMESPACE, SET, i), {"a": i, "s": "v" * 16, "l": [i, i + 1]})
+    finally:
+        c.close()
+
+
+def python_for(kind: str) -> str:
+    if kind.startswith("ours"):
+        return sys.executable
+    return PEER_PYTHONS[kind]
+
+
+def run_gets(args: argparse.Namespace, host: str, port: int, server: str) -> dict[str, Any]:
+    seed(host, port, args.n)
+    results: dict[str, Any] = {}
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for rep in range(args.repeat):  # interleaved repeats: A B C ... A B C
+        for kind in args.clients.split(","):
+            py = python_for(kind)
+            if not os.path.exists(py):
+                print(f"# {kind}: {py} missing, left out", file=sys.stderr)
+                continue
+            env = dict(os.environ)
+            # Peers must not see this repository on their path (same import name).
+            env["PYTHONPATH"] = here if kind.startswith("ours") else ""
+            cmd = [py, os.path.abspath(__file__), "--worker", kind, "--host", host,
+                   "--port", str(port), "--n", str(args.n), "--rounds", str(args.rounds),
+                   "--window-us", str(args.window_us)]
+            cwd = here if kind.startswith("ours") else "/"
+            p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd,
+                               timeout=600)
+            if p.returncode != 0:
+                print(f"# {kind} failed:\n{p.stderr[-2000:]}", file=sys.stderr)
+                continue
+            r = json.loads(p.stdout.strip().splitlines()[-1])
+            results.setdefault(kind, []).append(r)
+            print(f"# rep {rep} {kind}: {r['calls_per_s']:.0f} calls/s p99 {r['p99_ms']:.1f} ms",
+                  file=sys.stderr)
+    summary: dict[str, Any] = {}
+    for kind, runs in results.items():
+        summary[kind] = {
+            "calls_per_s": statistics.median(r["calls_per_s"] for r in runs),
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+            "cpu_s_per_burst": statistics.median(r["cpu_s_per_burst"] for r in runs),
+            "runs": runs,
+        }
+    peers = [k for k in summary if not k.startswith("ours")]
+    best = max(peers, key=lambda k: summary[k]["calls_per_s"]) if peers else None
+    lines = [f"server: {server}; {args.n} concurrent gets per burst, {args.rounds} bursts x "
+             f"{args.repeat} interleaved repeats; load average {os.getloadavg()}",
+             "", "| client | calls/s | p50 ms | p99 ms | CPU s/burst |", "|---|---|---|---|---|"]
+    for kind in summary:
+        s = summary[kind]
+        lines.append(f"| {kind} | {s['calls_per_s']:.0f} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} | "
+                     f"{s['cpu_s_per_burst']:.3f} |")
+    if best is not None:
+        lines += ["", f"best peer by calls/s: {best}", ""]
+        for kind in ("ours-coalesced", "ours"):
+            if kind in summary:
+                s, b = summary[kind], summary[best]
+                lines.append(f"{kind} / {best}: calls/s x{s['calls_per_s'] / b['calls_per_s']:.2f}, "
+                             f"p99 x{s['p99_ms'] / b['p99_ms']:.2f} (lower is better)")
+    return {"summary": summary, "report": "\n".join(lines)}
+
+
+def run_hedge(args: argparse.Namespace) -> dict[str, Any]:
+    import aerospike_py
+    from aerospike_py.testing import EmbeddedServer
+
+    server = EmbeddedServer(nodes=3, replication_factor=2).start()
+    try:
+        host, port = server.hosts[0]
+        seed(host, port, 2000)
+        out: dict[str, Any] = {}
+
+        async def measure(policy: dict[str, Any]) -> dict[str, float]:
+            client = await aerospike_py.async_client({"hosts": server.hosts}).connect()
+            lat: list[float] = []
+            stop = time.perf_counter() + args.seconds
+
+            async def lane(w: int) -> None:
+                i = w
+                while time.perf_counter() < stop:
+                    t = time.perf_counter()
+                    await client.get((NAMESPACE, SET, i % 2000), policy=policy)
+                    lat.append(time.perf_counter() - t)
+                    i += args.lanes
+            try:
+                await asyncio.gather(*(lane(w) for w in range(args.lanes)))
+            finally:
+                await client.close()
+            lat.sort()
+            return {"calls": len(lat), "p50_ms": percentile(lat, 0.5) * 1000,
+                    "p99_ms": percentile(lat, 0.99) * 1000, "max_ms": lat[-1] * 1000}
+
+        base = {"total_timeout": 1000, "max_retries": 0}
+        hedged = {**base, "hedge_fraction": args.hedge_fraction}
+        out["healthy"] = asyncio.run(measure(base))
+        server.set_fault(1, "delay", delay_ms=args.slow_ms, scope="data")
+        aerospike_py._core.serving_stats(True)
+        out["slow node, not hedged"] = asyncio.run(measure(base))
+        out["slow node, hedged"] = asyncio.run(measure(hedged))
+        stats = aerospike_py._core.serving_stats()
+        server.clear_faults()
+    finally:
+        server.stop()
+    lines = [f"embedded 3-node cluster, RF 2; node 1 holds each data reply {args.slow_ms} ms; "
+             f"{args.lanes} lanes of sequential gets, {args.seconds} s each; hedge after "
+             f"{args.hedge_fraction} x 1000 ms; load average {os.getloadavg()}", "",
+             "| case | calls | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|"]
+    for name, r in out.items():
+        lines.append(f"| {name} | {r['calls']} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                     f"{r['max_ms']:.1f} |")
+    h, s, p = out["healthy"], out["slow node, hedged"], out["slow node, not hedged"]
+    lines += ["", f"p99 hedged / healthy: x{s['p99_ms'] / h['p99_ms']:.2f}; "
+              f"p99 hedged / not hedged: x{s['p99_ms'] / p['p99_ms']:.3f}",
+              f"serving_stats: {stats}"]
+    return {"cases": out, "report": "\n".join(lines)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mode", choices=["gets", "hedge"], default="gets")
+    ap.add_argument("--hosts", default=os.environ.get("AEROSPIKE_HOSTS", ""),
+                    help="host:port of a real server (default: an embedded one)")
+    ap.add_argument("--clients", default=",".join(CLIENTS))
+    ap.add_argument("--n", type=int, default=10000)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--window-us", type=int, default=200)
+    ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--lanes", type=int, default=20)
+    ap.add_argument("--slow-ms", type=int, default=20)
+    ap.add_argument("--hedge-fraction", type=float, default=0.003)
+    ap.add_argument("--out", default="")
+    ap.add_argument("--worker", default="")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=3000)
+    args = ap.parse_args()
+    if args.worker:
+        r = asyncio.run(run_worker(args.worker, args.host, args.port, args.n, args.rounds,
+                                   args.window_us))
+        print(json.dumps(r))
+        return
+    if args.mode == "hedge":
+        result = run_hedge(args)
+    elif args.hosts:
+        host, _, port = args.hosts.split(",")[0].rpartition(":")
+        result = run_gets(args, host, int(port), f"real Aerospike at {args.hosts}")
+    else:
+        from aerospike_py.testing import EmbeddedServer
+
+        server = EmbeddedServer().start()
+        try:
+            host, port = server.hosts[0]
+            result = run_gets(args, host, port, "embedded (this repository's server)")
+        finally:
+            server.stop()
+    print(result["report"])
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, f"serving_{args.mode}.json"), "w") as f:
+            json.dump(result, f, indent=1)
+        with open(os.path.join(args.out, f"serving_{args.mode}.md"), "w") as f:
+            f.write(result["report"] + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+// HedgeLeg: the second attempt of a hedged read (issue 17). A
+// RecordExecution whose read policy sets hedge_permille arms a timer at
+// that fraction of the read's budget; if the first attempt has not
+// answered by then, a HedgeLeg sends the same request to another replica
+// (the next one in sequence order). Whichever answers first wins: the
+// execution aborts the other attempt, which closes its connection (or,
+// with timeout_delay set, hands it to its pool to drain the late answer
+// and be reused). Writes are never hedged. Event thread only; owned by
+// its RecordExecution.
+#pragma once
+
+#include "cluster/node.h"
+#include "io/attempt.h"
+
+namespace aerospike_py::client {
+
+class RecordExecution;
+
+class HedgeLeg final : public io::AttemptListener {
+ public:
+  explicit HedgeLeg(RecordExecution* owner) : owner_(owner) {}
+
+  io::Attempt attempt{this};
+  cluster::NodeRef node;  // the replica this leg went to
+
+ private:
+  StatusOr<bool> OnAttemptFrame(proto::Frame frame) override;
+  void OnAttemptDone(const Status& status) override;
+
+  RecordExecution* owner_;
+};
+
+// Ends a losing attempt: returned to its pool to drain when the policy
+// keeps timed-out connections (timeout_delay_ms), closed otherwise.
+// Counts the loser. No-op when the attempt is not running.
+void CancelLoser(io::Attempt* loser, uint32_t timeout_delay_ms);
+
+}  // namespace aerospike_py::client

@@ -1,0 +1,35 @@
+// Cumulative, process-wide counters of the serving features (issue 17):
+// coalesced gets (client/coalescer.h) and hedged reads (record execution).
+// Written on event threads, read by the bridge's serving_stats(); plain
+// relaxed atomics, any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace aerospike_py::client {
+
+struct CoalesceCounters {
+  std::atomic<int64_t> batches{0};    // batch requests made from coalesced calls
+  std::atomic<int64_t> calls{0};      // calls those batches carried
+  std::atomic<int64_t> max_calls{0};  // the most calls one batch carried
+  // Batches by the calls they carried: 2, 3-4, 5-8, ..., 257+ (bucket b
+  // holds sizes up to 2 << b).
+  static constexpr int kBuckets = 9;
+  std::atomic<int64_t> by_size[kBuckets] = {};
+};
+
+struct HedgeCounters {
+  std::atomic<int64_t> hedged{0};      // reads that sent a second attempt
+  std::atomic<int64_t> hedge_wins{0};  // ... whose second attempt answered first
+  std::atomic<int64_t> losers_cancelled{0};    // losing attempts cancelled (connection closed or returned to drain)
+};
+
+struct ServingCounters {
+  CoalesceCounters coalesce;
+  HedgeCounters hedge;
+};
+
+ServingCounters& GlobalServingCounters();
+
+}  // namespace aerospike_py::client

@@ -1,0 +1,168 @@
+"""Hedged reads (issue 17) on the embedded three-node cluster (RF 2) with
+one node slowed by the fault hook: a read still unanswered after its
+threshold (a fraction of its budget) goes to the other replica too, the
+first answer wins, and the slow attempt is cancelled (its connection closed
+or handed back to drain). Writes are never hedged.
+
+The latency bounds below are deliberately loose (the slow node holds each
+reply 800 ms; hedged reads must stay far below that): they check that the
+hedge answered, not how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from typing import Any
+
+import pytest
+
+import aerospike_py
+from aerospike_py import _core
+from aerospike_py import exception as ex
+from aerospike_py.testing import EmbeddedServer
+
+from .conftest import close, connect
+
+pytestmark = [pytest.mark.embedded_server, pytest.mark.asyncio]
+
+SLOW_MS = 800
+POLICY = {"total_timeout": 2000, "socket_timeout": 2000, "max_retries": 0}
+
+
+def seed(server: EmbeddedServer, set_name: str, n: int) -> list[tuple[str, str, int]]:
+    keys = [("test", set_name, i) for i in range(n)]
+    c = aerospike_py.client({"hosts": server.hosts}).connect()
+    try:
+        for i, k in enumerate(keys):
+            c.put(k, {"v": i})
+    finally:
+        c.close()
+    return keys
+
+
+async def timed_gets(client: Any, keys: list[tuple[str, str, int]],
+                     policy: dict[str, Any]) -> tuple[list[float], list[Any]]:
+    """Each get alone (sequentially), so each one's latency is its own."""
+    lat: list[float] = []
+    got: list[Any] = []
+    for k in keys:
+        t = time.perf_counter()
+        r = client.get(k, policy=policy)
+        if inspect.isawaitable(r):
+            r = await r
+        lat.append((time.perf_counter() - t) * 1000)
+        got.append(r[2])
+    return lat, got
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+async def test_hedged_read_beats_a_slow_node(
+    aerospike_cluster3: EmbeddedServer, set_name: str, flavour: str
+) -> None:
+    keys = seed(aerospike_cluster3, set_name, 30)
+    aerospike_cluster3.set_fault(1, "delay", delay_ms=SLOW_MS, scope="data")
+    try:
+        client = await connect({"hosts": aerospike_cluster3.hosts}, flavour == "async")
+        try:
+            # Not hedged: the keys mastered by the slow node wait for it.
+            plain_lat, plain_got = await timed_gets(client, keys, POLICY)
+            assert max(plain_lat) >= SLOW_MS * 0.9
+            slow_calls = sum(1 for x in plain_lat if x >= SLOW_MS * 0.9)
+            assert slow_calls >= 3  # about a third of the keys
+
+            _core.serving_stats(True)
+            hedged = {**POLICY, "hedge_fraction": 0.02}  # after 40 ms
+            hedged_lat, hedged_got = await timed_gets(client, keys, hedged)
+            s = _core.serving_stats()
+        finally:
+            await close(client)
+    finally:
+        aerospike_cluster3.clear_faults()
+    assert hedged_got == plain_got == [{"v": i} for i in range(30)]
+    # Every read that met the slow node was hedged and won by the replica.
+    assert s["hedged_reads"] >= slow_calls, s
+    assert s["hedge_wins"] >= slow_calls, s
+    assert s["hedge_losers_cancelled"] >= slow_calls, s
+    assert max(hedged_lat) < SLOW_MS / 2, hedged_lat
+
+
+async def test_hedge_loser_connection_is_returned_to_drain(
+    aerospike_cluster3: EmbeddedServer, set_name: str
+) -> None:
+    """With timeout_delay, the losing attempt's connection is handed to its
+    pool to read the late answer and be reused, not leaked."""
+    keys = seed(aerospike_cluster3, set_name, 12)
+    aerospike_cluster3.set_fault(1, "delay", delay_ms=300, scope="data")
+    try:
+        client = await aerospike_py.async_client(
+            {"hosts": aerospike_cluster3.hosts, "hedge_reads": 0.05}).connect()
+        try:
+            _core.serving_stats(True)
+            policy = {**POLICY, "timeout_delay": 1000}
+            got = await asyncio.gather(*(client.get(k, policy=policy) for k in keys))
+            assert [g[2]["v"] for g in got] == list(range(12))
+            s = _core.serving_stats()
+            assert s["hedge_wins"] >= 1, s
+            await asyncio.sleep(0.5)  # the late answers drain
+            again = await asyncio.gather(*(client.get(k, policy=policy) for k in keys))
+            assert [g[2]["v"] for g in again] == list(range(12))
+        finally:
+            await client.close()
+    finally:
+        aerospike_cluster3.clear_faults()
+
+
+async def test_writes_are_never_hedged(aerospike_cluster3: EmbeddedServer, set_name: str) -> None:
+    keys = [("test", set_name, i) for i in range(9)]
+    aerospike_cluster3.set_fault(1, "delay", delay_ms=200, scope="data")
+    try:
+        client = await aerospike_py.async_client(
+            {"hosts": aerospike_cluster3.hosts, "hedge_reads": 0.01}).connect()
+        try:
+            _core.serving_stats(True)
+            for k in keys:
+                await client.put(k, {"v": 1}, policy={"total_timeout": 2000})
+            # A read key in a write policy is not a read policy: ignored.
+            for k in keys:
+                await client.put(k, {"v": 2}, policy={"total_timeout": 2000,
+                                                      "hedge_fraction": 0.01})
+            assert _core.serving_stats()["hedged_reads"] == 0
+            # Reads of the same client are hedged.
+            for k in keys:
+                assert (await client.get(k, policy={"total_timeout": 2000}))[2] == {"v": 2}
+            assert _core.serving_stats()["hedged_reads"] >= 1
+        finally:
+            await client.close()
+    finally:
+        aerospike_cluster3.clear_faults()
+
+
+
+async def test_hedged_reads_are_not_coalesced(
+    aerospike_cluster3: EmbeddedServer, set_name: str
+) -> None:
+    """A merged batch goes once per node: a hedged read stays on its own
+    path even when coalescing is on, and is hedged."""
+    keys = seed(aerospike_cluster3, set_name, 30)
+    aerospike_cluster3.set_fault(1, "delay", delay_ms=300, scope="data")
+    try:
+        client = await aerospike_py.async_client(
+            {"hosts": aerospike_cluster3.hosts, "coalesce_gets": True,
+             "coalesce_window_us": 2000}).connect()
+        try:
+            _core.serving_stats(True)
+            got = await asyncio.gather(*(client.get(k, policy={**POLICY, "hedge_fraction": 0.02})
+                                         for k in keys))
+            assert [g[2]["v"] for g in got] == list(range(30))
+            s = _core.serving_stats()
+            assert s["coalesced_calls"] == 0, s
+            assert s["hedge_wins"] >= 1, s
+            # The same client still merges its unhedged gets.
+            await asyncio.gather(*(client.get(k) for k in keys))
+            assert _core.serving_stats()["coalesced_calls"] >= 2
+        finally:
+            await client.close()
+    finally:
+        aerospike_cluster3.clear_faults()

@@ -1,0 +1,42 @@
+"""The serving benchmark (benchmark/serving_gets.py) runs end to end in a
+tiny configuration with this interpreter's client: coalesced and plain gets
+on an embedded server, and the hedged-read mode on an embedded 3-node
+cluster. No timing is asserted; only that every case ran and reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(tmp_path: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": REPO}
+    env.pop("AEROSPIKE_HOSTS", None)
+    return subprocess.run([sys.executable, "-m", "benchmark.serving_gets", "--out", tmp_path, *args],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_gets_mode_quick(tmp_path: os.PathLike[str]) -> None:
+    p = run(str(tmp_path), "--clients", "ours-coalesced,ours", "--n", "300", "--rounds", "1",
+            "--repeat", "1", "--window-us", "500")
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert "| ours-coalesced |" in p.stdout and "| ours |" in p.stdout
+    result = json.loads((tmp_path / "serving_gets.json").read_text())  # type: ignore[operator]
+    stats = result["summary"]["ours-coalesced"]["runs"][0]["serving_stats"]
+    assert stats["coalesced_calls"] >= 2
+
+
+@pytest.mark.embedded_server
+def test_hedge_mode_quick(tmp_path: os.PathLike[str]) -> None:
+    p = run(str(tmp_path), "--mode", "hedge", "--seconds", "0.5", "--lanes", "4")
+    assert p.returncode == 0, p.stderr[-3000:]
+    result = json.loads((tmp_path / "serving_hedge.json").read_text())  # type: ignore[operator]
+    assert set(result["cases"]) == {"healthy", "slow node, not hedged", "slow node, hedged"}
+    assert all(c["calls"] > 0 for c in result["cases"].values())
+    assert "hedged_reads" in result["report"]
