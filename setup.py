@@ -182,7 +182,7 @@ if server_binding:
         Extension(
             "aerospike_py._server",
             sources=_sources("common", "proto", "tls", "server", "server/security", "server/cdt",
-                             "lua", "server/udf")
+                             "server/sindex", "lua", "server/udf")
             + server_binding,
             **COMMON,
         )

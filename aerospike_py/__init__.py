@@ -53,6 +53,17 @@ from aerospike_py._observability import (
     sync_log_level,
 )
 from aerospike_py.client import AsyncClient, Client, async_client, client
+from aerospike_py import predicates
+from aerospike_py.query import (
+    AsyncQuery,
+    PartitionFilter,
+    Query,
+    QueryStream,
+    partition_filter_all,
+    partition_filter_by_digest,
+    partition_filter_by_id,
+    partition_filter_by_range,
+)
 from aerospike_py.constants import *  # noqa: F403
 from aerospike_py.exception import *  # noqa: F403
 from aerospike_py.policy import *  # noqa: F403
@@ -146,6 +157,18 @@ __all__ = [
     "bit_operations",
     "hll_operations",
     "cdt_ctx",
+]
+# Scans and queries (aerospike_py.query).
+__all__ += [
+    "AsyncQuery",
+    "PartitionFilter",
+    "Query",
+    "QueryStream",
+    "partition_filter_all",
+    "partition_filter_by_digest",
+    "partition_filter_by_id",
+    "partition_filter_by_range",
+    "predicates",
 ]
 __all__ += constants.__all__
 __all__ += exception.__all__

@@ -254,6 +254,24 @@ class Client:
         """Runs ``Read``/``Write``/``Remove`` rows (:mod:`aerospike_py.batch`) in one batch:
         ``BatchWriteResult`` with one ``BatchRecord`` per row, in order."""
 
+    # --- scans and queries (use client.query(); aerospike_py.query) ---
+    def _query(
+        self,
+        namespace: str,
+        set_name: str | None,
+        bins: Sequence[str] | None = None,
+        where: tuple[Any, ...] | None = None,
+        policy: _Policy = None,
+        partitions: Sequence[tuple[int, bool, bool, bytes | None, int | None]] | None = None,
+        ops: _Ops | None = None,
+        background: bool = False,
+        task_id: int | None = None,
+        udf: tuple[str, str, bytes] | None = None,
+        stream_type: type[QueryStream] | None = None,
+        write_policy: _Policy = None,
+    ) -> Any:
+        """Starts a scan/query: a ``QueryStream`` (of ``stream_type``), or for a background
+        query ``(task_id, None)`` (sync) / ``(task_id, future)`` (async)."""
     # -- the admin API (users and roles; needs user-admin except for one's own
     # password and user info) --
     def admin_create_user(
@@ -595,6 +613,54 @@ class AsyncClient:
 
         Await the returned future (see :meth:`Client.batch`)."""
 
+    # --- scans and queries (use client.query(); aerospike_py.query) ---
+    def _query(
+        self,
+        namespace: str,
+        set_name: str | None,
+        bins: Sequence[str] | None = None,
+        where: tuple[Any, ...] | None = None,
+        policy: _Policy = None,
+        partitions: Sequence[tuple[int, bool, bool, bytes | None, int | None]] | None = None,
+        ops: _Ops | None = None,
+        background: bool = False,
+        task_id: int | None = None,
+        udf: tuple[str, str, bytes] | None = None,
+        stream_type: type[QueryStream] | None = None,
+        write_policy: _Policy = None,
+    ) -> Any:
+        """Starts a scan/query: a ``QueryStream`` (of ``stream_type``), or for a background
+        query ``(task_id, None)`` (sync) / ``(task_id, future)`` (async)."""
+
+class QueryStream:
+    """A running scan/query: iterate it (``for`` / ``async for``) for ``Record``s as the
+    server sends them. See :class:`aerospike_py.query.QueryStream`."""
+
+    @property
+    def records(self) -> int:
+        """Records handed to the consumer so far."""
+    @property
+    def ended(self) -> bool:
+        """True once the consumer saw the end."""
+    @property
+    def task_id(self) -> int:
+        """The query's task id (query-show / query-abort on the servers)."""
+    @property
+    def pauses(self) -> int:
+        """How many times the query stopped reading because the consumer fell behind."""
+    @property
+    def buffered_bytes(self) -> int:
+        """Bytes of received records queued for the consumer."""
+    def __iter__(self) -> QueryStream: ...
+    def __next__(self) -> Record: ...
+    def __aiter__(self) -> QueryStream: ...
+    def __anext__(self) -> Any: ...
+    def close(self) -> None:
+        """Stops the query if it still runs and waits until it ended."""
+    def aclose(self) -> Any:
+        """Awaitable ``close()``."""
+    def partitions(self) -> list[tuple[int, bool, bool, bytes | None, int | None]] | None:
+        """The cursor of an ended stream: ``[(pid, started, done, digest, bval)]``."""
     # -- the admin API (users and roles; needs user-admin except for one's own
     # password and user info) --
     def admin_create_user(

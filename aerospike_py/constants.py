@@ -696,6 +696,15 @@ PrivilegeName: TypeAlias = Literal[
 ]
 """Privilege names accepted in place of a PrivilegeCode."""
 
+# --- Scans and queries (official-client names; aerospike_py.query) ----------
+# job_info(job_id, module): which kind of background job, and its status.
+JOB_SCAN: Final = "scan"
+JOB_QUERY: Final = "query"
+JOB_STATUS_UNDEF: Final = 0
+JOB_STATUS_INPROGRESS: Final = 1
+JOB_STATUS_COMPLETED: Final = 2
+__all__ += ["JOB_SCAN", "JOB_QUERY", "JOB_STATUS_UNDEF", "JOB_STATUS_INPROGRESS",
+            "JOB_STATUS_COMPLETED"]
 # ---------------------------------------------------------------------------
 # Expression operations (aerospike_py.exp.exp_read / exp_write): the op codes
 # of their op dicts and their flags (the official client's names and values)

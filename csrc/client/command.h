@@ -24,7 +24,11 @@ namespace aerospike_py::client {
 
 class CompletionSink;
 
-enum class CommandKind : uint8_t { kConnect, kInfo, kRecord, kBatch, kAdmin };
+enum class CommandKind : uint8_t {
+  kConnect, kInfo, kRecord, kBatch, kAdmin,
+  // Scans and queries (client/query_command.h).
+  kQuery, kQueryControl, kStreamWake,
+};
 
 // Steady-clock nanosecond stamps of a command's life; zero when not reached.
 struct CommandTimings {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/log_queue.h"
+#include "client/query_command.h"
 #include "common/result_code.h"
 #include "common/strings.h"
 
@@ -21,6 +22,12 @@ std::string_view KindName(const Command& command) {
       return static_cast<const RecordCommand&>(command).is_write ? "record write" : "record read";
     case CommandKind::kBatch:
       return "batch";
+    case CommandKind::kQuery:
+      return static_cast<const QueryCommand&>(command).background ? "background query" : "query";
+    case CommandKind::kQueryControl:
+      return "query control";
+    case CommandKind::kStreamWake:
+      return "stream wake-up";
     case CommandKind::kAdmin:
       return "admin";  // never with its fields: they may hold credentials
   }
@@ -62,7 +69,14 @@ std::string Subject(const Command& command) {
       if (first.size() > 60) first = first.substr(0, 60);
       return absl::StrCat(" '", AbslView(first), "'");
     }
+    case CommandKind::kQuery: {
+      const auto& qc = static_cast<const QueryCommand&>(command);
+      return absl::StrCat(" ", AbslView(qc.ns), "/", AbslView(qc.set), " task ", qc.task_id, ": ",
+                          qc.records, " records");
+    }
     case CommandKind::kConnect:
+    case CommandKind::kQueryControl:
+    case CommandKind::kStreamWake:
     case CommandKind::kAdmin:
       break;
   }

@@ -17,6 +17,7 @@ struct DebugCounters {
   std::atomic<int64_t> connections_opened{0};  // cumulative
   // Event loops that ended with uv_loop_close() != 0 (a leaked handle).
   std::atomic<int64_t> unclean_loop_exits{0};  // cumulative; must stay 0
+  std::atomic<int64_t> live_query_streams{0};  // client/query_stream.h objects alive
 };
 
 DebugCounters& GlobalCounters();

@@ -11,6 +11,8 @@
 #include "client/execution.h"
 #include "client/info_execution.h"
 #include "client/log_queue.h"
+#include "client/query_execution.h"
+#include "client/query_stream.h"
 #include "client/record_execution.h"
 #include "client/user_agent.h"
 #include "common/bcrypt.h"
@@ -382,6 +384,24 @@ void Engine::Dispatch(std::unique_ptr<Command> command) {
     case CommandKind::kBatch:
       e = new BatchExecution(this, std::move(command));
       break;
+    case CommandKind::kQuery:
+      e = new QueryExecution(this, std::move(command));
+      break;
+    case CommandKind::kQueryControl: {
+      // Straight to the running query, if it still runs; never admitted.
+      auto* control = static_cast<QueryControlCommand*>(command.get());
+      if (QueryControl* target = control->stream->control()) {
+        if (control->action == QueryControlCommand::Action::kResume) {
+          target->OnResume();
+        } else {
+          target->OnCancel();
+        }
+      }
+      return;
+    }
+    case CommandKind::kStreamWake:
+      Deliver(std::move(command));  // not work for the event thread
+      return;
     case CommandKind::kAdmin:
       e = new AdminExecution(this, std::move(command));
       break;

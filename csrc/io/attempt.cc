@@ -150,6 +150,14 @@ void Attempt::Use(Connection* c) {
   sent_ns_ = SteadyNowNs();
 }
 
+void Attempt::PauseReading() {
+  if (conn_ != nullptr) conn_->PauseReading();
+}
+
+void Attempt::ResumeReading() {
+  if (conn_ != nullptr) conn_->ResumeReading();
+}
+
 void Attempt::OnPoolConnection(Connection* c) { Use(c); }
 
 void Attempt::OnPoolError(const Status& why) {

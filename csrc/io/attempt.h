@@ -72,6 +72,12 @@ class Attempt final : private PoolWaiter, private ConnectionUser, private Connec
     multi_record_ = multi_record;
   }
 
+  // Multi-frame answers (scans, queries) whose consumer falls behind: stop
+  // and restart reading the connection (see Connection::PauseReading).
+  // No-ops unless a connection is held.
+  void PauseReading();
+  void ResumeReading();
+
   bool running() const { return state_ == State::kWaiting || state_ == State::kExchanging; }
   // Some request bytes may have reached the server during this attempt.
   bool sent() const { return sent_; }

@@ -481,6 +481,7 @@ void Connection::Dispatch() {
       }
       ConnectionUser* user = user_;
       user_ = nullptr;
+      if (read_paused_) ResumeReading();  // idle pooled sockets read
       last_used_ms_ = loop_->NowMs();
       user->OnAnswerComplete(this, /*reusable=*/true);
       return;
@@ -511,6 +512,21 @@ void Connection::Close(const Status& why) {
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &Connection::OnClose);
   if (owner != nullptr) owner->OnConnectionClosed(this, why, connected);
   if (user != nullptr) user->OnConnectionError(why);
+}
+
+void Connection::PauseReading() {
+  if (state_ != State::kReady || read_paused_ || user_ == nullptr) return;
+  uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  read_paused_ = true;
+}
+
+void Connection::ResumeReading() {
+  if (!read_paused_) return;
+  read_paused_ = false;
+  if (state_ != State::kReady) return;
+  int rc = uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &Connection::OnAlloc,
+                         &Connection::OnRead);
+  if (rc != 0) Close(UvError("read from", peer_, rc));
 }
 
 void Connection::OnClose(uv_handle_t* handle) {

@@ -67,8 +67,11 @@ class Connection {
 
   void Attach(ConnectionUser* user) { user_ = user; }
   // The user gives up the connection without closing it (it must then be
-  // closed or released by the caller).
-  void Detach() { user_ = nullptr; }
+  // closed or released by the caller). A paused connection reads again.
+  void Detach() {
+    user_ = nullptr;
+    if (read_paused_) ResumeReading();
+  }
   bool has_user() const { return user_ != nullptr; }
   // A uv_write of the last request is still in progress (its buffers are
   // still in use), or TLS output waits to be written.
@@ -83,6 +86,15 @@ class Connection {
   // Starts closing: owner and (if any) user are told, the socket is closed,
   // the object is freed in the close callback. Idempotent.
   void Close(const Status& why);
+
+  // Read pause (streams whose consumer is slower than the peer): stops
+  // reading the socket, so TCP pushes back on the peer, until
+  // ResumeReading(). Frames already read are still delivered. Only a
+  // connection held by a user pauses; it reads again by itself when its
+  // answer completes (an idle pooled connection always reads).
+  void PauseReading();
+  void ResumeReading();
+  bool reading_paused() const { return read_paused_; }
 
  private:
   Connection(EventLoop* loop, ConnectionOwner* owner, std::string peer);
@@ -122,6 +134,7 @@ class Connection {
   State state_ = State::kConnecting;
   bool write_pending_ = false;
   bool direct_read_ = false;
+  bool read_paused_ = false;
   bool read_filled_ = false;  // the last read filled its whole buffer
   std::string peer_;
   int64_t last_used_ms_ = 0;

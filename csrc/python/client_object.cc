@@ -239,6 +239,12 @@ PyMethodDef kClientMethods[] = {
     {"batch", Fast(Client_batch), kFast,
      "batch(records, policy=None)\n--\n\nRuns Read/Write/Remove rows (aerospike_py.batch) "
      "in one batch: BatchWriteResult, one BatchRecord per row in order."},
+    // Scans and queries (client_query.cc; the API is aerospike_py.query).
+    {"_query", Fast(Client_query), kFast,
+     "_query(namespace, set_name, bins=None, where=None, policy=None, partitions=None, "
+     "ops=None, background=False, task_id=None, udf=None, stream_type=None, "
+     "write_policy=None)\n--\n\nStarts a scan/query: a QueryStream, or (task_id, future "
+     "| None) for a background query. Use client.query() instead."},
     // Record UDFs (client_udf.cc).
     {"apply", Fast(Client_apply), kFast,
      "apply(key, module, function, args=None, policy=None)\n--\n\nRuns a record UDF on one "

@@ -84,6 +84,7 @@ ASPY_FASTCALL_METHOD(Client_batch_operate);
 ASPY_FASTCALL_METHOD(Client_batch_remove);
 ASPY_FASTCALL_METHOD(Client_batch_write_numpy);
 ASPY_FASTCALL_METHOD(Client_batch);
+ASPY_FASTCALL_METHOD(Client_query);  // client_query.cc
 // Record UDFs (client_udf.cc).
 ASPY_FASTCALL_METHOD(Client_apply);
 ASPY_FASTCALL_METHOD(Client_batch_apply);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "client/completion.h"
+#include "client/query_command.h"
 #include "python/errors.h"
 #include "python/op_metrics.h"
 
@@ -424,6 +425,37 @@ PyObject* BridgeRegister(PyObject* bridge, client::Command* cmd, ResultKind kind
   cmd->token = (static_cast<uint64_t>(slot.gen) << 32) | idx;
   cmd->sink = d->mailbox;
   return fut;
+}
+
+PyObject* BridgeRegisterWake(PyObject* bridge, uint64_t* token,
+                             std::shared_ptr<client::CompletionSink>* sink) {
+  client::StreamWakeCommand probe;  // only carries the token and sink back
+  PyObject* fut = BridgeRegister(bridge, &probe, ResultKind::kNone, OpKind::kQuery, nullptr);
+  if (fut == nullptr) return nullptr;
+  *token = probe.token;
+  *sink = std::move(probe.sink);
+  return fut;
+}
+
+void BridgeForgetWake(PyObject* bridge, uint64_t token) {
+  BridgeData* d = AsBridge(bridge)->d;
+  const uint32_t idx = static_cast<uint32_t>(token);
+  const uint32_t gen = static_cast<uint32_t>(token >> 32);
+  if (d == nullptr || idx >= d->slots.size() || d->slots[idx].future == nullptr ||
+      d->slots[idx].gen != gen) {
+    return;
+  }
+  Slot& slot = d->slots[idx];
+  PyObject* fut = slot.future;
+  PyObject* ctx = slot.ctx;
+  slot.future = nullptr;
+  slot.ctx = nullptr;
+  ++slot.gen;
+  d->free_slots.push_back(idx);
+  --d->live;
+  GlobalBridgeCounters().futures -= 1;
+  Py_XDECREF(fut);
+  Py_XDECREF(ctx);
 }
 
 PyObject* NewDoneFuture(ModuleState* st, PyObject* value) {

@@ -40,6 +40,15 @@ PyObject* BridgeForRunningLoop(ModuleState* st);
 PyObject* BridgeRegister(PyObject* bridge, client::Command* cmd, ResultKind kind, OpKind op,
                          PyObject* ctx);
 
+// Query streams (query_stream_object.cc): a future of the bridge's loop
+// resolved with None when a StreamWakeCommand carrying `*token` reaches
+// the bridge's mailbox (`*sink`). New reference to the future.
+PyObject* BridgeRegisterWake(PyObject* bridge, uint64_t* token,
+                             std::shared_ptr<client::CompletionSink>* sink);
+// Releases the slot of a wake-up that will never be delivered (the stream
+// had news before it could be armed). The future is left pending.
+void BridgeForgetWake(PyObject* bridge, uint64_t token);
+
 // A future of the running loop already resolved with `value` (for calls
 // that have nothing to wait for, e.g. ping() on a closed client).
 PyObject* NewDoneFuture(ModuleState* st, PyObject* value);

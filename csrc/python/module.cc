@@ -32,7 +32,7 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
   const client::DebugCounters& c = client::GlobalCounters();
   const BridgeCounters& b = GlobalBridgeCounters();
   return Py_BuildValue(
-      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
+      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
       "live_commands", static_cast<long long>(c.live_commands.load()),
       "queued_commands", static_cast<long long>(c.queued_commands.load()),
       "open_connections", static_cast<long long>(c.open_connections.load()),
@@ -43,6 +43,7 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
       "futures_held", static_cast<long long>(b.futures),
       "mailboxes_alive", static_cast<long long>(b.mailboxes),
       "sync_waiting", static_cast<long long>(b.sync_waiting),
+      "live_query_streams", static_cast<long long>(c.live_query_streams.load()),
       "active_nodes", static_cast<long long>(cluster::ActiveNodeCount().load()));
 }
 

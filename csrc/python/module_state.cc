@@ -3,6 +3,7 @@
 #include "python/batch_results.h"
 #include "python/client_object.h"
 #include "python/loop_bridge.h"
+#include "python/query_stream_object.h"
 #include "python/str_cache.h"
 
 namespace aerospike_py::python {
@@ -168,6 +169,13 @@ int InitState(PyObject* module, ModuleState* st) {
   if (st->loop_bridge_type == nullptr) return -1;
   st->batch_handle_type = PyType_FromModuleAndSpec(module, &kBatchHandleSpec, nullptr);
   if (st->batch_handle_type == nullptr) return -1;
+  // Scans and queries.
+  st->query_stream_type = PyType_FromModuleAndSpec(module, &kQueryStreamSpec, nullptr);
+  if (st->query_stream_type == nullptr) return -1;
+  st->query_next_type = PyType_FromModuleAndSpec(module, &kQueryNextSpec, nullptr);
+  if (st->query_next_type == nullptr) return -1;
+  if (!Intern("_asyncio_future_blocking", &st->s__asyncio_future_blocking)) return -1;
+  if (PyModule_AddObjectRef(module, "QueryStream", st->query_stream_type) < 0) return -1;
   if (PyModule_AddObjectRef(module, "Client", st->client_type) < 0 ||
       PyModule_AddObjectRef(module, "AsyncClient", st->async_client_type) < 0) {
     return -1;

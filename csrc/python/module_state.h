@@ -101,6 +101,10 @@ struct StrCaches;
   X(s_meta)                                                                \
   X(s_policy)                                                              \
   X(s_read_all_bins)                                                       \
+  /* scans and queries (query_stream_object.cc) */                         \
+  X(query_stream_type)                                                     \
+  X(query_next_type)                                                       \
+  X(s__asyncio_future_blocking)                                           \
   /* expressions (expressions.h): null until the first non-bytes one */   \
   X(expr_type)            /* aerospike_py._expr.Expr */                    \
   X(expr_to_wire)         /* aerospike_py._expr.to_wire */

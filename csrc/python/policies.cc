@@ -16,8 +16,9 @@ enum Field : uint8_t {
   kFilterExpression, kReplica, kReadModeAp, kReadTouchTtlPercent, kCompress,
   kDurableDelete, kKey, kExists, kGen, kCommitLevel, kTtl,
   kAllowInline, kAllowInlineSsd, kRespondAllKeys, kConcurrency, kTimeout,
-  // Query/scan keys: validated now, used by the query API.
-  kIgnoredU32, kIgnoredBool, kIgnoredAny,
+  // Query/scan keys (partition_filter is read by aerospike_py.query).
+  kMaxRecords, kRecordsPerSecond, kMaxConcurrentNodes, kRecordQueueSize, kExpectedDuration,
+  kIncludeBinData, kIgnoredAny,
 };
 
 constexpr uint16_t Bit(PolicyKind k) { return static_cast<uint16_t>(1u << static_cast<int>(k)); }
@@ -62,12 +63,12 @@ constexpr KeyInfo kKeys[] = {
     {"respond_all_keys", kRespondAllKeys, B},
     {"concurrency", kConcurrency, B},
     {"timeout", kTimeout, I},
-    {"max_records", kIgnoredU32, Q | S},
-    {"records_per_second", kIgnoredU32, Q | S},
-    {"max_concurrent_nodes", kIgnoredU32, Q},
-    {"record_queue_size", kIgnoredU32, Q},
-    {"expected_duration", kIgnoredU32, Q},
-    {"include_bin_data", kIgnoredBool, Q},
+    {"max_records", kMaxRecords, Q | S},
+    {"records_per_second", kRecordsPerSecond, Q | S},
+    {"max_concurrent_nodes", kMaxConcurrentNodes, Q},
+    {"record_queue_size", kRecordQueueSize, Q},
+    {"expected_duration", kExpectedDuration, Q},
+    {"include_bin_data", kIncludeBinData, Q},
     {"partition_filter", kIgnoredAny, Q | S},
 };
 
@@ -151,7 +152,6 @@ bool ReadString(ModuleState* st, PyObject* v, const char* what, const char* key,
 bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, const char* what,
                 const char* key, OpPolicy* p) {
   int64_t x = 0;
-  bool b = false;
   switch (field) {
     case kSocketTimeout: return ReadU32(st, v, what, key, &p->base.socket_timeout_ms);
     case kTotalTimeout: return ReadU32(st, v, what, key, &p->base.total_timeout_ms);
@@ -209,11 +209,21 @@ bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, cons
       p->concurrent = x == 1;
       return true;
     case kTimeout: return ReadU32(st, v, what, key, &p->info_timeout_ms);
-    case kIgnoredU32: {
-      uint32_t ignored;
-      return ReadU32(st, v, what, key, &ignored);
-    }
-    case kIgnoredBool: return ReadBool(st, v, what, key, &b);
+    case kMaxRecords:
+      if (!ReadInt(st, v, what, key, 0, INT64_MAX, &x)) return false;
+      p->max_records = static_cast<uint64_t>(x);
+      return true;
+    case kRecordsPerSecond: return ReadU32(st, v, what, key, &p->records_per_second);
+    case kMaxConcurrentNodes: return ReadU32(st, v, what, key, &p->max_concurrent_nodes);
+    case kRecordQueueSize:
+      if (!ReadInt(st, v, what, key, 1, 1 << 20, &x)) return false;
+      p->record_queue_size = static_cast<uint32_t>(x);
+      return true;
+    case kExpectedDuration:
+      if (!ReadInt(st, v, what, key, 0, 2, &x)) return false;
+      p->expected_duration = static_cast<uint8_t>(x);
+      return true;
+    case kIncludeBinData: return ReadBool(st, v, what, key, &p->include_bin_data);
     case kIgnoredAny: return true;
   }
   return true;
@@ -231,6 +241,14 @@ ClientPolicies::ClientPolicies() {
   apply.base.max_retries = 0;
   batch.base.max_retries = 2;
   info.info_timeout_ms = 1000;
+  // Scans and queries stream for as long as they take: no total timeout;
+  // the socket timeout bounds each wait for the next frame. Partitions a
+  // node could not serve are retried on the next replica.
+  for (OpPolicy* q : {&query, &scan}) {
+    q->base.total_timeout_ms = 0;
+    q->base.socket_timeout_ms = 30000;
+    q->base.max_retries = 5;
+  }
 }
 
 bool ApplyPolicyDict(ModuleState* st, PyObject* dict, PolicyKind kind, const char* what,

@@ -42,6 +42,13 @@ struct OpPolicy {
   bool concurrent = true;
   // Info / admin.
   uint32_t info_timeout_ms = 1000;
+  // Scans and queries.
+  uint64_t max_records = 0;          // 0: no limit
+  uint32_t records_per_second = 0;   // 0: no throttle
+  uint32_t max_concurrent_nodes = 0; // 0: all nodes at once
+  uint32_t record_queue_size = 1024; // read-ahead bound, ~4 KiB of records per slot
+  uint8_t expected_duration = 0;     // QUERY_DURATION_*: 0 long, 1 short, 2 long relax-AP
+  bool include_bin_data = true;
 };
 
 // The defaults a client starts from (aerospike-py's documented defaults),
@@ -51,7 +58,7 @@ struct ClientPolicies {
   // Per-record defaults of batch calls (batch_read: read keys; batch_write,
   // batch_remove, batch_apply: write keys).
   OpPolicy batch_read, batch_write, batch_remove, batch_apply;
-  // Accepted and validated for the query/scan API to come.
+  // Scans and queries (aerospike_py.query).
   OpPolicy query, scan;
   ClientPolicies();
 };

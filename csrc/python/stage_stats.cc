@@ -23,6 +23,7 @@ const char* OpKindName(OpKind kind) {
     case OpKind::kBatchWrite: return "batch_write";
     case OpKind::kBatchOperate: return "batch_operate";
     case OpKind::kBatchRemove: return "batch_remove";
+    case OpKind::kQuery: return "query";
     case OpKind::kApply: return "apply";
     case OpKind::kBatchApply: return "batch_apply";
     case OpKind::kCount: break;

@@ -20,7 +20,9 @@ namespace aerospike_py::python {
 enum class OpKind : uint8_t {
   kConnect, kInfo, kGet, kSelect, kExists, kPut, kRemove, kTouch, kAppend, kPrepend,
   kIncrement, kRemoveBin, kOperate, kOperateOrdered, kTruncate, kBatchRead, kBatchWrite,
-  kBatchOperate, kBatchRemove, kApply, kBatchApply, kCount,
+  kBatchOperate, kBatchRemove, kApply, kBatchApply,
+  kQuery,  // scans and queries (stream wake-ups, background jobs)
+  kCount,
 };
 
 const char* OpKindName(OpKind kind);

@@ -63,6 +63,8 @@ Status Connection::Accept(uv_stream_t* server) {
 void Connection::Close() {
   if (closing_) return;
   closing_ = true;
+  stream_.reset();  // a scan/query answering this client ends (abandoned)
+  held_.clear();
   if (node_->state()->security) node_->state()->security->Closed(&session_);
   ++node_->state()->stats.connections_closed;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnClose);
@@ -129,8 +131,14 @@ bool Connection::OpenTls(ByteSpan bytes) {
 void Connection::HandleFrames() {
   Processor* processor = node_->processor();
   processor->set_session(&session_);
-  for (proto::Frame& frame : frames_) {
+  for (size_t i = 0; i < frames_.size(); ++i) {
+    proto::Frame& frame = frames_[i];
     if (closing_ || stop_reading_) break;
+    if (stream_ != nullptr) {
+      // A scan/query is still answering: later requests wait their turn.
+      for (size_t k = i; k < frames_.size(); ++k) held_.push_back(std::move(frames_[k]));
+      break;
+    }
     const Fault fault = node_->TakeFault(frame.type);
     if (fault.kind == FaultKind::kStopAnswering) continue;
     if (fault.kind == FaultKind::kNone && delayed_.empty()) {
@@ -140,6 +148,7 @@ void Connection::HandleFrames() {
         stop_reading_ = true;
         break;
       }
+      stream_ = processor->TakeStream();
       continue;
     }
     ByteBuffer reply;
@@ -148,6 +157,12 @@ void Connection::HandleFrames() {
     }
     const FrameOutcome outcome = processor->Handle(node_->index(), frame, &reply, &session_);
     processor->set_forced_record_result(0);
+    if (std::unique_ptr<ReplyStream> s = processor->TakeStream()) {
+      // Faults act on whole replies: produce the stream to its end now.
+      uint64_t wait_ms = 0;
+      while (s->Produce(&reply, kStreamSliceBytes, &wait_ms) != ReplyStream::Step::kDone) {
+      }
+    }
     if (outcome == FrameOutcome::kClose) {
       close_after_write_ = true;
       stop_reading_ = true;
@@ -192,6 +207,7 @@ void Connection::QueueDelayed(ByteBuffer reply, uint64_t due_ms) {
 void Connection::OnTimer(uv_timer_t* t) {
   auto* c = static_cast<Connection*>(t->data);
   if (c->closing_) return;
+  c->stream_waiting_ = false;  // a throttled stream may go on (it re-arms if not)
   const uint64_t now = uv_now(c->node_->loop());
   while (!c->delayed_.empty() && c->delayed_.front().due_ms <= now) {
     c->pending_.Append(c->delayed_.front().bytes.span());
@@ -203,6 +219,26 @@ void Connection::OnTimer(uv_timer_t* t) {
   c->Flush();
 }
 
+void Connection::PumpStream() {
+  uint64_t wait_ms = 0;
+  switch (stream_->Produce(&pending_, kStreamSliceBytes, &wait_ms)) {
+    case ReplyStream::Step::kMore:
+      break;
+    case ReplyStream::Step::kWait: {
+      stream_waiting_ = true;
+      // Keep an earlier deadline the timer already has (delayed replies).
+      auto* t = reinterpret_cast<uv_handle_t*>(&timer_);
+      if (!uv_is_active(t) || uv_timer_get_due_in(&timer_) > wait_ms) {
+        uv_timer_start(&timer_, OnTimer, wait_ms, 0);
+      }
+      break;
+    }
+    case ReplyStream::Step::kDone:
+      stream_.reset();
+      break;
+  }
+}
+
 void Connection::Flush() {
   if (closing_) return;
   if (writing_) {
@@ -212,26 +248,36 @@ void Connection::Flush() {
     }
     return;
   }
-  if (tls_session_ != nullptr && !pending_.empty() && tls_session_->established()) {
-    const ByteSpan plain[] = {pending_.span()};
-    Status sealed = tls_session_->Seal(plain, &tls_out_);
-    pending_.Clear();
-    if (!sealed.ok()) {
-      Close();
+  // A loop, not recursion: a fast reader may take slice after slice at once.
+  for (;;) {
+    if (!HasOutgoing() && stream_ != nullptr && !stream_waiting_) PumpStream();
+    if (tls_session_ != nullptr && !pending_.empty() && tls_session_->established()) {
+      const ByteSpan plain[] = {pending_.span()};
+      Status sealed = tls_session_->Seal(plain, &tls_out_);
+      pending_.Clear();
+      if (!sealed.ok()) {
+        Close();
+        return;
+      }
+    }
+    ByteBuffer& source = tls_session_ != nullptr ? tls_out_ : pending_;
+    if (source.empty()) {
+      if (stream_ == nullptr && !held_.empty() && !stop_reading_) {
+        frames_ = std::move(held_);
+        held_.clear();
+        HandleFrames();  // answers them, then flushes
+        return;
+      }
+      if (close_after_write_ && delayed_.empty() && stream_ == nullptr) Close();
       return;
     }
+    std::swap(inflight_, source);
+    source.Clear();
+    if (!StartWrite()) return;  // the rest is written asynchronously (or we closed)
   }
-  ByteBuffer& source = tls_session_ != nullptr ? tls_out_ : pending_;
-  if (source.empty()) {
-    if (close_after_write_ && delayed_.empty()) Close();
-    return;
-  }
-  std::swap(inflight_, source);
-  source.Clear();
-  StartWrite();
 }
 
-void Connection::StartWrite() {
+bool Connection::StartWrite() {
   uv_buf_t buf = uv_buf_init(reinterpret_cast<char*>(inflight_.data()),
                              static_cast<unsigned>(inflight_.size()));
   auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
@@ -240,12 +286,11 @@ void Connection::StartWrite() {
   const int n = uv_try_write(stream, &buf, 1);
   if (n == static_cast<int>(inflight_.size())) {
     inflight_.Clear();
-    if (HasOutgoing() || close_after_write_) Flush();
-    return;
+    return true;
   }
   if (n < 0 && n != UV_EAGAIN) {
     Close();
-    return;
+    return false;
   }
   const size_t off = n > 0 ? static_cast<size_t>(n) : 0;
   buf = uv_buf_init(reinterpret_cast<char*>(inflight_.data() + off),
@@ -255,7 +300,7 @@ void Connection::StartWrite() {
   if (uv_write(&write_req_, stream, &buf, 1, OnWrite) != 0) {
     writing_ = false;
     Close();
-    return;
+    return false;
   }
   // A client that pipelines requests but does not read its replies must
   // not make the server buffer without bound: stop reading until the
@@ -264,6 +309,7 @@ void Connection::StartWrite() {
     read_paused_ = true;
     uv_read_stop(stream);
   }
+  return false;
 }
 
 void Connection::OnWrite(uv_write_t* req, int status) {

@@ -28,6 +28,7 @@
 #include "common/status.h"
 #include "proto/frame_reader.h"
 #include "server/processor.h"
+#include "server/reply_stream.h"
 #include "server/server.h"
 #include "tls/tls_session.h"
 
@@ -64,7 +65,13 @@ class Connection {
   bool HasOutgoing() const { return !pending_.empty() || !tls_out_.empty(); }
   void Flush();
   void QueueDelayed(ByteBuffer reply, uint64_t due_ms);
-  void StartWrite();
+  // True when the whole of inflight_ was written at once.
+  bool StartWrite();
+  // Asks the reply stream in progress for its next part (scans, queries).
+  void PumpStream();
+  // A stream's parts are produced in slices of this size, the next one only
+  // once the previous one left the process: a slow reader holds it back.
+  static constexpr size_t kStreamSliceBytes = 256 * 1024;
   // Reading pauses while this many reply bytes wait for a slow reader.
   static constexpr size_t kMaxQueuedReplyBytes = 32u << 20;
 
@@ -95,6 +102,11 @@ class Connection {
     ByteBuffer bytes;
   };
   std::deque<Delayed> delayed_;
+  // A reply still being produced (ReplyStream) and the pipelined requests
+  // that arrived meanwhile (answered after it, in order).
+  std::unique_ptr<ReplyStream> stream_;
+  std::vector<proto::Frame> held_;
+  bool stream_waiting_ = false;  // throttled: timer_ resumes it
   char read_buf_[64 * 1024];
 };
 

@@ -218,13 +218,22 @@ std::string Processor::InfoCommand(int node, std::string_view line, ClientSessio
   }
   if (name == "truncate") return TruncateInfo(params, false);
   if (name == "truncate-namespace") return TruncateInfo(params, true);
+  // Secondary indexes (server/sindex/registry.h).
+  if (name == "sindex-create") return state_->sindexes.Create(params);
+  if (name == "sindex-delete") return state_->sindexes.Delete(params);
+  if (name == "sindex-list") return state_->sindexes.List(params);
+  if (name == "sindex-exists") return state_->sindexes.Exists(params);
+  if (name == "sindex-stat") return state_->sindexes.Stat(params);
+  if (name == "sindex") {
+    return args.empty() ? state_->sindexes.List(params) : state_->sindexes.StatPath(args);
+  }
   if (name == "truncate-undo") return TruncateUndoInfo(params, false);
   if (name == "truncate-namespace-undo") return TruncateUndoInfo(params, true);
-  if (name == "sindex-list" || name == "sindex") return "";
-  // There are no secondary indexes, so dropping one finds nothing to drop,
-  // which the server answers with "ok".
-  if (name == "sindex-delete") return "ok";
   if (name == "query-show" || name == "scan-show") return QueryShowInfo(node, params);
+  if (name == "query-abort" || name == "scan-abort") return QueryAbortInfo(node, params);
+  if (name == "query-abort-all" || name == "scan-abort-all") {
+    return state_->query_jobs.AbortAll(node);
+  }
   if (name == "misrouted") return absl::StrCat(c.node(node).misrouted.load());
   // Test hook of the security mode: successful LOGINs this node answered.
   if (name == "logins" && state_->security) return absl::StrCat(state_->security->logins(node));
@@ -265,21 +274,19 @@ std::string Processor::UserAgentSetInfo(int node, std::string_view params,
 std::string Processor::QueryShowInfo(int node, std::string_view params) {
   std::string_view id_text = Param(params, "id");
   if (id_text.empty()) id_text = Param(params, "trid");
+  if (id_text.empty()) return state_->query_jobs.ShowAll(node, clock_.now_ns);
   uint64_t id = 0;
   if (!ParseInt(id_text, &id)) return "ERROR:4:bad id";
-  auto it = state_->jobs.find({node, id});
-  if (it == state_->jobs.end()) return "ERROR:2:job not found";
-  const BackgroundJob& j = it->second;
-  // Background jobs run to completion before they are acknowledged, so
-  // they are always done.
-  return absl::StrCat("trid=", id, ":ns=", j.ns, ":set=", j.set,
-                      ":rps=10000:active-threads=0:status=done(ok):job-progress=100.00"
-                      ":run-time=0:time-since-done=",
-                      (clock_.now_ns - j.finished_ns) / 1000000,
-                      ":recs-throttled=", j.succeeded + j.failed + j.filtered,
-                      ":recs-filtered-meta=0:recs-filtered-bins=", j.filtered,
-                      ":recs-succeeded=", j.succeeded, ":recs-failed=", j.failed,
-                      ":job-type=background");
+  return state_->query_jobs.Show(node, id, clock_.now_ns);
+}
+
+std::string Processor::QueryAbortInfo(int node, std::string_view params) {
+  std::string_view id_text = Param(params, "id");
+  if (id_text.empty()) id_text = Param(params, "trid");
+  if (id_text.empty()) return "ERROR:4:missing 'id'";
+  uint64_t id = 0;
+  if (!ParseInt(id_text, &id) || id == 0) return "ERROR:4:bad id";
+  return state_->query_jobs.Abort(node, id);
 }
 
 std::string Processor::ServicesList(int node) {
@@ -405,7 +412,8 @@ std::string Processor::SetsInfo(std::string_view args) {
       if (parts.size() < 2) absl::StrAppend(&v, "ns=", ns->name(), ":set=", sets[id].name, ":");
       absl::StrAppend(&v, "objects=", sets[id].objects, ":tombstones=0:data_used_bytes=",
                       data_bytes, ":truncate_lut=", sets[id].truncate_lut_ms,
-                      ":sindexes=0:index_populating=false:truncating=false:"
+                      ":sindexes=", state_->sindexes.CountForSet(ns->name(), sets[id].name),
+                      ":index_populating=false:truncating=false:"
                       "default-read-touch-ttl-pct=0:default-ttl=0:disable-eviction=false:"
                       "enable-index=false:stop-writes-count=0:stop-writes-size=0;");
     }

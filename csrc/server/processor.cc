@@ -900,6 +900,7 @@ uint8_t Processor::ExecuteWrite(const MsgHeader& h, Namespace* ns, const Request
   if (f.has_key && r->key.empty()) r->key.assign(AsChars(f.key));
   r->bins = bins.Encode();
   r->n_bins = static_cast<uint16_t>(bins.size());
+  ns->Written(digest, *r);  // secondary indexes follow
 
   ReplyHeader rh;
   rh.generation = r->generation;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,9 +17,12 @@
 #include "proto/frame_reader.h"
 #include "proto/message_view.h"
 #include "server/cluster.h"
+#include "server/query_jobs.h"
+#include "server/reply_stream.h"
 #include "server/request.h"
 #include "server/security/security.h"
 #include "server/server.h"
+#include "server/sindex/registry.h"
 #include "server/store.h"
 #include "server/udf/modules.h"
 #include "tls/tls_context.h"
@@ -36,16 +40,6 @@ struct ServerStats {
   uint64_t demarshal_error = 0;
 };
 
-// A finished background query (query-show answers from these).
-struct BackgroundJob {
-  std::string ns;
-  std::string set;
-  uint64_t succeeded = 0;
-  uint64_t failed = 0;
-  uint64_t filtered = 0;
-  uint64_t finished_ns = 0;
-};
-
 struct ServerState {
   ServerState(ServerOptions opts, std::vector<std::string> node_ids,
               std::vector<uint16_t> ports)
@@ -56,12 +50,12 @@ struct ServerState {
   ServerOptions options;
   Store store;
   Cluster cluster;
+  // Secondary indexes (server/sindex/): observes `store`, so declared after it.
+  sindex::Registry sindexes{&store};
   ServerStats stats;
-  // Background queries by (node, task id): each node reports its own part
-  // of a job, as each server does. The most recent kMaxJobs are kept.
-  static constexpr size_t kMaxJobs = 1000;
-  std::map<std::pair<int, uint64_t>, BackgroundJob> jobs;
-  std::deque<std::pair<int, uint64_t>> job_order;
+  // Scan/query jobs by (node, task id): each node reports its own part of
+  // a job, as each server does (query-show).
+  QueryJobs query_jobs;
   // `user-agent-set` values (base64, as sent) by node, with how many times
   // each was set; reported by the `user-agents` info command.
   static constexpr size_t kMaxUserAgents = 1000;
@@ -100,6 +94,10 @@ class Processor {
   // The value of a single info command (no echo, no newline).
   std::string InfoValue(int node, std::string_view command);
 
+  // A reply to be continued as the socket drains (a scan or query), left by
+  // the frame Handle() just processed; the connection takes it over.
+  std::unique_ptr<ReplyStream> TakeStream() { return std::move(stream_); }
+
   // Fault injection (FaultKind::kKeyBusy): while non-zero, every record
   // command, single or batch row, is answered with this result code and
   // not executed. The event thread sets it around one frame.
@@ -120,6 +118,7 @@ class Processor {
                   ByteBuffer* out);
   void HandleBackground(int node, const proto::MessageView& m, const RequestFields& f,
                         Namespace* ns, ByteBuffer* out);
+  std::string QueryAbortInfo(int node, std::string_view params);
   std::string QueryShowInfo(int node, std::string_view params);
   // Executes one single-record command (or batch row) and appends its
   // reply AS_MSG (no proto header) to `out`; returns the result code.
@@ -150,6 +149,7 @@ class Processor {
   std::string TruncateUndoInfo(std::string_view params, bool whole_namespace);
 
   ServerState* state_;
+  std::unique_ptr<ReplyStream> stream_;  // see TakeStream()
   uint8_t forced_record_result_ = 0;
   ClientSession* session_ = nullptr;
   Clock clock_;

@@ -42,6 +42,7 @@ class ServerImpl {
  private:
   static void OnAsync(uv_async_t* a);
   static void OnSweep(uv_timer_t* t);
+  static void OnSindexBuild(uv_timer_t* t);
   void DrainQueue();
   void BeginShutdown();
 
@@ -51,6 +52,7 @@ class ServerImpl {
   uv_loop_t loop_;
   uv_async_t async_;
   uv_timer_t sweep_;
+  uv_timer_t sindex_build_;  // builds new secondary indexes a slice at a time
   bool loop_ready_ = false;
   bool stopped_cleanly_ = false;
   std::thread thread_;
@@ -110,6 +112,8 @@ Status ServerImpl::Start() {
   async_.data = this;
   uv_timer_init(&loop_, &sweep_);
   sweep_.data = this;
+  uv_timer_init(&loop_, &sindex_build_);
+  sindex_build_.data = this;
 
   // Node ids derive from the ports, known only once bound: the cluster
   // starts with blank identities that are filled in below.
@@ -149,6 +153,7 @@ Status ServerImpl::Start() {
     for (auto& l : listeners_) l->Close();
     uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&sindex_build_), nullptr);
     uv_run(&loop_, UV_RUN_DEFAULT);
     uv_loop_close(&loop_);
     loop_ready_ = false;
@@ -158,6 +163,12 @@ Status ServerImpl::Start() {
   if (o.sweep_interval_ms > 0) {
     uv_timer_start(&sweep_, OnSweep, o.sweep_interval_ms, o.sweep_interval_ms);
   }
+  // Index builds: a slice every 2 ms while one is pending.
+  state_->sindexes.set_build_hook([this] {
+    if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&sindex_build_))) {
+      uv_timer_start(&sindex_build_, OnSindexBuild, 2, 2);
+    }
+  });
   {
     std::lock_guard<std::mutex> lock(mu_);
     running_ = true;
@@ -174,6 +185,11 @@ void ServerImpl::OnSweep(uv_timer_t* t) {
   // A quarter of the partitions per tick: every record is looked at within
   // four intervals, and no tick stalls the loop on a big store.
   for (auto& ns : self->state_->store.namespaces()) ns->SweepSome(now, proto::kPartitions / 4);
+}
+
+void ServerImpl::OnSindexBuild(uv_timer_t* t) {
+  auto* self = static_cast<ServerImpl*>(t->data);
+  if (!self->state_->sindexes.BuildSome(20000)) uv_timer_stop(t);
 }
 
 void ServerImpl::OnAsync(uv_async_t* a) { static_cast<ServerImpl*>(a->data)->DrainQueue(); }
@@ -212,6 +228,8 @@ void ServerImpl::BeginShutdown() {
   for (auto& l : listeners_) l->Close();
   uv_timer_stop(&sweep_);
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_), nullptr);
+  uv_timer_stop(&sindex_build_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sindex_build_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
 }
 

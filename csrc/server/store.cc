@@ -26,7 +26,7 @@ Record* Namespace::Find(const Digest& digest, uint32_t now) {
   auto it = map.find(digest);
   if (it == map.end()) return nullptr;
   if (it->second.expired(now)) {
-    Unlink(it->second);
+    Unlink(it->first, it->second);
     map.erase(it);
     return nullptr;
   }
@@ -38,7 +38,7 @@ Record* Namespace::Insert(const Digest& digest, uint16_t set_id) {
   auto [it, inserted] = map.try_emplace(digest);
   if (!inserted) {
     // An expired record that Find() was not asked about: replace it.
-    Unlink(it->second);
+    Unlink(it->first, it->second);
     it->second = Record{};
   }
   it->second.set_id = set_id;
@@ -47,7 +47,8 @@ Record* Namespace::Insert(const Digest& digest, uint16_t set_id) {
   return &it->second;
 }
 
-void Namespace::Unlink(const Record& r) {
+void Namespace::Unlink(const Digest& digest, const Record& r) {
+  if (observer_ != nullptr) observer_->OnRecordRemoved(*this, digest, r);
   --objects_;
   --sets_[r.set_id].objects;
 }
@@ -56,7 +57,7 @@ void Namespace::Erase(const Digest& digest) {
   PartitionMap& map = partitions_[proto::PartitionId(digest)];
   auto it = map.find(digest);
   if (it == map.end()) return;
-  Unlink(it->second);
+  Unlink(it->first, it->second);
   map.erase(it);
 }
 
@@ -85,7 +86,7 @@ uint64_t Namespace::Truncate(int set_id, uint64_t lut_ms) {
     for (auto it = map.begin(); it != map.end();) {
       const Record& r = it->second;
       if ((set_id < 0 || r.set_id == set_id) && ServerEpochMillis(r.last_update_ns) < lut_ms) {
-        Unlink(r);
+        Unlink(it->first, r);
         map.erase(it++);
         ++removed;
       } else {
@@ -111,7 +112,7 @@ uint64_t Namespace::SweepSome(uint32_t now, uint32_t partitions_per_call) {
     sweep_cursor_ = (sweep_cursor_ + 1) % proto::kPartitions;
     for (auto it = map.begin(); it != map.end();) {
       if (it->second.expired(now)) {
-        Unlink(it->second);
+        Unlink(it->first, it->second);
         map.erase(it++);
         ++removed;
       } else {
@@ -123,6 +124,7 @@ uint64_t Namespace::SweepSome(uint32_t now, uint32_t partitions_per_call) {
 }
 
 void Namespace::Clear() {
+  if (observer_ != nullptr) observer_->OnNamespaceCleared(*this);
   for (PartitionMap& map : partitions_) map.clear();
   objects_ = 0;
   for (SetStats& s : sets_) s.objects = 0;

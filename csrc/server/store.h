@@ -48,6 +48,20 @@ struct DigestHash {
 
 using PartitionMap = absl::flat_hash_map<Digest, Record, DigestHash>;
 
+class Namespace;
+
+// Told about every change to a namespace's records: secondary indexes keep
+// themselves current through it (sindex/registry.h). Code that changes a
+// record's bins in place must call Namespace::Written() afterwards.
+class RecordObserver {
+ public:
+  virtual ~RecordObserver() = default;
+  virtual void OnRecordWritten(const Namespace& ns, const Digest& digest, const Record& record) = 0;
+  // Before the record goes (delete, expiry, truncate, sweep).
+  virtual void OnRecordRemoved(const Namespace& ns, const Digest& digest, const Record& record) = 0;
+  virtual void OnNamespaceCleared(const Namespace& ns) = 0;
+};
+
 struct SetStats {
   std::string name;
   uint64_t objects = 0;
@@ -71,6 +85,11 @@ class Namespace {
   // not return; the caller fills it.
   Record* Insert(const Digest& digest, uint16_t set_id);
   void Erase(const Digest& digest);
+  // A record was created or its bins/metadata changed in place.
+  void Written(const Digest& digest, const Record& record) {
+    if (observer_ != nullptr) observer_->OnRecordWritten(*this, digest, record);
+  }
+  void set_observer(RecordObserver* observer) { observer_ = observer; }
 
   PartitionMap& partition(uint32_t pid) { return partitions_[pid]; }
 
@@ -103,7 +122,7 @@ class Namespace {
   void Clear();
 
  private:
-  void Unlink(const Record& r);
+  void Unlink(const Digest& digest, const Record& r);
 
   std::string name_;
   uint32_t default_ttl_;
@@ -114,6 +133,7 @@ class Namespace {
   absl::flat_hash_map<std::string, uint16_t> set_ids_;
   std::unique_ptr<std::array<PartitionMap, proto::kPartitions>> partitions_storage_;
   std::array<PartitionMap, proto::kPartitions>& partitions_;
+  RecordObserver* observer_ = nullptr;
 };
 
 class Store {

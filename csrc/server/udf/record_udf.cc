@@ -193,6 +193,7 @@ class StoreRecord final : public lua::RecordHost {
     r->key = key_;
     r->bins = bins_.Encode();
     r->n_bins = static_cast<uint16_t>(bins_.size());
+    ns->Written(digest_, *r);  // secondary indexes follow
     *generation = r->generation;
     *void_time = r->void_time;
     return kOk;

@@ -358,18 +358,21 @@ TEST(Scan, PartitionFilterAndResumeDigest) {
     if (v.size() >= 2) { pid = k; break; }
   }
   auto& digests = by_pid[pid];
-  std::sort(digests.begin(), digests.end());
+  // The real server walks a partition from the largest digest down.
+  std::sort(digests.begin(), digests.end(), [](const p::Digest& a, const p::Digest& b) {
+    return b < a;
+  });
   auto only = h.Run(EncodeScan(Scan({static_cast<uint16_t>(pid)})));
   ASSERT_EQ(only.size(), digests.size() + 1);
   for (size_t i = 0; i < digests.size(); ++i) {
-    // Digest order within a partition.
+    // Descending digest order within a partition.
     EXPECT_EQ(only[i].fields[1].second,
               std::string(reinterpret_cast<const char*>(digests[i].data()), 20));
   }
   p::ScanRequest resume = Scan({});
   resume.resume_digests = {digests[0]};
   auto rest = h.Run(EncodeScan(resume));
-  EXPECT_EQ(rest.size(), digests.size());  // all but the first, plus LAST
+  EXPECT_EQ(rest.size(), digests.size());  // the smaller digests (all but the first), plus LAST
 }
 
 TEST(Scan, MaxRecordsSelectedBinsAndNoBins) {

@@ -157,6 +157,12 @@ class Harness {
     for (const p::Frame& f : frames) {
       FrameOutcome o = processor_->Handle(node, f, &out);
       if (outcome) *outcome = o;
+      // A scan/query answer continues as a stream: take it to its end.
+      if (std::unique_ptr<ReplyStream> stream = processor_->TakeStream()) {
+        uint64_t wait_ms = 0;
+        while (stream->Produce(&out, 1 << 20, &wait_ms) != ReplyStream::Step::kDone) {
+        }
+      }
     }
     last_bytes_ = ByteBuffer::CopyOf(out.span());
     return DecodeReplies(out.span());
@@ -231,6 +237,21 @@ class Socket {
     }
     raw_ = ByteBuffer::CopyOf(out.span());
     out.Resize(complete);
+    return out;
+  }
+  // Whatever bytes arrive within `timeout_ms` (empty on timeout or close):
+  // for tests that parse a long answer themselves, frame boundaries and all.
+  ByteBuffer ReadSome(int timeout_ms = 3000) {
+    ByteBuffer out;
+    pollfd pfd{fd_, POLLIN, 0};
+    if (poll(&pfd, 1, timeout_ms) <= 0) return out;
+    uint8_t buf[65536];
+    ssize_t r = recv(fd_, buf, sizeof(buf), 0);
+    if (r <= 0) {
+      closed_ = true;
+      return out;
+    }
+    out.Append(buf, static_cast<size_t>(r));
     return out;
   }
   // True when the peer closed the connection within `timeout_ms`.

@@ -1,0 +1,359 @@
+"""Scan benchmark: a whole set of 10-bin records into Python, every client, same run.
+
+    python3 -m benchmark.scan_bench                      # embedded server, 200,000 records
+    python3 -m benchmark.scan_bench --hosts 127.0.0.1:3300 --records 200000 --runs 3
+
+Each client runs in its own process from its own virtualenv (ours and aerospike-py share the
+import name ``aerospike_py``), against the same server and the same set, loaded once. A worker
+scans the set ``--runs`` times and reports, per run: records/s (wall clock), CPU microseconds per
+record (the process's user + system time, every thread included, / records) and RSS growth (peak
+resident memory sampled every 10,000 records while scanning, minus the RSS before the scan). The
+best run (highest records/s) of each client is kept. Every record's bins are touched so each
+client pays for the objects it hands out.
+
+Clients (skipped, with the reason printed, when their interpreter is missing):
+
+| name | what |
+|---|---|
+| ours-stream | this repo, ``async for record in client.query(ns, set).stream()`` (asyncio) |
+| ours-stream-uvloop | the same on uvloop |
+| ours-foreach | this repo, sync ``Client.query(ns, set).foreach(callback)`` |
+| ours-results | this repo, sync ``Client.query(ns, set).results()`` |
+| aerospike-py-foreach / -results | aerospike-py 0.14.4 (Rust), sync ``Query.foreach`` / ``results`` |
+| aerospike-py-async | aerospike-py ``AsyncQuery.results()`` (a thread under the hood) |
+| native-blocking | aerospike-native ``query_blocking`` + ``for`` |
+| native-async | aerospike-native ``await query`` + ``async for`` |
+| official-foreach / -results | the official ``aerospike`` client (C), ``Query.foreach`` / ``results`` |
+
+The last lines print each client's figures and, for ours, the ratio of records/s to the best
+peer (and to each peer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+OURS = os.path.join(REPO, ".venv", "bin", "python")
+ASPY = os.environ.get("ASPY_VENV_PYTHON", "/root/venvs/aspy/bin/python")
+NATIVE = os.environ.get("NATIVE_VENV_PYTHON", "/root/venvs/native/bin/python")
+OFFICIAL = os.environ.get("OFFICIAL_PYTHON", OURS)  # the official client lives in .venv
+
+COMMON = r"""
+import json, os, resource, sys, time
+host, port, set_name, runs = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+def cpu_s():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+class Meter:
+    def __init__(self):
+        self.n = 0; self.rss0 = rss_mb(); self.peak = self.rss0
+        self.cpu0 = cpu_s(); self.t0 = time.perf_counter()
+    def tick(self, k=1):
+        self.n += k
+        if self.n % 10000 < k:
+            self.peak = max(self.peak, rss_mb())
+    def done(self, hold=None):
+        t = time.perf_counter() - self.t0
+        cpu = cpu_s() - self.cpu0
+        self.peak = max(self.peak, rss_mb())
+        return {"records": self.n, "seconds": t, "rps": self.n / t if t else 0.0,
+                "cpu_us_per_record": cpu * 1e6 / max(self.n, 1),
+                "rss_growth_mb": self.peak - self.rss0}
+def touch(bins):
+    for v in bins.values():
+        pass
+out = []
+"""
+
+WORKERS = {
+    "ours-stream": r"""
+import asyncio, aerospike_py
+async def main():
+    c = await aerospike_py.async_client({"hosts": [(host, port)]}).connect()
+    for _ in range(runs):
+        m = Meter()
+        async for r in c.query("test", set_name).stream():
+            touch(r.bins); m.tick()
+        out.append(m.done())
+    await c.close()
+asyncio.run(main())
+""",
+    "ours-stream-uvloop": r"""
+import asyncio, uvloop, aerospike_py
+async def main():
+    c = await aerospike_py.async_client({"hosts": [(host, port)]}).connect()
+    for _ in range(runs):
+        m = Meter()
+        async for r in c.query("test", set_name).stream():
+            touch(r.bins); m.tick()
+        out.append(m.done())
+    await c.close()
+uvloop.run(main())
+""",
+    "ours-foreach": r"""
+import aerospike_py
+c = aerospike_py.client({"hosts": [(host, port)]}).connect()
+for _ in range(runs):
+    m = Meter()
+    def cb(r):
+        touch(r.bins); m.tick()
+    c.query("test", set_name).foreach(cb)
+    out.append(m.done())
+c.close()
+""",
+    "ours-results": r"""
+import aerospike_py
+c = aerospike_py.client({"hosts": [(host, port)]}).connect()
+for _ in range(runs):
+    m = Meter()
+    recs = c.query("test", set_name).results()
+    for r in recs:
+        touch(r.bins)
+    m.tick(len(recs))
+    out.append(m.done())
+    del recs
+c.close()
+""",
+    "aerospike-py-foreach": r"""
+import aerospike_py
+c = aerospike_py.client({"hosts": [(host, port)]}).connect()
+for _ in range(runs):
+    m = Meter()
+    def cb(r):
+        touch(r.bins); m.tick()
+    c.query("test", set_name).foreach(cb)
+    out.append(m.done())
+c.close()
+""",
+    "aerospike-py-results": r"""
+import aerospike_py
+c = aerospike_py.client({"hosts": [(host, port)]}).connect()
+for _ in range(runs):
+    m = Meter()
+    recs = c.query("test", set_name).results()
+    for r in recs:
+        touch(r.bins)
+    m.tick(len(recs))
+    out.append(m.done())
+    del recs
+c.close()
+""",
+    "aerospike-py-async": r"""
+import asyncio, aerospike_py
+async def main():
+    c = aerospike_py.AsyncClient({"hosts": [(host, port)]})
+    await c.connect()
+    for _ in range(runs):
+        m = Meter()
+        recs = await c.query("test", set_name).results()
+        for r in recs:
+            touch(r.bins)
+        m.tick(len(recs))
+        out.append(m.done())
+        del recs
+    await c.close()
+asyncio.run(main())
+""",
+    "native-blocking": r"""
+import aerospike_native as an
+c = an.new_client_blocking(an.ClientPolicy(), f"{host}:{port}")
+for _ in range(runs):
+    m = Meter()
+    for r in c.query_blocking(an.Statement("test", set_name), an.PartitionFilter.all()):
+        touch(r.bins); m.tick()
+    out.append(m.done())
+c.close_blocking()
+""",
+    "native-async": r"""
+import asyncio, aerospike_native as an
+async def main():
+    c = await an.new_client(an.ClientPolicy(), f"{host}:{port}")
+    for _ in range(runs):
+        m = Meter()
+        rs = await c.query(an.Statement("test", set_name), an.PartitionFilter.all())
+        async for r in rs:
+            touch(r.bins); m.tick()
+        out.append(m.done())
+    await c.close()
+asyncio.run(main())
+""",
+    "official-foreach": r"""
+import aerospike
+c = aerospike.client({"hosts": [(host, port)]}).connect()
+for _ in range(runs):
+    m = Meter()
+    def cb(rec):
+        touch(rec[2]); m.tick()
+    c.query("test", set_name).foreach(cb)
+    out.append(m.done())
+c.close()
+""",
+    "official-results": r"""
+import aerospike
+c = aerospike.client({"hosts": [(host, port)]}).connect()
+for _ in range(runs):
+    m = Meter()
+    recs = c.query("test", set_name).results()
+    for rec in recs:
+        touch(rec[2])
+    m.tick(len(recs))
+    out.append(m.done())
+    del recs
+c.close()
+""",
+}
+
+PYTHONS = {
+    "ours-stream": OURS, "ours-stream-uvloop": OURS, "ours-foreach": OURS, "ours-results": OURS,
+    "aerospike-py-foreach": ASPY, "aerospike-py-results": ASPY, "aerospike-py-async": ASPY,
+    "native-blocking": NATIVE, "native-async": NATIVE,
+    "official-foreach": OFFICIAL, "official-results": OFFICIAL,
+}
+
+LOADER = r"""
+import sys, aerospike_py
+host, port, set_name, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+c = aerospike_py.client({"hosts": [(host, port)]}).connect()
+bins = lambda i: {"id": i, "user": f"user-{i}", "score": i * 0.5, "count": i % 1000,
+                  "flag": i % 2 == 0, "tags": [i % 7, i % 11, i % 13], "name": "x" * 24,
+                  "blob": bytes(16), "ts": 1700000000 + i, "kind": f"k{i % 5}"}
+for start in range(0, n, 2000):
+    r = c.batch_write([(("test", set_name, i), bins(i)) for i in range(start, min(n, start + 2000))],
+                      {"total_timeout": 30000})
+c.close()
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    runs: list[dict[str, float]]
+    error: str = ""
+
+    @property
+    def best(self) -> dict[str, float] | None:
+        return max(self.runs, key=lambda r: r["rps"]) if self.runs else None
+
+
+def start_server() -> tuple[subprocess.Popen[str], str, int]:
+    proc = subprocess.Popen([OURS, "-m", "aerospike_py.server", "--port", "0"],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    m = re.search(r"listening on ([\d.]+):(\d+)", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"the embedded server did not start: {line!r}")
+    return proc, m.group(1), int(m.group(2))
+
+
+def run_worker(name: str, host: str, port: int, set_name: str, runs: int) -> Result:
+    python = PYTHONS[name]
+    if not os.path.exists(python):
+        return Result(name, [], f"no interpreter at {python}")
+    code = COMMON + textwrap.dedent(WORKERS[name]) + "\nprint('RESULT ' + json.dumps(out))\n"
+    env = dict(os.environ)
+    if python == OURS:
+        env["PYTHONPATH"] = REPO
+    proc = subprocess.run([python, "-c", code, host, str(port), set_name, str(runs)],
+                          capture_output=True, text=True, env=env, timeout=3600)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return Result(name, json.loads(line[7:]))
+    return Result(name, [], (proc.stderr.strip().splitlines() or ["no output"])[-1][:200])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--hosts", default=os.environ.get("AEROSPIKE_HOSTS", ""),
+                    help="host:port of a server (default: start the embedded one)")
+    ap.add_argument("--records", type=int, default=200_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--clients", default=",".join(WORKERS), help="comma-separated subset")
+    ap.add_argument("--set", default="", help="use an existing set (skip loading)")
+    ap.add_argument("--json", default="", help="also write the results to this file")
+    args = ap.parse_args(argv)
+    server = None
+    if args.hosts:
+        host, _, port_text = args.hosts.split(",")[0].partition(":")
+        port = int(port_text or 3000)
+    else:
+        server, host, port = start_server()
+    set_name = args.set or f"q_scan_{os.getpid()}"
+    try:
+        if not args.set:
+            t0 = time.perf_counter()
+            subprocess.run([OURS, "-c", LOADER, host, str(port), set_name, str(args.records)],
+                           check=True, env={**os.environ, "PYTHONPATH": REPO})
+            print(f"loaded {args.records} records into test/{set_name} in "
+                  f"{time.perf_counter() - t0:.1f} s", flush=True)
+        results = []
+        for name in [c for c in args.clients.split(",") if c]:
+            r = run_worker(name, host, port, set_name, args.runs)
+            results.append(r)
+            b = r.best
+            if b is None:
+                print(f"{name:24s} skipped: {r.error}", flush=True)
+            else:
+                print(f"{name:24s} {b['rps']:>11,.0f} rec/s  {b['cpu_us_per_record']:6.2f} us CPU/rec"
+                      f"  RSS +{b['rss_growth_mb']:7.1f} MiB  ({b['records']:.0f} records)",
+                      flush=True)
+        report(results)
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({r.name: {"runs": r.runs, "error": r.error} for r in results}, f,
+                          indent=1)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        elif not args.set:
+            # A shared real server keeps no leftovers (they slow every index build).
+            print(f"truncate test/{set_name}: {info(host, port, f'truncate:namespace=test;set={set_name}')}")
+    return 0
+
+
+def info(host: str, port: int, command: str) -> str:
+    """One info command over a plain socket (the answer's value)."""
+    body = (command + "\n").encode()
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(bytes([2, 1]) + len(body).to_bytes(6, "big") + body)
+        data = b""
+        while len(data) < 8 or len(data) < 8 + int.from_bytes(data[2:8], "big"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return data[8:].decode(errors="replace").strip().partition("\t")[2]
+
+
+def report(results: list[Result]) -> None:
+    peers = [r for r in results if not r.name.startswith("ours") and r.best]
+    ours = [r for r in results if r.name.startswith("ours") and r.best]
+    if not peers or not ours:
+        return
+    best_peer = max(peers, key=lambda r: r.best["rps"])  # type: ignore[index]
+    print(f"\nbest peer: {best_peer.name} {best_peer.best['rps']:,.0f} rec/s")  # type: ignore[index]
+    for o in ours:
+        ob = o.best
+        assert ob is not None
+        ratios = ", ".join(f"{p.name} x{ob['rps'] / p.best['rps']:.2f}" for p in peers)  # type: ignore[index]
+        print(f"{o.name}: x{ob['rps'] / best_peer.best['rps']:.2f} the best peer; {ratios}")  # type: ignore[index]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+#include "server/sindex/definition.h"
+
+#include <cctype>
+
+#include "absl/strings/str_cat.h"
+#include "common/strings.h"
+#include "proto/msgpack.h"
+
+namespace aerospike_py::server::sindex {
+namespace {
+
+constexpr size_t kMaxIndexName = 63;  // INAME_MAX_SZ - 1
+constexpr size_t kMaxSetName = 63;
+constexpr size_t kMaxBinName = 15;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool KeyTypeFrom(std::string_view text, uint8_t* out) {
+  const std::string t = Lower(text);
+  if (t == "numeric") *out = kNumeric;
+  else if (t == "string") *out = kString;
+  else if (t == "blob") *out = kBlob;
+  else if (t == "geo2dsphere") *out = kGeo;
+  else return false;
+  return true;
+}
+
+std::string Error(std::string_view message) { return absl::StrCat("ERROR:4:", AbslView(message)); }
+
+// A CDT context is a msgpack array of (type, value) pairs.
+bool ValidContext(std::string_view ctx) {
+  proto::MsgpackReader r(AsBytes(ctx));
+  proto::MsgpackItem item;
+  if (!r.Next(&item).ok() || item.kind != proto::MsgpackItem::Kind::kArray) return false;
+  if (item.count == 0 || item.count % 2 != 0) return false;
+  for (uint32_t i = 0; i < item.count; i += 2) {
+    proto::MsgpackItem type;
+    if (!r.Next(&type).ok() || type.kind != proto::MsgpackItem::Kind::kInt) return false;
+    if (!r.Skip().ok()) return false;
+  }
+  return r.AtEnd();
+}
+
+// An expression is one complete msgpack value (the real server compiles
+// it; a truncated or trailing-garbage one is refused the same way).
+bool WholeValue(std::string_view raw) {
+  if (raw.empty()) return false;
+  proto::MsgpackReader r(AsBytes(raw));
+  return r.Skip().ok() && r.AtEnd();
+}
+
+}  // namespace
+
+std::string_view KeyTypeName(uint8_t key_type) {
+  switch (key_type) {
+    case kNumeric: return "numeric";
+    case kString: return "string";
+    case kBlob: return "blob";
+    case kGeo: return "geo2dsphere";
+    default: return "unknown";
+  }
+}
+
+std::string_view CollectionName(Collection c) {
+  switch (c) {
+    case Collection::kDefault: return "default";
+    case Collection::kList: return "list";
+    case Collection::kMapKeys: return "mapkeys";
+    case Collection::kMapValues: return "mapvalues";
+  }
+  return "default";
+}
+
+std::string_view InfoParam(std::string_view params, std::string_view name, bool* present) {
+  *present = false;
+  size_t pos = 0;
+  while (pos <= params.size()) {
+    size_t end = params.find(';', pos);
+    if (end == std::string_view::npos) end = params.size();
+    std::string_view item = params.substr(pos, end - pos);
+    const size_t eq = item.find('=');
+    std::string_view key = item.substr(0, eq);
+    if (key == name || (name == "namespace" && key == "ns")) {
+      *present = true;
+      return eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+    }
+    pos = end + 1;
+  }
+  return {};
+}
+
+bool ParseCreate(std::string_view params, Definition* out, std::string* error) {
+  bool has = false;
+  std::string_view name = InfoParam(params, "indexname", &has);
+  if (!has) {
+    *error = Error("missing 'indexname'");
+    return false;
+  }
+  if (name.empty()) {
+    *error = Error("missing 'indexname' value");
+    return false;
+  }
+  if (name.size() > kMaxIndexName) {
+    *error = Error("'indexname' value too long");
+    return false;
+  }
+  // A missing or bad namespace is AS_ERR_NAMESPACE (20), not a parameter error.
+  std::string_view ns = InfoParam(params, "namespace", &has);
+  if (!has) {
+    *error = "ERROR:20:missing 'namespace'";
+    return false;
+  }
+  if (ns.empty()) {
+    *error = "ERROR:20:missing 'namespace' value";
+    return false;
+  }
+  if (ns.size() > 31) {
+    *error = "ERROR:20:'namespace' value too long";
+    return false;
+  }
+  Definition d;
+  d.name = std::string(name);
+  d.ns = std::string(ns);
+  std::string_view set = InfoParam(params, "set", &has);
+  if (has) {
+    if (set.empty()) {
+      *error = Error("missing 'set' value");
+      return false;
+    }
+    if (set.size() > kMaxSetName) {
+      *error = Error("'set' value too long");
+      return false;
+    }
+    d.set = std::string(set);
+  }
+  bool has_ctx = false;
+  std::string_view ctx = InfoParam(params, "context", &has_ctx);
+  if (has_ctx) {
+    if (ctx.empty()) {
+      *error = Error("missing 'context' value");
+      return false;
+    }
+    std::string raw;
+    if (!Base64Decode(ctx, &raw)) {
+      *error = Error("'context' invalid base64");
+      return false;
+    }
+    if (!ValidContext(raw)) {
+      *error = Error("'context' invalid cdt context");
+      return false;
+    }
+    d.ctx = std::move(raw);
+    d.ctx_b64 = std::string(ctx);
+  }
+  std::string_view itype = InfoParam(params, "indextype", &has);
+  if (has) {
+    const std::string t = Lower(itype);
+    if (t == "default") d.collection = Collection::kDefault;
+    else if (t == "list") d.collection = Collection::kList;
+    else if (t == "mapkeys") d.collection = Collection::kMapKeys;
+    else if (t == "mapvalues") d.collection = Collection::kMapValues;
+    else {
+      *error = Error("bad 'indextype' - must be one of 'default', 'list', 'mapkeys', 'mapvalues'");
+      return false;
+    }
+  }
+  bool has_indexdata = false, has_type = false;
+  std::string_view indexdata = InfoParam(params, "indexdata", &has_indexdata);
+  std::string_view type = InfoParam(params, "type", &has_type);
+  if (!has_indexdata && !has_type) {
+    *error = Error("both 'indexdata' and 'type' are missing");
+    return false;
+  }
+  if (has_indexdata && has_type) {
+    *error = Error("both 'indexdata' and 'type' are specified");
+    return false;
+  }
+  if (has_type) {
+    if (!KeyTypeFrom(type, &d.key_type)) {
+      *error = Error("bad 'type' - must be one of 'numeric', 'string', 'blob', 'geo2dsphere'");
+      return false;
+    }
+    bool has_bin = false, has_exp = false;
+    std::string_view bin = InfoParam(params, "bin", &has_bin);
+    std::string_view exp = InfoParam(params, "exp", &has_exp);
+    if (has_bin && has_exp) {
+      *error = Error("both 'bin' and 'exp' are specified");
+      return false;
+    }
+    if (!has_bin && !has_exp) {
+      *error = Error("both 'bin' and 'exp' are missing");
+      return false;
+    }
+    if (has_bin) {
+      if (bin.empty()) {
+        *error = Error("missing 'bin' value");
+        return false;
+      }
+      if (bin.size() > kMaxBinName) {
+        *error = Error("'bin' value too long");
+        return false;
+      }
+      d.bin = std::string(bin);
+    } else {
+      if (has_ctx) {
+        *error = Error("both 'context' and 'exp' are specified");
+        return false;
+      }
+      std::string raw;
+      if (exp.empty()) {
+        *error = Error("missing 'exp' value");
+        return false;
+      }
+      if (!Base64Decode(exp, &raw) || !WholeValue(raw)) {
+        *error = Error("bad 'exp'");
+        return false;
+      }
+      d.exp = std::move(raw);
+      d.exp_b64 = std::string(exp);
+    }
+  } else {
+    const size_t comma = indexdata.find(',');
+    if (comma == std::string_view::npos) {
+      *error = Error("'indexdata' missing bin type");
+      return false;
+    }
+    std::string_view bin = indexdata.substr(0, comma);
+    if (bin.empty()) {
+      *error = Error("'indexdata' missing bin name");
+      return false;
+    }
+    if (bin.size() > kMaxBinName) {
+      *error = Error("'indexdata' bin name too long");
+      return false;
+    }
+    if (!KeyTypeFrom(indexdata.substr(comma + 1), &d.key_type)) {
+      *error = Error(
+          "bad 'indexdata' bin type - must be one of 'numeric', 'string', 'blob', "
+          "'geo2dsphere'");
+      return false;
+    }
+    d.bin = std::string(bin);
+  }
+  if (d.collection == Collection::kMapKeys && d.key_type == kGeo) {
+    *error = Error(
+        "bad 'indexdata' bin type for 'indextype' 'mapkeys' - must be one of 'numeric', "
+        "'string', 'blob'");
+    return false;
+  }
+  *out = std::move(d);
+  return true;
+}
+
+}  // namespace aerospike_py::server::sindex
