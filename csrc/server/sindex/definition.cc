@@ -122,6 +122,22 @@ bool ParseCreate(std::string_view params, Definition* out, std::string* error) {
     *error = "ERROR:20:'namespace' value too long";
     return false;
   }
+  // A set index (8.1: indextype=SET) takes only a namespace and a set; the
+  // server refuses the parameters of a bin index first, in this order.
+  bool has_itype = false;
+  if (Lower(InfoParam(params, "indextype", &has_itype)) == "set" && has_itype) {
+    for (const char* p : {"context", "indexdata", "type", "bin", "exp"}) {
+      bool present = false;
+      InfoParam(params, p, &present);
+      if (present) {
+        *error = Error(absl::StrCat(p, " parameter is not supported for set index"));
+        return false;
+      }
+    }
+    // Set indexes themselves are not modelled by the embedded server.
+    *error = Error("set indexes are not supported by the embedded server");
+    return false;
+  }
   Definition d;
   d.name = std::string(name);
   d.ns = std::string(ns);
