@@ -182,10 +182,12 @@ PyObject* Aggregation_close(PyObject* self, PyObject*) {
 }
 
 PyMethodDef kAggregationMethods[] = {
-    {"push", Aggregation_push, METH_O, "push(value): one value a node sent."},
+    {"push", Aggregation_push, METH_O,
+     "push(value)\n--\n\nOne value a node sent (queued; no Lua runs here)."},
     {"finish", Aggregation_finish, METH_NOARGS,
-     "finish() -> list: the input ended; the reduced values (UDFError on a Lua error)."},
-    {"close", Aggregation_close, METH_NOARGS, "close(): abandon the aggregation."},
+     "finish()\n--\n\nThe input ended: the reduced values (UDFError on a Lua "
+     "error), waited for with the GIL released."},
+    {"close", Aggregation_close, METH_NOARGS, "close()\n--\n\nAbandons the aggregation."},
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -193,7 +195,9 @@ PyType_Slot kAggregationSlots[] = {
     {Py_tp_new, reinterpret_cast<void*>(Aggregation_new)},
     {Py_tp_dealloc, reinterpret_cast<void*>(Aggregation_dealloc)},
     {Py_tp_methods, kAggregationMethods},
-    {Py_tp_doc, const_cast<char*>("The client's half of an aggregation (query.apply).")},
+    {Py_tp_doc, const_cast<char*>(
+                     "Aggregation(module, function, args, sources, timeout_ms=0)\n--\n\n"
+                     "The client's half of an aggregation (query.apply).")},
     {0, nullptr},
 };
 
