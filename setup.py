@@ -1,7 +1,8 @@
 """Build of the aerospike_py extensions.
 
 Two extensions are built from csrc/:
-  aerospike_py._core    the client: common, proto, cluster, tls, io, client + python bridge
+  aerospike_py._core    the client: common, proto, cluster, tls, io, lua (aggregation), client
+                        + python bridge
   aerospike_py._server  the embedded test server: common, proto, tls, server (+ server/security,
                         server/cdt, server/udf and the lua room) + its binding
 
@@ -172,7 +173,7 @@ client_binding = [f for f in sorted(glob.glob("csrc/python/*.cc")) if f not in s
 extensions = [
     Extension(
         "aerospike_py._core",
-        sources=_sources("common", "proto", "cluster", "tls", "io", "client") + client_binding,
+        sources=_sources("common", "proto", "cluster", "tls", "io", "lua", "client") + client_binding,
         **COMMON,
     ),
 ]

@@ -849,3 +849,24 @@ def _exp_wire(expression: Any, /) -> bytes:
 def _expression_stats(reset: bool = False, /) -> dict[str, int]:
     """Expressions taken compiled (``reused``) versus encoded during calls (``encoded``,
     ``encode_ns``)."""
+
+# --- aggregation (csrc/python/aggregation_object.cc) ---
+
+class Aggregation:
+    """The client's half of an aggregation (``query.apply`` + ``results``):
+    the Lua reduce runs on a worker thread of the core."""
+
+    def __init__(
+        self,
+        module: str,
+        function: str,
+        args: list[Any],
+        sources: dict[str, str],
+        timeout_ms: int = 0,
+    ) -> None: ...
+    def push(self, value: Any) -> None:
+        """One value a node sent (queued; no Lua runs here)."""
+    def finish(self) -> list[Any]:
+        """The input ended: waits (GIL released) for the reduced values."""
+    def close(self) -> None:
+        """Abandons the aggregation."""

@@ -18,7 +18,8 @@ import asyncio
 import base64
 import os
 import time
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from aerospike_py import exception
 from aerospike_py.constants import UDF_TYPE_LUA
@@ -26,7 +27,7 @@ from aerospike_py.constants import UDF_TYPE_LUA
 if TYPE_CHECKING:  # pragma: no cover
     from aerospike_py import _core
 
-__all__ = ["UdfMixin", "AsyncUdfMixin"]
+__all__ = ["AsyncUdfMixin", "UdfMixin"]
 
 _POLL_S = 0.01
 
@@ -120,6 +121,54 @@ def _parse_get(module_file: str, answer: str) -> str:
     return base64.b64decode(fields["content"]).decode("utf-8", "replace")
 
 
+def _module_name(module: str) -> str:
+    """``x`` for ``x`` and ``x.lua`` (how an aggregation names its module)."""
+    return module.removesuffix(".lua")
+
+
+def _local_sources(client: Any) -> dict[str, str]:
+    """The client's own copies of registered modules, by module name: what
+    ``udf_put`` registered through this client (as the official client keeps
+    them in its Lua user path)."""
+    sources: dict[str, str] | None = getattr(client, "_udf_local_sources", None)
+    if sources is None:
+        sources = {}
+        client._udf_local_sources = sources
+    return sources
+
+
+def _read_user_path(client: Any, name: str) -> str | None:
+    """``<lua user_path>/<name>.lua`` when the client config names a Lua
+    user path (``{"lua": {"user_path": dir}}``, the official client's key)."""
+    config = getattr(client, "_config", None)
+    lua = config.get("lua") if isinstance(config, Mapping) else None
+    path = lua.get("user_path") if isinstance(lua, Mapping) else None
+    if not isinstance(path, str):
+        return None
+    try:
+        with open(os.path.join(path, f"{name}.lua"), encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _remember(client: Any, filename: str) -> None:
+    """Keeps the source of a module just registered from ``filename``."""
+    try:
+        with open(filename, encoding="utf-8", errors="replace") as f:
+            content = f.read()
+    except OSError:
+        return
+    _local_sources(client)[_module_name(os.path.basename(os.fspath(filename)))] = content
+
+
+def _requires(source: str) -> list[str]:
+    """Module names a Lua source ``require``s by a literal name."""
+    import re
+
+    return re.findall(r"""require\s*\(?\s*['"]([A-Za-z0-9_.-]+)['"]""", source)
+
+
 def _listed(results: Any, module_file: str) -> bool:
     """Whether every node's ``udf-list`` answer names ``module_file``."""
     needle = f"filename={module_file},"
@@ -146,6 +195,7 @@ class UdfMixin:
         _check_put(core.info_random_node(request, policy))
         name = os.path.basename(os.fspath(filename))
         self._udf_wait(name, True, deadline, policy)
+        _remember(self, os.fspath(filename))
 
     def udf_remove(self, module: str, policy: dict[str, Any] | None = None) -> None:
         """Removes a registered module (``module`` with or without ``.lua``) and
@@ -156,6 +206,7 @@ class UdfMixin:
         answer = core.info_random_node(f"udf-remove:filename={name};", policy).strip()
         if answer != "ok":
             raise exception.UDFError(f"udf_remove failed: {answer}", code=100)
+        _local_sources(self).pop(_module_name(name), None)
         self._udf_wait(name, False, deadline, policy)
 
     def udf_list(self, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -170,6 +221,27 @@ class UdfMixin:
         core: _core.Client = self  # type: ignore[assignment]
         name = _module_file(module)
         return _parse_get(name, core.info_random_node(f"udf-get:filename={name};", policy))
+
+    def _udf_sources(self, module: str) -> dict[str, str]:
+        """The Lua sources an aggregation's client-side reduce needs: the
+        module and what it requires, from this client's copies, the config's
+        Lua user path, or (registered by another client) the cluster."""
+        out: dict[str, str] = {}
+        todo = [_module_name(module)]
+        while todo:
+            name = todo.pop()
+            if name in out:
+                continue
+            source = _local_sources(self).get(name) or _read_user_path(self, name)
+            if source is None:
+                try:
+                    source = self.udf_get(name)
+                except exception.UDFNotFound:
+                    continue
+                _local_sources(self)[name] = source
+            out[name] = source
+            todo.extend(_requires(source))
+        return out
 
     def _udf_wait(
         self, name: str, present: bool, deadline: float, policy: dict[str, Any] | None
@@ -198,6 +270,7 @@ class AsyncUdfMixin:
         _check_put(await core.info_random_node(request, policy))
         name = os.path.basename(os.fspath(filename))
         await self._udf_wait(name, True, deadline, policy)
+        _remember(self, os.fspath(filename))
 
     async def udf_remove(self, module: str, policy: dict[str, Any] | None = None) -> None:
         """See :meth:`aerospike_py.Client.udf_remove`."""
@@ -207,6 +280,7 @@ class AsyncUdfMixin:
         answer = (await core.info_random_node(f"udf-remove:filename={name};", policy)).strip()
         if answer != "ok":
             raise exception.UDFError(f"udf_remove failed: {answer}", code=100)
+        _local_sources(self).pop(_module_name(name), None)
         await self._udf_wait(name, False, deadline, policy)
 
     async def udf_list(self, policy: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -221,6 +295,25 @@ class AsyncUdfMixin:
         core: _core.AsyncClient = self  # type: ignore[assignment]
         name = _module_file(module)
         return _parse_get(name, await core.info_random_node(f"udf-get:filename={name};", policy))
+
+    async def _udf_sources(self, module: str) -> dict[str, str]:
+        """See :meth:`UdfMixin._udf_sources`."""
+        out: dict[str, str] = {}
+        todo = [_module_name(module)]
+        while todo:
+            name = todo.pop()
+            if name in out:
+                continue
+            source = _local_sources(self).get(name) or _read_user_path(self, name)
+            if source is None:
+                try:
+                    source = await self.udf_get(name)
+                except exception.UDFNotFound:
+                    continue
+                _local_sources(self)[name] = source
+            out[name] = source
+            todo.extend(_requires(source))
+        return out
 
     async def _udf_wait(
         self, name: str, present: bool, deadline: float, policy: dict[str, Any] | None

@@ -30,6 +30,7 @@ Additions:
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -37,7 +38,7 @@ from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from aerospike_py import _core
-from aerospike_py.exception import InvalidArgError
+from aerospike_py.exception import InvalidArgError, UDFError
 from aerospike_py.predicates import normalize
 from aerospike_py.types import Record
 
@@ -333,6 +334,7 @@ class _QueryBase:
         self._where: tuple[Any, ...] | None = None
         self._ops: list[Any] | None = None
         self._udf: tuple[str, str, bytes] | None = None
+        self._udf_args: list[Any] = []
         self._paginate = False
         self._cursor: PartitionFilter | None = None
         self._last: QueryStream | None = None  # its cursor is computed when asked for
@@ -379,9 +381,16 @@ class _QueryBase:
         return self
 
     def apply(self: _Q, module: str, function: str, arguments: Sequence[Any] | None = None) -> _Q:
-        """A record UDF for :meth:`execute_background` to run on every record."""
-        _, args = _core._encode_value(list(arguments or []))
-        self._udf = (module, function, args)
+        """A UDF: for :meth:`execute_background`, a record UDF run on every
+        record; for ``results()``/``foreach()``, a stream UDF (aggregation):
+        the nodes run it over their records and this client reduces what they
+        send with its own copy of ``module`` (see :doc:`udf`); the results are
+        the reduced values, not records."""
+        if not isinstance(module, str) or not isinstance(function, str):
+            raise InvalidArgError("module and function must be str", code=-2)
+        self._udf_args = list(arguments or [])
+        _, args = _core._encode_value(self._udf_args)
+        self._udf = (module[:-4] if module.endswith(".lua") else module, function, args)
         return self
 
     def paginate(self) -> None:
@@ -445,6 +454,28 @@ class _QueryBase:
         self._last = stream
         self._cursor = None
 
+    # -- aggregation (query.apply + results/foreach) --
+
+    def _aggregation_args(self, policy: Mapping[str, Any] | None) -> dict[str, Any]:
+        args = self._query_args(policy)
+        if self._bins or self._ops:
+            raise InvalidArgError("an aggregation selects no bins and takes no ops", code=-2)
+        if args["partitions"] is not None:
+            raise InvalidArgError("an aggregation reads every partition", code=-2)
+        return {"where": args["where"], "policy": args["policy"], "udf": self._udf,
+                "stream_type": QueryStream}
+
+    def _aggregation_timeout_ms(self, policy: Mapping[str, Any] | None) -> int:
+        value = (policy or {}).get("total_timeout", (policy or {}).get("timeout", 0))
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    def _new_aggregation(self, sources: dict[str, str],
+                         policy: Mapping[str, Any] | None) -> Any:
+        assert self._udf is not None
+        module, function, _ = self._udf
+        return _core.Aggregation(module, function, self._udf_args, sources,
+                                 self._aggregation_timeout_ms(policy))
+
     def _background_args(self, policy: Mapping[str, Any] | None) -> dict[str, Any]:
         pol = dict(policy) if policy else {}
         write = {k: pol.pop(k) for k in list(pol) if k in _WRITE_KEYS}
@@ -468,11 +499,23 @@ class _QueryBase:
         }
 
 
+def _feed(agg: Any, record: Any) -> None:
+    """One value a node sent: ``Record(None, meta, {"SUCCESS": v})``, or
+    ``{"FAILURE": message}`` when the node's stream UDF failed."""
+    bins = record[2] or {}
+    if "FAILURE" in bins:
+        raise UDFError(str(bins["FAILURE"]), code=100)
+    agg.push(bins.get("SUCCESS"))
+
+
 class Query(_QueryBase):
     """A scan/query of the blocking :class:`aerospike_py.Client`."""
 
-    def results(self, policy: Mapping[str, Any] | None = None) -> list[Record]:
-        """Run the query: every matching Record, in the order the server sent them."""
+    def results(self, policy: Mapping[str, Any] | None = None) -> list[Any]:
+        """Run the query: every matching Record, in the order the server sent them
+        (after :meth:`apply`: the aggregation's reduced values)."""
+        if self._udf is not None:
+            return self._aggregate(policy)
         stream = self._start(policy)
         try:
             out = list(stream)
@@ -488,7 +531,13 @@ class Query(_QueryBase):
         options: Mapping[str, Any] | None = None,
     ) -> None:
         """Call ``callback(record)`` for each record as it arrives; a callback
-        returning ``False`` stops the query (the server stops too)."""
+        returning ``False`` stops the query (the server stops too). After
+        :meth:`apply`: ``callback(value)`` for each reduced value."""
+        if self._udf is not None:
+            for value in self._aggregate(policy):
+                if callback(value) is False:
+                    break
+            return
         stream = self._start(policy)
         try:
             for record in stream:
@@ -501,6 +550,21 @@ class Query(_QueryBase):
     def stream(self, policy: Mapping[str, Any] | None = None) -> QueryStream:
         """Start the query and return its :class:`QueryStream` (``for record in ...``)."""
         return self._start(policy)
+
+    def _aggregate(self, policy: Mapping[str, Any] | None) -> list[Any]:
+        assert self._udf is not None
+        sources = self._client._udf_sources(self._udf[0])
+        agg = self._new_aggregation(sources, policy)
+        try:
+            stream = self._client._query(self._ns, self._set, **self._aggregation_args(policy))
+            try:
+                for value in stream:
+                    _feed(agg, value)
+            finally:
+                stream.close()
+            return list(agg.finish())
+        finally:
+            agg.close()
 
     def execute_background(self, policy: Mapping[str, Any] | None = None) -> int:
         """Run the ops (``add_ops``) or UDF (``apply``) on every matching record,
@@ -515,8 +579,11 @@ class Query(_QueryBase):
 class AsyncQuery(_QueryBase):
     """A scan/query of :class:`aerospike_py.AsyncClient`."""
 
-    async def results(self, policy: Mapping[str, Any] | None = None) -> list[Record]:
-        """Run the query: every matching Record, in the order the server sent them."""
+    async def results(self, policy: Mapping[str, Any] | None = None) -> list[Any]:
+        """Run the query: every matching Record, in the order the server sent them
+        (after :meth:`apply`: the aggregation's reduced values)."""
+        if self._udf is not None:
+            return await self._aggregate(policy)
         stream = self._start(policy)
         try:
             out = [record async for record in stream]
@@ -532,7 +599,16 @@ class AsyncQuery(_QueryBase):
         options: Mapping[str, Any] | None = None,
     ) -> None:
         """Call ``callback(record)`` for each record as it arrives (a coroutine
-        callback is awaited); returning ``False`` stops the query."""
+        callback is awaited); returning ``False`` stops the query. After
+        :meth:`apply`: ``callback(value)`` for each reduced value."""
+        if self._udf is not None:
+            for value in await self._aggregate(policy):
+                result = callback(value)
+                if inspect.isawaitable(result):
+                    result = await result
+                if result is False:
+                    break
+            return
         stream = self._start(policy)
         try:
             async for record in stream:
@@ -549,6 +625,24 @@ class AsyncQuery(_QueryBase):
         """Start the query and return its :class:`QueryStream`
         (``async for record in ...``)."""
         return self._start(policy)
+
+    async def _aggregate(self, policy: Mapping[str, Any] | None) -> list[Any]:
+        assert self._udf is not None
+        sources = await self._client._udf_sources(self._udf[0])
+        agg = self._new_aggregation(sources, policy)
+        try:
+            stream = self._client._query(self._ns, self._set, **self._aggregation_args(policy))
+            try:
+                async for value in stream:
+                    _feed(agg, value)
+            finally:
+                await stream.aclose()
+            # The reduce runs on the core's worker thread; this thread of the
+            # default executor only waits for it (GIL released).
+            loop = asyncio.get_running_loop()
+            return list(await loop.run_in_executor(None, agg.finish))
+        finally:
+            agg.close()
 
     async def execute_background(self, policy: Mapping[str, Any] | None = None) -> int:
         """The asyncio form of :meth:`Query.execute_background`."""

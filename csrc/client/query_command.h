@@ -52,6 +52,11 @@ class QueryCommand : public Command {
   // A background query (write ops or a UDF): each node runs it over its
   // own partitions and answers with one LAST message; no records.
   bool background = false;
+  // An aggregation (UDF op AGGREGATE, fields in udf_fields): like a
+  // background query, every node once over the partitions it masters, no
+  // partition list; its answers are SUCCESS/FAILURE values, not records
+  // (they reach the stream as records without digest).
+  bool aggregate = false;
   // The where clause as complete fields (size, type, data) in wire order
   // (26 index type, 22 range, 23 context, 21 index name, 24 expression).
   // `has_where`: resume points carry the bval of the last record.
@@ -59,7 +64,7 @@ class QueryCommand : public Command {
   uint16_t n_where_fields = 0;
   bool has_where = false;
   std::string filter_expression;  // field 43 data, if non-empty
-  ByteBuffer udf_fields;          // background UDF: fields 33, 30, 31, 32
+  ByteBuffer udf_fields;          // background UDF or aggregation: fields 33, 30, 31, 32
   uint16_t n_udf_fields = 0;
   ByteBuffer ops;                 // selected bins (READ ops) or write ops
   uint16_t n_ops = 0;

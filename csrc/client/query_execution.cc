@@ -79,7 +79,7 @@ Status QueryExecution::Prepare() {
   }
   if (c.task_id == 0) c.task_id = RandomTaskId();
   index_of_.assign(proto::kPartitions, -1);
-  if (c.partitions.empty() && !c.background) {
+  if (c.partitions.empty() && !c.background && !c.aggregate) {
     c.partitions.resize(proto::kPartitions);
     for (uint32_t pid = 0; pid < proto::kPartitions; ++pid) {
       c.partitions[pid].pid = static_cast<uint16_t>(pid);
@@ -111,7 +111,7 @@ void QueryExecution::Start() {
     total_timer_.Start(&engine_->loop().timers(), deadline_ms_,
                        &io::Timer::Thunk<QueryExecution, &QueryExecution::OnTotalTimeout>, this);
   }
-  if (cmd_->background) {
+  if (cmd_->background || cmd_->aggregate) {
     StartBackground();
   } else {
     StartRound();
@@ -421,6 +421,14 @@ StatusOr<bool> QueryExecution::OnStreamFrame(NodeStream* s, proto::Frame frame) 
       }
       continue;
     }
+    if (c.aggregate && h.result_code == kResultOk) {
+      // A value of the node's stream (SUCCESS or FAILURE op), no digest.
+      chunk.records.push_back(RecordRef{static_cast<uint32_t>(offset),
+                                        static_cast<uint32_t>(m->ops.data() - body.data()),
+                                        static_cast<uint32_t>(m->ops.size())});
+      ++s->received;
+      continue;
+    }
     if (h.result_code != kResultOk) {
       // An error in place of a record ends this node's answer: the query
       // was refused (e.g. 201, no such index) or the server gave up. 2
@@ -498,7 +506,7 @@ void QueryExecution::OnStreamDone(NodeStream* s, const Status& status) {
     }
   } else {
     if (status.code() == absl::StatusCode::kUnavailable) engine_->OnNodeTrouble();
-    if (c.background || !IsRetryable(status)) {
+    if (c.background || c.aggregate || !IsRetryable(status)) {
       if (fatal_status_.ok()) fatal_status_ = status;
     } else {
       round_failed_ = true;

@@ -107,6 +107,7 @@ CallResult Run(Environment& env, lua_CFunction body, CallArgs& args,
   env.ClearDeadline();
   if (rc != LUA_OK) {
     result.success = false;
+    result.status = rc;
     result.value = proto::Value();
     result.error = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : kUnexpected;
   }

@@ -25,6 +25,10 @@ struct CallResult {
   // "function not found", "UDF Execution Timeout", ...), or "result value
   // type unexpected" when the error value was not a string.
   std::string error;
+  // Failure: the Lua status of the call (2 a runtime error, a timeout or a
+  // missing function; 4 out of memory), which the server reports as
+  // "UDF: Execution Error <status>".
+  int status = 0;
 };
 
 // apply_record(f, record, args...) for `function` of the environment's

@@ -11,7 +11,8 @@
 //               index_type, ctx: bytes | None, index_name: str | None,
 //               expression: bytes | None)        -- fields 22/26/23/21/24
 //   partitions [(pid, started, done, digest | None, bval | None)] -- a cursor
-//   udf        (module, function, msgpack args: bytes) -- background UDF
+//   udf        (module, function, msgpack args: bytes) -- background UDF, or
+//              in a foreground query an aggregation (values, not records)
 //
 // A foreground query returns a QueryStream (of `stream_type`, a subclass
 // of _core.QueryStream); a background one returns (task_id, None) for the
@@ -266,7 +267,7 @@ bool ParsePartitions(ModuleState* st, PyObject* parts, client::QueryCommand* cmd
   return true;
 }
 
-bool ParseUdf(ModuleState* st, PyObject* udf, client::QueryCommand* cmd) {
+bool ParseUdf(ModuleState* st, PyObject* udf, client::QueryCommand* cmd, uint8_t op) {
   if (!PyTuple_Check(udf) || PyTuple_GET_SIZE(udf) != 3) {
     RaiseInvalidArg(st, "udf must be (module, function, msgpack args)");
     return false;
@@ -277,7 +278,6 @@ bool ParseUdf(ModuleState* st, PyObject* udf, client::QueryCommand* cmd) {
       !ReadBytes(st, PyTuple_GET_ITEM(udf, 2), "UDF arguments", &args)) {
     return false;
   }
-  const uint8_t op = 2;  // UDF_OP background
   AppendFieldBytes(&cmd->udf_fields, proto::FieldType::kUdfOp, ByteSpan(&op, 1));
   AppendFieldBytes(&cmd->udf_fields, proto::FieldType::kUdfPackageName, AsBytes(module));
   AppendFieldBytes(&cmd->udf_fields, proto::FieldType::kUdfFunction, AsBytes(function));
@@ -339,7 +339,7 @@ ASPY_FASTCALL_METHOD(Client_query) {
     }
     if (a[9] != nullptr) {
       if (a[6] != nullptr) return RaiseInvalidArg(st, "a background query takes ops or a UDF, not both");
-      if (!ParseUdf(st, a[9], cmd.get())) return nullptr;
+      if (!ParseUdf(st, a[9], cmd.get(), /*UDF_OP background*/ 2)) return nullptr;
     } else {
       if (a[6] == nullptr) {
         return RaiseInvalidArg(st, "a background query needs write ops (add_ops) or a UDF (apply)");
@@ -378,7 +378,16 @@ ASPY_FASTCALL_METHOD(Client_query) {
   } else if (a[2] != nullptr && !ParseBins(st, a[2], cmd.get())) {
     return nullptr;
   }
-  if (a[9] != nullptr) return RaiseInvalidArg(st, "a UDF runs in a background query only");
+  if (a[9] != nullptr) {
+    // An aggregation (query.apply + results/foreach): the nodes' stream
+    // values come back as key-less records; aerospike_py.query reduces them.
+    if (a[2] != nullptr || a[6] != nullptr) {
+      return RaiseInvalidArg(st, "an aggregation selects no bins and takes no ops");
+    }
+    if (a[5] != nullptr) return RaiseInvalidArg(st, "an aggregation takes no partition filter");
+    if (!ParseUdf(st, a[9], cmd.get(), /*UDF_OP aggregate*/ 1)) return nullptr;
+    cmd->aggregate = true;
+  }
   cmd->info1 = proto::info1::kRead;
   if (!p.include_bin_data) cmd->info1 |= proto::info1::kNoBinData;
   if (p.expected_duration == 1) {

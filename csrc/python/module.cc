@@ -11,6 +11,7 @@
 
 #include "client/counters.h"
 #include "cluster/node_gauge.h"
+#include "python/aggregation_object.h"
 #include "python/debug_codec.h"
 #include "python/expressions.h"
 #include "python/logging_bridge.h"
@@ -112,6 +113,7 @@ int ModuleExec(PyObject* module) {
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kOperationMetricsMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kServingMethods) < 0) return -1;
+  if (AddAggregationType(module) < 0) return -1;  // query.apply (aggregation_object.cc)
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;
   Ref hook = Ref::Steal(PyObject_GetAttrString(module, "_after_fork_child"));

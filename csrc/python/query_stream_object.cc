@@ -152,6 +152,21 @@ PyObject* ConvertRecord(QueryStreamObject* self, size_t i) {
       default: break;
     }
   }
+  if (digest.empty() && s->chunk.Record(i).header.n_ops == 1 && set.empty()) {
+    // A value of an aggregation (client/query_command.h): Record(None, meta,
+    // {"SUCCESS" | "FAILURE": value}); aerospike_py.query reduces these.
+    PyObject* items[3];
+    items[0] = Py_NewRef(Py_None);
+    items[1] = NewMetaAt(st, m.header.generation, m.header.record_ttl, s->now);
+    items[2] = items[1] ? NewBinsDict(st, m) : nullptr;
+    if (items[2] == nullptr) {
+      Py_DECREF(items[0]);
+      Py_XDECREF(items[1]);
+      return nullptr;
+    }
+    ++s->delivered;
+    return NewNamedTuple(st->record_type, items, 3);
+  }
   if (digest.size() != proto::kDigestSize) return RaiseClientError(st, "query record without digest");
   // The consumer's position in this record's partition.
   ConsumedPosition& pos = s->consumed[proto::PartitionId(digest.data())];

@@ -118,6 +118,10 @@ class Processor {
                   ByteBuffer* out);
   void HandleBackground(int node, const proto::MessageView& m, const RequestFields& f,
                         Namespace* ns, ByteBuffer* out);
+  // A query with UDF op AGGREGATE (server/udf/aggregation.h): every
+  // partition this node masters, answered at once.
+  void HandleAggregation(int node, const proto::MessageView& m, const RequestFields& f,
+                         Namespace* ns, ByteBuffer* out);
   std::string QueryAbortInfo(int node, std::string_view params);
   std::string QueryShowInfo(int node, std::string_view params);
   // Executes one single-record command (or batch row) and appends its

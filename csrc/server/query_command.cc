@@ -17,6 +17,8 @@
 #include "server/query_job.h"
 #include "server/reply.h"
 #include "server/sindex/bval.h"
+#include "server/udf/aggregation.h"
+#include "server/udf/record_udf.h"
 
 namespace aerospike_py::server {
 
@@ -27,6 +29,9 @@ void CollectQueryCandidates(ServerState* state, const QuerySpec& spec, Namespace
 namespace {
 
 constexpr size_t kFirstChunkBudget = 256 * 1024;
+// Field 33 (UDF op) of a query.
+constexpr uint8_t kUdfOpAggregate = 1;
+constexpr uint8_t kUdfOpBackground = 2;
 constexpr size_t kMaxKeySize = 2048;  // MAX_STRING_KSIZE / MAX_BLOB_KSIZE
 
 // The query-specific fields of a request.
@@ -242,7 +247,14 @@ void Processor::HandleScan(int node, const proto::MessageView& m, const RequestF
   auto fail = [&](ResultCode c) { Fail(out, c, false); };
   Namespace* ns = f.has_ns ? state_->store.Find(f.ns) : nullptr;
   if (ns == nullptr) return fail(ResultCode::kInvalidNamespace);
-  if (f.has_udf) return fail(ResultCode::kUnsupportedFeature);  // no UDF engine
+  if (f.has_udf) {
+    // Field 33: 1 aggregation (foreground, values), 2 background record UDF.
+    if (f.udf.op == kUdfOpAggregate) return HandleAggregation(node, m, f, ns, out);
+    if (f.udf.op == kUdfOpBackground && (m.header.info2 & proto::info2::kWrite)) {
+      return HandleBackground(node, m, f, ns, out);
+    }
+    return Fail(out, ResultCode::kParameter, true);
+  }
   if (m.header.info2 & proto::info2::kWrite) return HandleBackground(node, m, f, ns, out);
   if (!(m.header.info3 & proto::info3::kPartitionDone)) {
     return fail(ResultCode::kUnsupportedFeature);
@@ -338,7 +350,13 @@ void Processor::HandleScan(int node, const proto::MessageView& m, const RequestF
 void Processor::HandleBackground(int node, const proto::MessageView& m,
                                  const RequestFields& f, Namespace* ns, ByteBuffer* out) {
   auto fail = [&](ResultCode c) { Fail(out, c, true); };
-  if (m.header.n_ops == 0) return fail(ResultCode::kParameter);
+  // A background UDF carries the call in fields 30-32 and no ops.
+  const bool udf_job = f.has_udf;
+  udf::UdfCallSpec udf_call;
+  if (udf_job && (m.header.n_ops != 0 || !udf::ParseUdfCall(f.udf, &udf_call))) {
+    return fail(ResultCode::kParameter);
+  }
+  if (!udf_job && m.header.n_ops == 0) return fail(ResultCode::kParameter);
   {
     proto::OpIterator it(m.ops);
     proto::OpView op;
@@ -419,7 +437,9 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
   info->ns = spec.ns;
   info->set = spec.set;
   info->sindex_name = spec.index_name;
-  info->job_type = "background-ops";
+  info->job_type = udf_job ? "background-udf" : "background-ops";
+  info->udf_filename = udf_call.module;
+  info->udf_function = udf_call.function;
   info->rps = rps == 0 ? 10000 : rps;  // background-query-max-rps when unset
   info->socket_timeout = 10000;
   info->start_ns = clock_.now_ns;
@@ -442,7 +462,20 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
     rf.has_filter = f.has_filter;
     rf.filter = f.filter;
     scratch.Clear();
-    const uint8_t rc = ExecuteWrite(h, ns, rf, m.ops, m.header.n_ops, rf.filter, 0, &scratch);
+    uint8_t rc;
+    if (udf_job) {
+      // The record UDF runs as an internal UDF transaction on the record
+      // (the server's iudf origin): the same path as apply().
+      rf.has_udf = true;
+      rf.udf = f.udf;
+      proto::MsgHeader uh;
+      uh.info2 = proto::info2::kWrite | (m.header.info2 & proto::info2::kDurableDelete);
+      uh.record_ttl = m.header.record_ttl;
+      udf::RecordUdfRequest req{&uh, ns, &rf, rf.filter, 0, clock_.now_ns, clock_.now};
+      rc = udf::ExecuteRecordUdf(state_->udf, req, &scratch);
+    } else {
+      rc = ExecuteWrite(h, ns, rf, m.ops, m.header.n_ops, rf.filter, 0, &scratch);
+    }
     ++info->throttled;
     if (rc == 0) ++info->succeeded;
     else if (rc == static_cast<uint8_t>(ToInt(ResultCode::kFilteredOut))) ++info->filtered_bins;
@@ -453,6 +486,109 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
   info->net_io_bytes = proto::kProtoHeaderSize + proto::kMsgHeaderSize;
   ReplyHeader last;
   last.info3 = proto::info3::kLast;
+  AppendHeaderOnlyFrame(out, last);
+}
+
+// An aggregation query (aggr_query_job in the real server): no partition
+// list; the node runs the stream UDF over each partition it masters (in the
+// set, through the where clause's index), one proto frame of SUCCESS values
+// per partition that has records, then LAST. A Lua failure sends its
+// FAILURE value and ends the query with LAST result 1.
+void Processor::HandleAggregation(int node, const proto::MessageView& m,
+                                  const RequestFields& f, Namespace* ns, ByteBuffer* out) {
+  auto fail = [&](ResultCode c) { Fail(out, c, true); };
+  if (f.malformed) return fail(ResultCode::kParameter);
+  // "aggregation queries do not support predexp filters"
+  if (f.has_filter) return fail(ResultCode::kUnsupportedFeature);
+  if (m.header.info1 & proto::info1::kShortQuery) return fail(ResultCode::kParameter);
+  udf::UdfCallSpec call;
+  if (!udf::ParseUdfCall(f.udf, &call)) return fail(ResultCode::kParameter);
+  const QueryFields q = ReadQueryFields(m);
+  QuerySpec spec;
+  spec.node = node;
+  spec.task_id = q.task_id;
+  spec.ns = ns->name();
+  if (f.has_set && !f.set.empty()) {
+    if (f.set.size() > proto::kMaxSetLen) return fail(ResultCode::kParameter);
+    spec.set = std::string(f.set);
+    spec.set_known = ns->FindSetId(f.set) >= 0;
+    if (!spec.set_known) return fail(ResultCode::kRecordNotFound);
+  }
+  if (q.has_range) {
+    WhereClause where;
+    if (!ParseWhere(q, &where)) return fail(ResultCode::kParameter);
+    sindex::Registry& reg = state_->sindexes;
+    spec.index = !where.index_name.empty()
+                     ? reg.Find(ns->name(), where.index_name)
+                     : reg.FindByDefinition(ns->name(), spec.set, where.bin,
+                                            where.particle_type, where.collection, where.ctx,
+                                            where.expression);
+    if (spec.index == nullptr) return fail(ResultCode::kIndexNotFound);
+    if (!spec.index->readable()) return fail(ResultCode::kIndexNotReadable);
+    spec.index_name = spec.index->def().name;
+    spec.range = where.range;
+  }
+  std::shared_ptr<QueryJobInfo> info = state_->query_jobs.Add(node, q.task_id);
+  info->ns = spec.ns;
+  info->set = spec.set;
+  info->sindex_name = spec.index_name;
+  info->job_type = "aggregation";
+  info->socket_timeout = q.has_socket_timeout && q.socket_timeout.size() == 4
+                             ? LoadBE32(q.socket_timeout.data())
+                             : 0;
+  info->start_ns = clock_.now_ns;
+
+  const uint32_t now = clock_.now;
+  udf::AggregationContext context;
+  context.ns = ns;
+  context.now = now;
+  std::vector<std::pair<Digest, int64_t>> found;
+  std::vector<udf::AggregationRecord> records;
+  ByteBuffer values;
+  bool failed = false;
+  for (uint32_t pid = 0; pid < proto::kPartitions && !failed; ++pid) {
+    if (!state_->cluster.IsMaster(node, pid)) continue;
+    QueryPartition p{static_cast<uint16_t>(pid)};
+    CollectQueryCandidates(state_, spec, ns, p, now, &found);
+    records.clear();
+    for (const auto& [d, bval] : found) {
+      const Record* r = ns->Find(d, now);
+      if (r == nullptr) continue;
+      if (spec.index != nullptr) {
+        if (!spec.set.empty() && ns->SetName(r->set_id) != spec.set) continue;
+        if ((spec.range.particle_type == sindex::kString ||
+             spec.range.particle_type == sindex::kBlob) &&
+            !spec.index->HoldsBytes(*r, ns->SetName(r->set_id), d, clock_.now_ns,
+                                    spec.range.key)) {
+          continue;
+        }
+      }
+      records.push_back(udf::AggregationRecord{r, d});
+    }
+    // A collection index may reach a record through several values.
+    if (spec.index != nullptr) {
+      std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+        return std::memcmp(a.digest.data(), b.digest.data(), proto::kDigestSize) < 0;
+      });
+      records.erase(std::unique(records.begin(), records.end(),
+                                [](const auto& a, const auto& b) { return a.digest == b.digest; }),
+                    records.end());
+    }
+    info->succeeded += records.size();
+    values.Clear();
+    failed = !udf::AggregatePartition(state_->udf, call, context, records, &values);
+    if (values.size() != 0) {
+      const size_t at = BeginFrame(out);
+      out->Append(values.data(), values.size());
+      EndFrame(out, at);
+    }
+  }
+  info->partitions_done = proto::kPartitions;
+  info->finish_ns = clock_.now_ns;
+  if (failed) info->result = "abandoned-unknown";
+  ReplyHeader last;
+  last.info3 = proto::info3::kLast;
+  if (failed) last.result = udf::kAggregationFailedResult;
   AppendHeaderOnlyFrame(out, last);
 }
 

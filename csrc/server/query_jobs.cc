@@ -34,8 +34,11 @@ std::string Describe(const QueryJobInfo& j, uint64_t now_ns) {
                   ":recs-filtered-bins=", j.filtered_bins, ":recs-succeeded=", j.succeeded,
                   ":recs-failed=", j.failed, ":from=", j.client.empty() ? "127.0.0.1+0" : j.client,
                   ":job-type=", j.job_type, ":net-io-bytes=", j.net_io_bytes);
-  if (j.job_type == "basic") {
+  if (j.job_type == "basic" || j.job_type == "aggregation") {
     absl::StrAppend(&s, ":net-io-time=0:socket-timeout=", j.socket_timeout);
+  } else if (j.job_type == "background-udf") {
+    absl::StrAppend(&s, ":socket-timeout=", j.socket_timeout, ":udf-filename=", j.udf_filename,
+                    ":udf-function=", j.udf_function, ":udf-active=0");
   } else {
     absl::StrAppend(&s, ":socket-timeout=", j.socket_timeout, ":ops-active=", done ? 0 : 1);
   }

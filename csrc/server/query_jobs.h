@@ -20,7 +20,10 @@ struct QueryJobInfo {
   std::string ns;
   std::string set;
   std::string sindex_name;
-  std::string job_type = "basic";  // basic, background-ops
+  std::string job_type = "basic";  // basic, aggregation, background-ops, background-udf
+  // background-udf: the module (no ".lua") and function.
+  std::string udf_filename;
+  std::string udf_function;
   std::string client;              // "127.0.0.1+port"
   uint32_t n_pids_requested = 0;
   uint32_t n_keyds_requested = 0;

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pathlib
 import re
+import time
 import uuid
 from typing import Any
 
+import aerospike
 import pytest
 from aerospike import exception as ex
 
@@ -85,3 +87,60 @@ def test_batch_apply(registered: Any, key: Any) -> None:
         (0, {"SUCCESS": 7}), (0, {"SUCCESS": 7})]
     result = registered.batch_apply(keys, MODULE, "boom", [])
     assert [br.result for br in result.batch_records] == [100, 100]
+
+
+# --- aggregations and background UDFs (tests/udf/udf_streams.lua) ---
+
+STREAMS = pathlib.Path(__file__).resolve().parents[1] / "udf" / "udf_streams.lua"
+
+
+@pytest.fixture
+def streams(client: Any, ns: str, set_name: str) -> Any:
+    """The stream module and 40 records {"i": i, "name": "n<i % 4>"}."""
+    client.udf_put(str(STREAMS))
+    for i in range(40):
+        client.put((ns, set_name, i), {"i": i, "name": f"n{i % 4}"})
+    yield client
+    client.truncate(ns, set_name, 0)
+
+
+def _aggregate(client: Any, ns: str, set_name: str, function: str, args: list[Any]) -> list[Any]:
+    q = client.query(ns, set_name)
+    q.apply("udf_streams", function, args)
+    return list(q.results())
+
+
+def test_aggregations(streams: Any, ns: str, set_name: str) -> None:
+    assert _aggregate(streams, ns, set_name, "sum", ["i"]) == [sum(range(40))]
+    assert _aggregate(streams, ns, set_name, "sum_aggregate", ["i"]) == [sum(range(40))]
+    assert _aggregate(streams, ns, set_name, "count_by", ["name"]) == [
+        {"n0": 10, "n1": 10, "n2": 10, "n3": 10}]
+    [groups] = _aggregate(streams, ns, set_name, "by_parity", [])
+    assert sorted(groups[0]) == list(range(0, 40, 2))
+    assert sorted(groups[1]) == list(range(1, 40, 2))
+    assert sorted(_aggregate(streams, ns, set_name, "above", [35])) == [36, 37, 38, 39]
+    assert _aggregate(streams, ns, set_name, "sum_doubled", []) == [2 * sum(range(40))]
+
+
+def test_aggregation_errors(streams: Any, ns: str, set_name: str) -> None:
+    # A node's Lua error: its FAILURE value ("UDF: Execution Error 2 : ...").
+    with pytest.raises(ex.AerospikeError) as e:
+        _aggregate(streams, ns, set_name, "fails_on_node", [])
+    assert re.search(r"UDF: Execution Error 2 : \S*udf_streams.lua:48: node boom", e.value.msg)
+    with pytest.raises(ex.UDFError):
+        _aggregate(streams, ns, set_name, "fails_on_client", [])
+
+
+def test_background_udf_and_job_info(streams: Any, ns: str, set_name: str) -> None:
+    q = streams.query(ns, set_name)
+    q.apply("udf_streams", "bump", [100])
+    job = q.execute_background()
+    streams.job_info(job, aerospike.JOB_QUERY)
+    for _ in range(200):
+        info = streams.job_info(job, aerospike.JOB_QUERY)
+        if info["status"] == aerospike.JOB_STATUS_COMPLETED:
+            break
+        time.sleep(0.05)
+    assert info["status"] == aerospike.JOB_STATUS_COMPLETED
+    assert info["records_read"] == 40
+    assert _aggregate(streams, ns, set_name, "sum", ["i"]) == [sum(range(40)) + 4000]
