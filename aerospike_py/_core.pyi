@@ -631,36 +631,6 @@ class AsyncClient:
     ) -> Any:
         """Starts a scan/query: a ``QueryStream`` (of ``stream_type``), or for a background
         query ``(task_id, None)`` (sync) / ``(task_id, future)`` (async)."""
-
-class QueryStream:
-    """A running scan/query: iterate it (``for`` / ``async for``) for ``Record``s as the
-    server sends them. See :class:`aerospike_py.query.QueryStream`."""
-
-    @property
-    def records(self) -> int:
-        """Records handed to the consumer so far."""
-    @property
-    def ended(self) -> bool:
-        """True once the consumer saw the end."""
-    @property
-    def task_id(self) -> int:
-        """The query's task id (query-show / query-abort on the servers)."""
-    @property
-    def pauses(self) -> int:
-        """How many times the query stopped reading because the consumer fell behind."""
-    @property
-    def buffered_bytes(self) -> int:
-        """Bytes of received records queued for the consumer."""
-    def __iter__(self) -> QueryStream: ...
-    def __next__(self) -> Record: ...
-    def __aiter__(self) -> QueryStream: ...
-    def __anext__(self) -> Any: ...
-    def close(self) -> None:
-        """Stops the query if it still runs and waits until it ended."""
-    def aclose(self) -> Any:
-        """Awaitable ``close()``."""
-    def partitions(self) -> list[tuple[int, bool, bool, bytes | None, int | None]] | None:
-        """The cursor of an ended stream: ``[(pid, started, done, digest, bval)]``."""
     # -- the admin API (users and roles; needs user-admin except for one's own
     # password and user info) --
     def admin_create_user(
@@ -751,6 +721,37 @@ class QueryStream:
         """Sets a role's read/write quotas in records per second (0: none).
 
         Await the returned future."""
+
+
+class QueryStream:
+    """A running scan/query: iterate it (``for`` / ``async for``) for ``Record``s as the
+    server sends them. See :class:`aerospike_py.query.QueryStream`."""
+
+    @property
+    def records(self) -> int:
+        """Records handed to the consumer so far."""
+    @property
+    def ended(self) -> bool:
+        """True once the consumer saw the end."""
+    @property
+    def task_id(self) -> int:
+        """The query's task id (query-show / query-abort on the servers)."""
+    @property
+    def pauses(self) -> int:
+        """How many times the query stopped reading because the consumer fell behind."""
+    @property
+    def buffered_bytes(self) -> int:
+        """Bytes of received records queued for the consumer."""
+    def __iter__(self) -> QueryStream: ...
+    def __next__(self) -> Record: ...
+    def __aiter__(self) -> QueryStream: ...
+    def __anext__(self) -> Any: ...
+    def close(self) -> None:
+        """Stops the query if it still runs and waits until it ended."""
+    def aclose(self) -> Any:
+        """Awaitable ``close()``."""
+    def partitions(self) -> list[tuple[int, bool, bool, bytes | None, int | None]] | None:
+        """The cursor of an ended stream: ``[(pid, started, done, digest, bval)]``."""
 
 def debug_counters() -> dict[str, int]:
     """Live object counts of the core and the bridge, for leak checks.
