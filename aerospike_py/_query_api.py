@@ -20,7 +20,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aerospike_py.exception import AerospikeTimeoutError, InvalidArgError, exception_for_code
+from aerospike_py.exception import AerospikeTimeoutError, ClientError, InvalidArgError, exception_for_code
 from aerospike_py.predicates import encode_ctx
 from aerospike_py.query import AsyncQuery, Query
 
@@ -164,15 +164,25 @@ def _job_info(answers: Sequence[Any], job_id: int) -> dict[str, int]:
     return {"status": status, "progress_pct": pct, "records_read": records}
 
 
+def _require_connected(client: Any) -> None:
+    """aerospike-py refuses to make a query on a client that is not
+    connected; so do we, with the error every other call gives then."""
+    if not client.is_connected():
+        raise ClientError("client is not connected; call connect() first")
+
+
 class QueryClientMethods:
     """Scan/query factories, index management and job info (blocking client)."""
 
     def query(self, namespace: str, set_name: str | None = None) -> Query:
-        """A :class:`~aerospike_py.query.Query` of a set (or the whole namespace)."""
+        """A :class:`~aerospike_py.query.Query` of a set (or the whole namespace).
+        Raises ClientError when the client is not connected, as aerospike-py."""
+        _require_connected(self)
         return Query(self, namespace, set_name)
 
     def scan(self, namespace: str, set_name: str | None = None) -> Query:
         """The official client's name for a query without a predicate."""
+        _require_connected(self)
         return Query(self, namespace, set_name)
 
     # -- indexes --
@@ -304,11 +314,14 @@ class AsyncQueryClientMethods:
     """Scan/query factories, index management and job info (asyncio client)."""
 
     def query(self, namespace: str, set_name: str | None = None) -> AsyncQuery:
-        """An :class:`~aerospike_py.query.AsyncQuery` of a set (or the namespace)."""
+        """An :class:`~aerospike_py.query.AsyncQuery` of a set (or the namespace).
+        Raises ClientError when the client is not connected, as aerospike-py."""
+        _require_connected(self)
         return AsyncQuery(self, namespace, set_name)
 
     def scan(self, namespace: str, set_name: str | None = None) -> AsyncQuery:
         """The official client's name for a query without a predicate."""
+        _require_connected(self)
         return AsyncQuery(self, namespace, set_name)
 
     async def _sindex_create(self, command: str, ns: str, name: str,

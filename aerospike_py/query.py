@@ -213,11 +213,16 @@ def partition_filter_all() -> PartitionFilter:
 
 def partition_filter_by_id(partition_id: int) -> PartitionFilter:
     """One partition (0..4095)."""
+    # aerospike-py's wording: code that matches its message keeps working.
+    if type(partition_id) is int and not 0 <= partition_id < N_PARTITIONS:
+        raise ValueError(f"partition_id must be in 0..{N_PARTITIONS - 1}, not {partition_id}")
     return PartitionFilter(partition_id, 1)
 
 
 def partition_filter_by_range(begin: int, count: int) -> PartitionFilter:
     """``count`` partitions from ``begin`` (``begin + count <= 4096``)."""
+    if type(begin) is int and type(count) is int and begin + count > N_PARTITIONS:
+        raise ValueError(f"begin + count must be at most {N_PARTITIONS}, not {begin} + {count}")
     return PartitionFilter(begin, count)
 
 

@@ -162,6 +162,28 @@ async def test_empty_async_batch_on_an_unconnected_client_raises() -> None:
         await c.batch_read([])
 
 
+def test_query_and_scan_on_an_unconnected_client_raise_client_error() -> None:
+    c = aerospike_py.client(DEAD)
+    with pytest.raises(ClientError, match="not connected"):
+        c.query("test", "demo")
+    with pytest.raises(ClientError, match="not connected"):
+        c.scan("test", "demo")
+    a = aerospike_py.async_client(DEAD)
+    with pytest.raises(ClientError, match="not connected"):
+        a.query("test", "demo")
+
+
+def test_partition_filter_errors_carry_aerospike_py_wording() -> None:
+    with pytest.raises(ValueError, match="partition_id must be"):
+        aerospike_py.partition_filter_by_id(4096)
+    with pytest.raises(ValueError, match="partition_id must be"):
+        aerospike_py.partition_filter_by_id(-1)
+    with pytest.raises(ValueError, match=r"begin \+ count must be"):
+        aerospike_py.partition_filter_by_range(4000, 1000)
+    assert aerospike_py.partition_filter_by_id(4095).begin == 4095
+    assert aerospike_py.partition_filter_by_range(4000, 96).count == 96
+
+
 # --- the _aerospike module ---------------------------------------------------------
 
 
