@@ -34,6 +34,13 @@ static inline int PyModule_AddObjectRef(PyObject* module, const char* name, PyOb
 // (see the type specs), which refuses instantiation the same way.
 #define Py_TPFLAGS_DISALLOW_INSTANTIATION 0
 #define ASPY_NEED_EXPLICIT_NO_NEW 1
+// 3.10 added the am_send slot and its result type. On 3.9 an awaitable is
+// driven through tp_iternext and send() alone, so the bridge keeps its send
+// function (iternext calls it) and leaves the slot out (ASPY_HAVE_AM_SEND).
+typedef enum { PYGEN_RETURN = 0, PYGEN_ERROR = -1, PYGEN_NEXT = 1 } PySendResult;
+#define ASPY_HAVE_AM_SEND 0
+#else
+#define ASPY_HAVE_AM_SEND 1
 #endif
 
 #if PY_VERSION_HEX < 0x030D0000

@@ -711,7 +711,9 @@ PyMethodDef kQueryNextMethods[] = {
 PyType_Slot kQueryNextSlots[] = {
     {Py_tp_doc, const_cast<char*>("Awaitable of one QueryStream.__anext__() (internal).")},
     {Py_am_await, reinterpret_cast<void*>(QueryStream_self)},
+#if ASPY_HAVE_AM_SEND
     {Py_am_send, reinterpret_cast<void*>(QueryNext_send)},
+#endif
     {Py_tp_iter, reinterpret_cast<void*>(QueryStream_self)},
     {Py_tp_iternext, reinterpret_cast<void*>(QueryNext_iternext)},
     {Py_tp_methods, kQueryNextMethods},
