@@ -38,11 +38,24 @@ LIVE_COUNTERS = (
 GRACE_SECONDS = 3.0
 
 
-def pytest_asyncio_loop_factories(
-    config: pytest.Config, item: pytest.Item
-) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
-    """Run each async test on asyncio's loop and on uvloop."""
-    return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
+def _loop_factories_hook_exists() -> bool:
+    # pytest-asyncio >= 1.3 has the hook; the newest release for CPython 3.9
+    # (1.2, used by scripts/test_matrix.sh) does not, and pluggy refuses a
+    # conftest that implements an unknown hook: there each async test runs
+    # once, on asyncio's loop.
+    import pytest_asyncio.plugin
+
+    specs = getattr(pytest_asyncio.plugin, "PytestAsyncioSpecs", None)
+    return hasattr(specs, "pytest_asyncio_loop_factories")
+
+
+if _loop_factories_hook_exists():
+
+    def pytest_asyncio_loop_factories(
+        config: pytest.Config, item: pytest.Item
+    ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+        """Run each async test on asyncio's loop and on uvloop."""
+        return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
 
 
 def _leaks() -> dict[str, int]:
