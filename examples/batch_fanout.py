@@ -24,7 +24,7 @@ import contextlib
 import os
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Optional
 
 import aerospike_py
 from aerospike_py.testing import EmbeddedServer, parse_hosts
@@ -33,7 +33,8 @@ NAMESPACE = "test"
 SETS = [f"features_{i}" for i in range(9)]
 KEYS_PER_SET = 200
 
-Rows = list[list[dict[str, Any] | None]]  # per set, per key: bins or None
+# Optional[], not `| None`: a runtime alias, and the examples run on CPython 3.9 too.
+Rows = list[list[Optional[dict[str, Any]]]]  # per set, per key: bins or None
 
 
 @contextlib.contextmanager
