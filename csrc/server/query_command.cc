@@ -185,6 +185,23 @@ bool ParseWhere(const QueryFields& q, WhereClause* w) {
   return true;
 }
 
+// The index a where clause names (by name, or by its definition on the
+// spec's set) and the range it asks for; the real server's codes when the
+// clause is malformed or its index is missing or still building.
+ResultCode ResolveWhere(const QueryFields& q, sindex::Registry& reg, QuerySpec* spec) {
+  WhereClause where;
+  if (!ParseWhere(q, &where)) return ResultCode::kParameter;
+  spec->index = !where.index_name.empty()
+                    ? reg.Find(spec->ns, where.index_name)
+                    : reg.FindByDefinition(spec->ns, spec->set, where.bin, where.particle_type,
+                                           where.collection, where.ctx, where.expression);
+  if (spec->index == nullptr) return ResultCode::kIndexNotFound;
+  if (!spec->index->readable()) return ResultCode::kIndexNotReadable;
+  spec->index_name = spec->index->def().name;
+  spec->range = where.range;
+  return ResultCode::kOk;
+}
+
 // Partitions of the pid and digest arrays, checked as get_query_pids() does
 // (bvals required with digests on indexed queries); ascending pid.
 bool ParsePartitions(const RequestFields& f, const QueryFields& q, bool has_where,
@@ -377,18 +394,8 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
     spec.set_known = ns->FindSetId(f.set) >= 0;
   }
   if (q.has_range) {
-    WhereClause where;
-    if (!ParseWhere(q, &where)) return fail(ResultCode::kParameter);
-    sindex::Registry& reg = state_->sindexes;
-    spec.index = !where.index_name.empty()
-                     ? reg.Find(ns->name(), where.index_name)
-                     : reg.FindByDefinition(ns->name(), spec.set, where.bin,
-                                            where.particle_type, where.collection, where.ctx,
-                                            where.expression);
-    if (spec.index == nullptr) return fail(ResultCode::kIndexNotFound);
-    if (!spec.index->readable()) return fail(ResultCode::kIndexNotReadable);
-    spec.index_name = spec.index->def().name;
-    spec.range = where.range;
+    const ResultCode rc = ResolveWhere(q, state_->sindexes, &spec);
+    if (rc != ResultCode::kOk) return fail(rc);
   }
   uint32_t rps = 0;
   if (q.has_rps) {
@@ -515,18 +522,8 @@ void Processor::HandleAggregation(int node, const proto::MessageView& m,
     if (!spec.set_known) return fail(ResultCode::kRecordNotFound);
   }
   if (q.has_range) {
-    WhereClause where;
-    if (!ParseWhere(q, &where)) return fail(ResultCode::kParameter);
-    sindex::Registry& reg = state_->sindexes;
-    spec.index = !where.index_name.empty()
-                     ? reg.Find(ns->name(), where.index_name)
-                     : reg.FindByDefinition(ns->name(), spec.set, where.bin,
-                                            where.particle_type, where.collection, where.ctx,
-                                            where.expression);
-    if (spec.index == nullptr) return fail(ResultCode::kIndexNotFound);
-    if (!spec.index->readable()) return fail(ResultCode::kIndexNotReadable);
-    spec.index_name = spec.index->def().name;
-    spec.range = where.range;
+    const ResultCode rc = ResolveWhere(q, state_->sindexes, &spec);
+    if (rc != ResultCode::kOk) return fail(rc);
   }
   std::shared_ptr<QueryJobInfo> info = state_->query_jobs.Add(node, q.task_id);
   info->ns = spec.ns;
