@@ -130,6 +130,8 @@ c.close()
 """,
     "aerospike-py-foreach": r"""
 import aerospike_py
+if getattr(aerospike_py, "__distribution__", None):  # ours has it; aerospike-py has not
+    raise SystemExit("this worker imported this repo's aerospike_py, not aerospike-py")
 c = aerospike_py.client({"hosts": [(host, port)]}).connect()
 for _ in range(runs):
     m = Meter()
@@ -141,6 +143,8 @@ c.close()
 """,
     "aerospike-py-results": r"""
 import aerospike_py
+if getattr(aerospike_py, "__distribution__", None):  # ours has it; aerospike-py has not
+    raise SystemExit("this worker imported this repo's aerospike_py, not aerospike-py")
 c = aerospike_py.client({"hosts": [(host, port)]}).connect()
 for _ in range(runs):
     m = Meter()
@@ -154,6 +158,8 @@ c.close()
 """,
     "aerospike-py-async": r"""
 import asyncio, aerospike_py
+if getattr(aerospike_py, "__distribution__", None):  # ours has it; aerospike-py has not
+    raise SystemExit("this worker imported this repo's aerospike_py, not aerospike-py")
 async def main():
     c = aerospike_py.AsyncClient({"hosts": [(host, port)]})
     await c.connect()
@@ -269,8 +275,10 @@ def run_worker(name: str, host: str, port: int, set_name: str, runs: int) -> Res
     env = dict(os.environ)
     if python == OURS:
         env["PYTHONPATH"] = REPO
+    # cwd="/": `python -c` puts the working directory first on sys.path, and from the repo's
+    # root that would make the aerospike-py worker import this repo's aerospike_py instead.
     proc = subprocess.run([python, "-c", code, host, str(port), set_name, str(runs)],
-                          capture_output=True, text=True, env=env, timeout=3600)
+                          capture_output=True, text=True, env=env, timeout=3600, cwd="/")
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             return Result(name, json.loads(line[7:]))
