@@ -132,7 +132,11 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
   const bool rev = r.type == rt::kRevIndex || r.type == rt::kRevRank ||
                    r.type == rt::kRevIndexRange || r.type == rt::kRevRankRange;
   auto ranges_of = [&](std::vector<int64_t>* v) {
-    if (r.inverted) {
+    if (r.inverted && s.count == 0 && (s.kind == SelKind::kIndexRange || l.ordered())) {
+      // An inverted empty index range is reduced to "everything"
+      // (packed_list_get_remove_by_index_range): one range, never split.
+      AddIntRange(v, 0, n, n, rev);
+    } else if (r.inverted) {
       AddIntRange(v, 0, s.start, n, rev);
       AddIntRange(v, s.start + s.count, n - s.start - s.count, n, rev);
     } else {

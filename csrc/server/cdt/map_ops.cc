@@ -440,6 +440,9 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
         return rc::kOk;
       }
       select_range(by_rank ? ValueOrder() : KeyOrder(), start, cnt);
+      // The whole map as an index range is answered as "everything"
+      // (packed_map_get_remove_all), ranks 0..n-1 included.
+      if (kind == kGetByIndexRange && !r.inverted && cnt == n) s.kind = SelKind::kAll;
       // A relative range still inverted answers by mask.
       if (r.inverted && (kind == kGetByKeyRelIndexRange || kind == kGetByValueRelRankRange)) {
         s.kind = SelKind::kOther;
@@ -486,6 +489,9 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
             if (!SetNotFound(r, st, m_.flags, result_)) return rc::kOpNotApplicable;
             return rc::kOk;
           }
+          // Key-ordered maps take the interval as an index range; all of
+          // it is answered as "everything" (packed_map_get_remove_all).
+          if (ct == n) s.kind = SelKind::kAll;
         }
       } else if (count == 0 && r.inverted && !by_key) {
         // Nothing matched: the inverse is everything, as a plain range.
