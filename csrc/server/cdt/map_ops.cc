@@ -61,6 +61,7 @@ struct Selection {
   // order, each rank reversed on its own (result_data_set_by_itemlist_irc).
   std::vector<uint32_t> rank_order;
   bool value_list = false;  // a value-list selection (its inverted RANKs go by range)
+  bool key_list = false;    // a key-list selection (on unordered maps, inverted INDEXes too)
 };
 
 // Whether a given item compares equal to one given after it.
@@ -287,12 +288,16 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
         result_->IntList(v);
         return rc::kOk;
       }
-      if (by_rank && r.inverted && s.value_list && r.multi) {
-        // Value lists, inverted: the ranks between the matched values'
-        // rank blocks in rank order, each run reversed as a whole
+      if (r.inverted && r.multi &&
+          ((by_rank && s.value_list) || (!by_rank && s.key_list && !m_.key_ordered()))) {
+        // Value lists (RANK) and key lists on unordered maps (INDEX),
+        // inverted: the ranks / key indexes between the matched items'
+        // blocks in order, each run reversed as a whole
         // (result_data_set_by_itemlist_irc).
         std::vector<uint32_t> ranks;
-        for (uint32_t p = 0; p < n; ++p) if (s.mask[p]) ranks.push_back(value_rank(p));
+        for (uint32_t p = 0; p < n; ++p) {
+          if (s.mask[p]) ranks.push_back(by_rank ? value_rank(p) : key_index(p));
+        }
         std::sort(ranks.begin(), ranks.end());
         for (size_t a = 0; a < ranks.size();) {
           size_t b = a + 1;
@@ -525,6 +530,7 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
         break;
       }
       s.value_list = !by_key;
+      s.key_list = by_key;
       for (size_t i = 0; i < items.items.size(); ++i) {
         const Bytes want = items.items[i];
         // Unordered maps (and value lists in every order): the server finds

@@ -526,7 +526,7 @@ def _random_map_op(rng: random.Random, size: int) -> bytes:
 # items): the order in which INDEX/RANK results are listed, per list and map
 # order, get and remove.
 UNSORTED_VALUE_LISTS = [[8, 1, 3], ["a", 5, None], [3, 8, 3, 1], [99, 5, 2.5, True]]
-UNSORTED_MAP_KEYS = [["d", "a", 10], ["e", 5, "b", "zz"], ["c", "a", "c"]]
+UNSORTED_MAP_KEYS = [["d", "a", 10], ["e", 5, "b", "zz"], ["c", "a", "c"], ["zz", 7]]
 UNSORTED_MAP_VALUES = [[3, 1, 2], ["x", 2.5, 1], [2, 1, 2]]
 UNSORTED_LIST_RTS = [("rank", C.RT_RANK), ("rrank", C.RT_REVERSE_RANK), ("index", C.RT_INDEX),
                      ("rindex", C.RT_REVERSE_INDEX), ("value", C.RT_VALUE),
@@ -534,7 +534,9 @@ UNSORTED_LIST_RTS = [("rank", C.RT_RANK), ("rrank", C.RT_REVERSE_RANK), ("index"
 UNSORTED_MAP_RTS = [("rank", C.RT_RANK), ("rrank", C.RT_REVERSE_RANK), ("index", C.RT_INDEX),
                     ("rindex", C.RT_REVERSE_INDEX), ("key", C.RT_KEY), ("value", C.RT_VALUE),
                     ("kv", C.RT_KEY_VALUE), ("inv_rank", C.RT_RANK | C.INVERTED),
-                    ("inv_index", C.RT_INDEX | C.INVERTED)]
+                    ("inv_index", C.RT_INDEX | C.INVERTED),
+                    ("inv_rrank", C.RT_REVERSE_RANK | C.INVERTED),
+                    ("inv_rindex", C.RT_REVERSE_INDEX | C.INVERTED)]
 
 
 def _unsorted_list_cases() -> list[Case]:
