@@ -33,6 +33,19 @@ order rotates every round) and does, per round and scenario:
 The table gives the median over rounds, then ours / aerospike-py and ours /
 aerospike-native (below 1.0: ours is faster / cheaper). The machine is
 shared: compare the ratios of one run, not absolute times across runs.
+
+The ``raw-socket`` row is the floor no client can go under: the same
+requests, encoded before the clock starts, written to one blocking socket
+and read back whole (no parsing, no event loop, no second thread), from
+.venv with the recorder's stdlib-only wire encoder
+(tests/recorder/wire.py). At 1 call in flight it is the server's time plus
+loopback TCP and one thread wake-up. ``--clients`` without it leaves it out.
+
+Each worker reports which module it imported and from where; the
+orchestrator refuses a run in which a client's module does not come from
+that client's own virtualenv (or, for ours, lacks
+``aerospike_py.__distribution__``): a worker started with the repository
+on sys.path would otherwise measure our package under a peer's name.
 """
 
 from __future__ import annotations
@@ -58,12 +71,15 @@ LIST_SIZE = 1000
 KEYS_PER_CALL = 50
 LIST_COUNT = 64
 CONCURRENT = 16
-CLIENTS = ("ours", "aerospike-py", "aerospike-native")
+CLIENTS = ("ours", "aerospike-py", "aerospike-native", "raw-socket")
+PEERS = ("aerospike-py", "aerospike-native")
 PYTHONS = {
     "ours": os.path.join(ROOT, ".venv", "bin", "python"),
     "aerospike-py": "/root/venvs/aspy/bin/python",
     "aerospike-native": "/root/venvs/native/bin/python",
+    "raw-socket": os.path.join(ROOT, ".venv", "bin", "python"),
 }
+WIRE_PY = os.path.join(ROOT, "tests", "recorder", "wire.py")
 SCENARIOS = ("map", "map_ko", "list")
 SCENARIO_TITLES = {
     "map": "map_get_by_key_list, 50 of 1,000 keys, unordered map",
@@ -166,6 +182,85 @@ class NativeDriver:
         return record.bins["l"]
 
 
+class RawSocketDriver:
+    """The floor: pre-encoded requests on blocking sockets, replies read
+    whole and checked for result code 0 only. Stdlib only (runs from .venv
+    without importing aerospike_py)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("cdt_bench_wire", WIRE_PY)
+        assert spec is not None and spec.loader is not None
+        self.wire = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = self.wire  # dataclasses look their module up
+        spec.loader.exec_module(self.wire)
+        self.addr = (host, port)
+        self.socks: list[Any] = []
+        self.buf = bytearray(1 << 20)
+
+    def connect_all(self, n: int) -> None:
+        import socket
+
+        while len(self.socks) < n:
+            s = socket.create_connection(self.addr)
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.socks.append(s)
+
+    def close(self) -> None:
+        for s in self.socks:
+            s.close()
+        self.socks = []
+
+    def request(self, scenario: str, call: dict[str, Any]) -> bytes:
+        wire = self.wire
+        if scenario == "list":
+            body: list[Any] = [24, 7, call["index"], LIST_COUNT]  # get_by_index_range, VALUE
+            bin_name = "l"
+        else:
+            body = [107, 8, call["keys"]]  # get_by_key_list, KEY_VALUE
+            bin_name = "m" if scenario == "map" else "mk"
+        op = wire.op(wire.OP_CDT_READ, bin_name, raw=bytes(wire.pack(body)), ptype=wire.P_BLOB)
+        header = wire.Header(info1=wire.READ, timeout=1000)
+        return bytes(wire.message(header, wire.record_fields(NAMESPACE, SET_NAME, call["key"]), [op]))
+
+    def read_reply(self, sock: Any) -> int:
+        """Reads one whole reply frame; returns its result code."""
+        view = memoryview(self.buf)
+        got = 0
+        need = 8
+        while got < need:
+            n = sock.recv_into(view[got:])
+            if n == 0:
+                raise RuntimeError("the server closed the connection")
+            got += n
+            if need == 8 and got >= 8:
+                need = 8 + int.from_bytes(self.buf[2:8], "big")
+                if need > len(self.buf):
+                    raise RuntimeError("reply larger than the probe's buffer")
+        return self.buf[13]
+
+    def run(self, scenario: str, calls: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
+        requests = [self.request(scenario, c) for c in calls]
+        self.connect_all(concurrency)
+        socks = self.socks[:concurrency]
+        latencies: list[float] = []
+        cpu0, wall0 = cpu_seconds(), time.perf_counter()
+        for start in range(0, len(requests), concurrency):
+            group = requests[start:start + concurrency]
+            sent = []
+            for sock, req in zip(socks, group):
+                sent.append(time.perf_counter_ns())
+                sock.sendall(req)
+            for sock, t0 in zip(socks, sent):
+                code = self.read_reply(sock)
+                latencies.append((time.perf_counter_ns() - t0) / 1000.0)
+                if code != 0:
+                    raise RuntimeError(f"result code {code}")
+        cpu, wall = cpu_seconds() - cpu0, time.perf_counter() - wall0
+        return summarize(latencies, cpu, wall)
+
+
 def cpu_seconds() -> float:
     """CPU time of the whole process (every thread: the caller's and the
     client's own), at nanosecond resolution."""
@@ -189,6 +284,10 @@ async def run_mode(fn: Any, calls: list[dict[str, Any]], concurrency: int) -> di
     cpu0, wall0 = cpu_seconds(), time.perf_counter()
     await asyncio.gather(*(lane() for _ in range(concurrency)))
     cpu, wall = cpu_seconds() - cpu0, time.perf_counter() - wall0
+    return summarize(latencies, cpu, wall)
+
+
+def summarize(latencies: list[float], cpu: float, wall: float) -> dict[str, Any]:
     latencies.sort()
     n = len(latencies)
     return {
@@ -201,9 +300,55 @@ async def run_mode(fn: Any, calls: list[dict[str, Any]], concurrency: int) -> di
     }
 
 
+def provenance(client: str) -> dict[str, Any]:
+    """Which module this worker imported, and from which interpreter."""
+    if client == "raw-socket":
+        return {"prefix": sys.prefix, "module": WIRE_PY, "distribution": None}
+    name = "aerospike_native" if client == "aerospike-native" else "aerospike_py"
+    module = sys.modules[name]
+    return {"prefix": sys.prefix, "module": os.path.realpath(module.__file__ or ""),
+            "distribution": getattr(module, "__distribution__", None)}
+
+
+def check_provenance(client: str, python: str, seen: dict[str, Any]) -> None:
+    """Refuses a worker that measured another client than it claims."""
+    prefix = os.path.realpath(seen["prefix"])
+    if client == "raw-socket":
+        return
+    # Ours is installed editable into .venv: its package is this tree's.
+    homes = [prefix] + ([os.path.join(os.path.realpath(ROOT), "aerospike_py")] if client == "ours" else [])
+    if not any(seen["module"].startswith(h + os.sep) for h in homes):
+        raise RuntimeError(f"{client}: imported {seen['module']}, outside {homes}")
+    if (client == "ours") != (seen["distribution"] == "aerospike-uv"):
+        raise RuntimeError(f"{client}: imported a module with __distribution__ "
+                           f"{seen['distribution']!r} from {seen['module']}")
+
+
+def raw_worker_main(args: argparse.Namespace) -> None:
+    host, _, port = args.host.rpartition(":")
+    driver = RawSocketDriver(host, int(port))
+    out: dict[str, Any] = {}
+    try:
+        warm = make_calls(args.seed + 999, 300)
+        for scenario in SCENARIOS:
+            driver.run(scenario, warm, 4)
+            calls = make_calls(args.seed, args.calls)
+            out[scenario] = {
+                "serial": driver.run(scenario, calls, 1),
+                "c16": driver.run(scenario, calls, CONCURRENT),
+            }
+    finally:
+        driver.close()
+    out["provenance"] = provenance("raw-socket")
+    print(json.dumps(out), flush=True)
+
+
 def worker_main(args: argparse.Namespace) -> None:
     import asyncio
 
+    if args.worker == "raw-socket":
+        raw_worker_main(args)
+        return
     host, _, port = args.host.rpartition(":")
     driver: Any = {"ours": OursDriver, "aerospike-py": AerospikePyDriver, "aerospike-native": NativeDriver}[
         args.worker
@@ -229,6 +374,7 @@ def worker_main(args: argparse.Namespace) -> None:
                 "map_ko": sorted(_pairs(await driver.map_ko_call(call))),
                 "list": list(await driver.list_call(call)),
             }
+            out["provenance"] = provenance(args.worker)
             return out
         finally:
             await driver.close()
@@ -295,7 +441,9 @@ def run_worker(client: str, python: str, host: str, seed: int, calls: int) -> di
         )
     if out.returncode != 0:
         raise RuntimeError(f"{client} worker failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    check_provenance(client, python, result["provenance"])
+    return result
 
 
 def median_of(rounds: list[dict[str, Any]], scenario: str, mode: str, metric: str) -> float:
@@ -340,11 +488,14 @@ def main() -> None:
             server.terminate()
             server.wait()
 
-    samples = {c: results[c][0]["sample"] for c in clients}
-    same = all(s == samples[clients[0]] for s in samples.values())
+    samples = {c: results[c][0]["sample"] for c in clients if "sample" in results[c][0]}
+    same = all(s == next(iter(samples.values())) for s in samples.values())
     print(f"\noperate() on {hosts}: {RECORDS} records, map of {MAP_SIZE} str->float, list of {LIST_SIZE} "
           f"floats; {args.calls} calls x {args.rounds} rounds per client; medians over rounds")
     print(f"all clients returned the same values: {same}")
+    for c in clients:
+        seen = results[c][0]["provenance"]
+        print(f"  {c}: {seen['module']} (python {seen['prefix']})")
     metrics = (("mean_us", "mean us"), ("p99_us", "p99 us"), ("cpu_us_per_call", "CPU us/call"))
     for scenario in SCENARIOS:
         for mode in MODES:
@@ -358,13 +509,19 @@ def main() -> None:
                 print(row)
             if "ours" in clients:
                 for other in clients:
-                    if other == "ours":
+                    if other not in PEERS:
                         continue
                     ratios = "".join(
                         f"{median_of(results['ours'], scenario, mode, m) / median_of(results[other], scenario, mode, m):>13.2f}"
                         for m, _ in metrics
                     )
                     print(f"{'ours/' + other:<24}{ratios}")
+            if "raw-socket" in clients:
+                floor = median_of(results["raw-socket"], scenario, mode, "mean_us")
+                above = ", ".join(
+                    f"{c} {median_of(results[c], scenario, mode, 'mean_us') - floor:.1f}"
+                    for c in clients if c != "raw-socket")
+                print(f"mean us above the raw-socket floor: {above}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"calls": args.calls, "rounds": args.rounds, "host": hosts, "results": results}, f)

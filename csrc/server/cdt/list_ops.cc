@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 namespace aerospike_py::server::cdt {
 
@@ -116,13 +117,26 @@ void FinishMask(Selection* s, bool inverted) {
   s->selected = static_cast<uint32_t>(std::count(s->mask.begin(), s->mask.end(), true));
 }
 
+// Whether a given value compares equal to one given after it (the server
+// sorts value lists stably and credits the matches to the last of equals).
+bool LaterDuplicate(const std::vector<Bytes>& items, size_t i) {
+  for (size_t j = i + 1; j < items.size(); ++j) {
+    if (Compare(items[i], items[j]) == 0) return true;
+  }
+  return false;
+}
+
 // Builds the result of a selection (result_data_set_* of the server).
 uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, CdtResult* out) {
   const uint32_t n = static_cast<uint32_t>(l.items.size());
   const bool rev = r.type == rt::kRevIndex || r.type == rt::kRevRank ||
                    r.type == rt::kRevIndexRange || r.type == rt::kRevRankRange;
   auto ranges_of = [&](std::vector<int64_t>* v) {
-    if (r.inverted) {
+    if (r.inverted && s.count == 0 && (s.kind == SelKind::kIndexRange || l.ordered())) {
+      // An inverted empty index range is reduced to "everything"
+      // (packed_list_get_remove_by_index_range): one range, never split.
+      AddIntRange(v, 0, n, n, rev);
+    } else if (r.inverted) {
       AddIntRange(v, 0, s.start, n, rev);
       AddIntRange(v, s.start + s.count, n - s.start - s.count, n, rev);
     } else {
@@ -194,19 +208,37 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
         ranges_of(&v);
       } else if (s.selected == n && s.kind == SelKind::kIndexRange) {
         AddIntRange(&v, 0, n, n, rev);
-      } else if (s.kind == SelKind::kOther && r.inverted && !s.items.empty() && s.matched == 0 &&
-                 !l.ordered()) {
-        // Nothing matched an unordered list: the complement is one range.
-        AddIntRange(&v, 0, n, n, rev);
+      } else if (s.kind == SelKind::kOther && r.inverted && !s.items.empty() && !l.ordered()) {
+        // Value lists on an unordered list, inverted: the ranks between the
+        // matched values' rank blocks, block by block in rank order, each
+        // range reversed as a whole (result_data_set_by_itemlist_irc).
+        std::vector<std::pair<uint32_t, uint32_t>> blocks;  // (rank, count) per distinct value
+        for (size_t i = 0; i < s.items.size(); ++i) {
+          if (LaterDuplicate(s.items, i)) continue;
+          uint32_t rank, eq;
+          RankOfValue(l, s.items[i], &rank, &eq);
+          if (eq != 0) blocks.emplace_back(rank, eq);
+        }
+        std::sort(blocks.begin(), blocks.end());
+        uint32_t prev = 0;
+        for (const auto& [rank, eq] : blocks) {
+          AddIntRange(&v, prev, rank - prev, n, rev);
+          prev = rank + eq;
+        }
+        AddIntRange(&v, prev, n - prev, n, rev);
       } else if (s.kind == SelKind::kOther && !r.inverted && !s.items.empty()) {
         // Value lists: per given value, the ranks of its matches.
-        for (Bytes want : s.items) {
+        for (size_t i = 0; i < s.items.size(); ++i) {
           uint32_t rank, eq;
-          RankOfValue(l, want, &rank, &eq);
+          RankOfValue(l, s.items[i], &rank, &eq);
           if (l.ordered()) {  // one range per value (result_data_set_by_irc)
             AddIntRange(&v, rank, eq, n, rev);
             continue;
           }
+          // Unordered: the server finds each element's value among the
+          // given values sorted (stably); equal given values share one
+          // slot, the last of them, so only that one lists the matches.
+          if (LaterDuplicate(s.items, i)) continue;
           AddIntRange(&v, rank, eq, n, false);
           if (rev) for (uint32_t k = 0; k < eq; ++k) v[v.size() - eq + k] = n - v[v.size() - eq + k] - 1;
         }
@@ -225,7 +257,16 @@ uint8_t EmitResult(const ReturnSpec& r, const ListView& l, const Selection& s, C
     }
     case rt::kValue: {
       std::vector<Bytes> values;
-      if (!s.value_order.empty()) {
+      if (s.kind == SelKind::kOther && !r.inverted && !s.items.empty() && l.ordered()) {
+        // Value lists on an ordered list: per given value, in the order
+        // given, its matches; a value given twice lists them twice
+        // (list_result_data_set_values_by_idxcount).
+        for (Bytes want : s.items) {
+          uint32_t rank, eq;
+          RankOfValue(l, want, &rank, &eq);
+          for (uint32_t k = rank; k < rank + eq; ++k) values.push_back(l.items[k]);
+        }
+      } else if (!s.value_order.empty()) {
         for (uint32_t i : s.value_order) values.push_back(l.items[i]);
       } else {
         for (uint32_t i = 0; i < n; ++i) if (s.mask[i]) values.push_back(l.items[i]);

@@ -60,7 +60,17 @@ struct Selection {
   // RANK results only (value lists): per given value, its matches in rank
   // order, each rank reversed on its own (result_data_set_by_itemlist_irc).
   std::vector<uint32_t> rank_order;
+  bool value_list = false;  // a value-list selection (its inverted RANKs go by range)
+  bool key_list = false;    // a key-list selection (on unordered maps, inverted INDEXes too)
 };
+
+// Whether a given item compares equal to one given after it.
+bool LaterDuplicate(const std::vector<Bytes>& items, size_t i) {
+  for (size_t j = i + 1; j < items.size(); ++j) {
+    if (Compare(items[i], items[j]) == 0) return true;
+  }
+  return false;
+}
 
 class MapOp {
  public:
@@ -278,6 +288,28 @@ uint8_t MapOp::Emit(const ReturnSpec& r, const Selection& s) {
         result_->IntList(v);
         return rc::kOk;
       }
+      if (r.inverted && r.multi &&
+          ((by_rank && s.value_list) || (!by_rank && s.key_list && !m_.key_ordered()))) {
+        // Value lists (RANK) and key lists on unordered maps (INDEX),
+        // inverted: the ranks / key indexes between the matched items'
+        // blocks in order, each run reversed as a whole
+        // (result_data_set_by_itemlist_irc).
+        std::vector<uint32_t> ranks;
+        for (uint32_t p = 0; p < n; ++p) {
+          if (s.mask[p]) ranks.push_back(by_rank ? value_rank(p) : key_index(p));
+        }
+        std::sort(ranks.begin(), ranks.end());
+        for (size_t a = 0; a < ranks.size();) {
+          size_t b = a + 1;
+          while (b < ranks.size() && ranks[b] == ranks[b - 1] + 1) ++b;
+          const uint32_t start = ranks[a], count = static_cast<uint32_t>(b - a);
+          const uint32_t first = rev ? n - start - count : start;
+          for (uint32_t k = 0; k < count; ++k) v.push_back(first + k);
+          a = b;
+        }
+        result_->IntList(v);
+        return rc::kOk;
+      }
       // Ranks of a mask selection come in stored order (the server's
       // packed_map_build_rank_result_by_mask).
       std::vector<uint32_t> stored;
@@ -413,6 +445,9 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
         return rc::kOk;
       }
       select_range(by_rank ? ValueOrder() : KeyOrder(), start, cnt);
+      // The whole map as an index range is answered as "everything"
+      // (packed_map_get_remove_all), ranks 0..n-1 included.
+      if (kind == kGetByIndexRange && !r.inverted && cnt == n) s.kind = SelKind::kAll;
       // A relative range still inverted answers by mask.
       if (r.inverted && (kind == kGetByKeyRelIndexRange || kind == kGetByValueRelRankRange)) {
         s.kind = SelKind::kOther;
@@ -459,6 +494,9 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
             if (!SetNotFound(r, st, m_.flags, result_)) return rc::kOpNotApplicable;
             return rc::kOk;
           }
+          // Key-ordered maps take the interval as an index range; all of
+          // it is answered as "everything" (packed_map_get_remove_all).
+          if (ct == n) s.kind = SelKind::kAll;
         }
       } else if (count == 0 && r.inverted && !by_key) {
         // Nothing matched: the inverse is everything, as a plain range.
@@ -491,12 +529,21 @@ uint8_t MapOp::Select(ReturnSpec r, uint32_t kind) {
         s.count = n;
         break;
       }
-      for (Bytes want : items.items) {
+      s.value_list = !by_key;
+      s.key_list = by_key;
+      for (size_t i = 0; i < items.items.size(); ++i) {
+        const Bytes want = items.items[i];
+        // Unordered maps (and value lists in every order): the server finds
+        // each element among the given items sorted (stably); equal items
+        // share one slot, the last of them, which alone lists the matches.
+        // Key lists on key-ordered maps look every given key up on its
+        // own: a key given twice is listed twice.
+        const bool per_item = by_key && m_.key_ordered();
+        if (!per_item && LaterDuplicate(items.items, i)) continue;
         if (by_key) {
-          // Elements come in stored order; INDEX results list the keys in
-          // the order they were given (every map order).
+          // INDEX results list the keys in the order they were given.
           const int at = FindKey(want);
-          if (at >= 0 && !s.mask[static_cast<size_t>(at)]) {
+          if (at >= 0) {
             s.mask[static_cast<size_t>(at)] = true;
             s.index_order.push_back(static_cast<uint32_t>(at));
           }

@@ -522,6 +522,58 @@ def _random_map_op(rng: random.Random, size: int) -> bytes:
     return rng.choice(choices)()
 
 
+# Value and key lists given out of order (with duplicates and absent
+# items): the order in which INDEX/RANK results are listed, per list and map
+# order, get and remove.
+UNSORTED_VALUE_LISTS = [[8, 1, 3], ["a", 5, None], [3, 8, 3, 1], [99, 5, 2.5, True]]
+UNSORTED_MAP_KEYS = [["d", "a", 10], ["e", 5, "b", "zz"], ["c", "a", "c"], ["zz", 7]]
+UNSORTED_MAP_VALUES = [[3, 1, 2], ["x", 2.5, 1], [2, 1, 2]]
+UNSORTED_LIST_RTS = [("rank", C.RT_RANK), ("rrank", C.RT_REVERSE_RANK), ("index", C.RT_INDEX),
+                     ("rindex", C.RT_REVERSE_INDEX), ("value", C.RT_VALUE),
+                     ("inv_rank", C.RT_RANK | C.INVERTED), ("count", C.RT_COUNT)]
+UNSORTED_MAP_RTS = [("rank", C.RT_RANK), ("rrank", C.RT_REVERSE_RANK), ("index", C.RT_INDEX),
+                    ("rindex", C.RT_REVERSE_INDEX), ("key", C.RT_KEY), ("value", C.RT_VALUE),
+                    ("kv", C.RT_KEY_VALUE), ("inv_rank", C.RT_RANK | C.INVERTED),
+                    ("inv_index", C.RT_INDEX | C.INVERTED),
+                    ("inv_rrank", C.RT_REVERSE_RANK | C.INVERTED),
+                    ("inv_rindex", C.RT_REVERSE_INDEX | C.INVERTED)]
+
+
+def _unsorted_list_cases() -> list[Case]:
+    out = []
+    for kind, order in (("ulist", C.UNORDERED), ("olist", C.ORDERED)):
+        c = Case(f"unsorted_values_{kind}")
+        for vi, values in enumerate(UNSORTED_VALUE_LISTS):
+            for rn, rt in UNSORTED_LIST_RTS:
+                for verb, code in (("get", C.L_GET_BY_VALUE_LIST),
+                                   ("rm", C.L_REMOVE_BY_VALUE_LIST)):
+                    name = f"{verb}_{vi}_{rn}"
+                    key = f"uv_{kind}_{name}"
+                    c.add(f"{name}_seed", _seed_list(key, LIST, order))
+                    c.add(name, _op_then_read(key, C.list_op(code, "l", rt, values), "l"))
+        out.append(c)
+    return out
+
+
+def _unsorted_map_cases() -> list[Case]:
+    out = []
+    for kind, order in (("umap", C.M_UNORDERED), ("kmap", C.M_KEY_ORDERED),
+                        ("kvmap", C.M_KEY_VALUE_ORDERED)):
+        c = Case(f"unsorted_values_{kind}")
+        lists = [("keys", C.M_GET_BY_KEY_LIST, C.M_REMOVE_BY_KEY_LIST, UNSORTED_MAP_KEYS),
+                 ("values", C.M_GET_BY_VALUE_LIST, C.M_REMOVE_BY_VALUE_LIST, UNSORTED_MAP_VALUES)]
+        for what, get_code, rm_code, given in lists:
+            for vi, items in enumerate(given):
+                for rn, rt in UNSORTED_MAP_RTS:
+                    for verb, code in (("get", get_code), ("rm", rm_code)):
+                        name = f"{verb}_{what}{vi}_{rn}"
+                        key = f"uv_{kind}_{name}"
+                        c.add(f"{name}_seed", _seed_map(key, MAP, order))
+                        c.add(name, _op_then_read(key, C.map_op(code, "m", rt, items), "m"))
+        out.append(c)
+    return out
+
+
 def cases(rng: random.Random) -> list[Case]:
     out: list[Case] = []
     for kind, items, order in (("ulist", LIST, C.UNORDERED), ("olist", LIST, C.ORDERED),
@@ -645,6 +697,8 @@ def cases(rng: random.Random) -> list[Case]:
         c.add(name, operate(SET, f"err_{name}", [o], respond_all=True))
         c.add(f"{name}_get", get(SET, f"err_{name}"))
     out.append(c)
+    out.extend(_unsorted_list_cases())
+    out.extend(_unsorted_map_cases())
     # Seeded random op sequences on one list / one map each.
     for seq in range(4):
         c = Case(f"random_list_{seq}")
