@@ -278,9 +278,10 @@ TEST(Aggregation, InputQueueIsBounded) {
 }
 
 TEST(Aggregation, StreamedOutputWaitsForASlowConsumer) {
-  // A chain without a reduce: every input value is a result. The worker
-  // stops when output_limit results wait, so Push reports them instead of
-  // queueing more, and nothing accumulates.
+  // A chain without a reduce: the nodes ran all of it, the client's scope
+  // is empty and every value pushed is a result. The worker stops when
+  // output_limit results wait, so Push reports them instead of queueing
+  // more, and nothing accumulates.
   AggregationSpec spec = Spec("values");
   spec.queue_limit = 8;
   spec.output_limit = 8;
@@ -291,7 +292,7 @@ TEST(Aggregation, StreamedOutputWaitsForASlowConsumer) {
   std::vector<Value> results;
   size_t output_ready = 0;
   for (int64_t i = 0; i < 5000; ++i) {
-    Value row = Value::Map({{Value::String("n"), Value::Int(i)}});
+    Value row = Value::Int(i);
     for (;;) {
       const PushResult r = (*agg)->Push(std::move(row));
       EXPECT_LE((*agg)->queued(), 8u);
@@ -328,10 +329,7 @@ TEST(Aggregation, AbandoningStopsAWorkerWaitingForItsConsumer) {
   {
     auto agg = Aggregation::Start(spec, w.Callback());
     ASSERT_TRUE(agg.ok()) << agg.status();
-    for (int64_t i = 0; i < 6; ++i) {
-      Value row = Value::Map({{Value::String("n"), Value::Int(i)}});
-      (*agg)->Push(std::move(row), /*wait=*/false);
-    }
+    for (int64_t i = 0; i < 6; ++i) (*agg)->Push(Value::Int(i), /*wait=*/false);
     // Nobody takes the results: destroying it must not hang.
   }
   EXPECT_EQ(w.Wait().status.code(), absl::StatusCode::kCancelled);
