@@ -864,10 +864,21 @@ class Aggregation:
         args: list[Any],
         sources: dict[str, str],
         timeout_ms: int = 0,
+        queue_limit: int = 1024,
     ) -> None: ...
-    def push(self, value: Any) -> None:
-        """One value a node sent (queued; no Lua runs here)."""
+    def push(self, value: Any, block: bool = True) -> tuple[bool, list[Any]]:
+        """One value a node sent: (queued, results produced meanwhile). Waits
+        (GIL released) while ``queue_limit`` values wait for the reduce;
+        without ``block`` returns queued False instead (push it again after
+        :meth:`wait_room`)."""
+    def wait_room(self) -> None:
+        """Waits (GIL released) until :meth:`push` would not."""
+    def take(self) -> list[Any]:
+        """The results produced so far, waiting (GIL released) for one;
+        ``[]`` once the aggregation ended (``UDFError`` on a Lua error)."""
+    def end(self) -> None:
+        """The input ended."""
     def finish(self) -> list[Any]:
-        """The input ended: waits (GIL released) for the reduced values."""
+        """The input ended: waits (GIL released) for every remaining result."""
     def close(self) -> None:
         """Abandons the aggregation."""

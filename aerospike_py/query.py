@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -479,7 +479,7 @@ class _QueryBase:
         assert self._udf is not None
         module, function, _ = self._udf
         return _core.Aggregation(module, function, self._udf_args, sources,
-                                 self._aggregation_timeout_ms(policy))
+                                 self._aggregation_timeout_ms(policy), _AGGREGATION_QUEUE)
 
     def _background_args(self, policy: Mapping[str, Any] | None) -> dict[str, Any]:
         pol = dict(policy) if policy else {}
@@ -504,13 +504,19 @@ class _QueryBase:
         }
 
 
-def _feed(agg: Any, record: Any) -> None:
+def _node_value(record: Any) -> Any:
     """One value a node sent: ``Record(None, meta, {"SUCCESS": v})``, or
     ``{"FAILURE": message}`` when the node's stream UDF failed."""
     bins = record[2] or {}
     if "FAILURE" in bins:
         raise UDFError(str(bins["FAILURE"]), code=100)
-    agg.push(bins.get("SUCCESS"))
+    return bins.get("SUCCESS")
+
+
+# Values queued between the nodes' stream and the client's reduce, and
+# results waiting for the caller: both bounded, so a slow consumer holds
+# the worker, the worker holds the stream and the stream pauses the socket.
+_AGGREGATION_QUEUE = 1024
 
 
 class Query(_QueryBase):
@@ -520,7 +526,7 @@ class Query(_QueryBase):
         """Run the query: every matching Record, in the order the server sent them
         (after :meth:`apply`: the aggregation's reduced values)."""
         if self._udf is not None:
-            return self._aggregate(policy)
+            return list(self._aggregate(policy))
         stream = self._start(policy)
         try:
             out = list(stream)
@@ -539,9 +545,13 @@ class Query(_QueryBase):
         returning ``False`` stops the query (the server stops too). After
         :meth:`apply`: ``callback(value)`` for each reduced value."""
         if self._udf is not None:
-            for value in self._aggregate(policy):
-                if callback(value) is False:
-                    break
+            values = self._aggregate(policy)
+            try:
+                for value in values:
+                    if callback(value) is False:
+                        break
+            finally:
+                values.close()
             return
         stream = self._start(policy)
         try:
@@ -556,18 +566,27 @@ class Query(_QueryBase):
         """Start the query and return its :class:`QueryStream` (``for record in ...``)."""
         return self._start(policy)
 
-    def _aggregate(self, policy: Mapping[str, Any] | None) -> list[Any]:
+    def _aggregate(self, policy: Mapping[str, Any] | None) -> Generator[Any, None, None]:
+        """The aggregation's results as the client's chain produces them:
+        node values are pushed as the stream yields them, and the results
+        come out as they are ready (memory stays bounded by the queues)."""
         assert self._udf is not None
         sources = self._client._udf_sources(self._udf[0])
         agg = self._new_aggregation(sources, policy)
         try:
             stream = self._client._query(self._ns, self._set, **self._aggregation_args(policy))
             try:
-                for value in stream:
-                    _feed(agg, value)
+                for record in stream:
+                    _, ready = agg.push(_node_value(record))
+                    yield from ready
             finally:
                 stream.close()
-            return list(agg.finish())
+            agg.end()
+            while True:
+                ready = agg.take()
+                if not ready:
+                    break
+                yield from ready
         finally:
             agg.close()
 
@@ -588,7 +607,11 @@ class AsyncQuery(_QueryBase):
         """Run the query: every matching Record, in the order the server sent them
         (after :meth:`apply`: the aggregation's reduced values)."""
         if self._udf is not None:
-            return await self._aggregate(policy)
+            values = self._aggregate(policy)
+            try:
+                return [value async for value in values]
+            finally:
+                await values.aclose()
         stream = self._start(policy)
         try:
             out = [record async for record in stream]
@@ -607,12 +630,16 @@ class AsyncQuery(_QueryBase):
         callback is awaited); returning ``False`` stops the query. After
         :meth:`apply`: ``callback(value)`` for each reduced value."""
         if self._udf is not None:
-            for value in await self._aggregate(policy):
-                result = callback(value)
-                if inspect.isawaitable(result):
-                    result = await result
-                if result is False:
-                    break
+            values = self._aggregate(policy)
+            try:
+                async for value in values:
+                    result = callback(value)
+                    if inspect.isawaitable(result):
+                        result = await result
+                    if result is False:
+                        break
+            finally:
+                await values.aclose()
             return
         stream = self._start(policy)
         try:
@@ -631,21 +658,36 @@ class AsyncQuery(_QueryBase):
         (``async for record in ...``)."""
         return self._start(policy)
 
-    async def _aggregate(self, policy: Mapping[str, Any] | None) -> list[Any]:
+    async def _aggregate(self,
+                         policy: Mapping[str, Any] | None) -> AsyncGenerator[Any, None]:
+        """See :meth:`Query._aggregate`. The worker's waits never block the
+        loop: a full input queue and the results at the end are waited for
+        on the default executor (GIL released there)."""
         assert self._udf is not None
         sources = await self._client._udf_sources(self._udf[0])
         agg = self._new_aggregation(sources, policy)
+        loop = asyncio.get_running_loop()
         try:
             stream = self._client._query(self._ns, self._set, **self._aggregation_args(policy))
             try:
-                async for value in stream:
-                    _feed(agg, value)
+                async for record in stream:
+                    value = _node_value(record)
+                    while True:
+                        queued, ready = agg.push(value, False)
+                        for result in ready:
+                            yield result
+                        if queued:
+                            break
+                        await loop.run_in_executor(None, agg.wait_room)
             finally:
                 await stream.aclose()
-            # The reduce runs on the core's worker thread; this thread of the
-            # default executor only waits for it (GIL released).
-            loop = asyncio.get_running_loop()
-            return list(await loop.run_in_executor(None, agg.finish))
+            agg.end()
+            while True:
+                ready = await loop.run_in_executor(None, agg.take)
+                if not ready:
+                    break
+                for result in ready:
+                    yield result
         finally:
             agg.close()
 

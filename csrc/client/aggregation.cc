@@ -97,25 +97,29 @@ StatusOr<std::unique_ptr<lua::Environment>> LoadClientEnvironment(const Aggregat
   return env;
 }
 
+// `sink` null: the values are collected into the outcome.
 AggregationOutcome RunReduce(lua::Environment& env, const AggregationSpec& spec,
-                             lua::StreamSource* input, Clock::time_point deadline) {
+                             lua::StreamSource* input, Clock::time_point deadline,
+                             lua::StreamSink* sink = nullptr) {
   ClientServices services;
-  ValueSink sink;
-  lua::CallResult r =
-      lua::CallStreamFunction(env, spec.function, input, &sink, &services, spec.args, deadline);
+  ValueSink collected;
+  lua::CallResult r = lua::CallStreamFunction(env, spec.function, input,
+                                              sink != nullptr ? sink : &collected, &services,
+                                              spec.args, deadline);
   AggregationOutcome out;
   if (!r.success) {
     out.status = UdfError(r.error);
     return out;
   }
-  out.values = std::move(sink.values);
+  out.values = std::move(collected.values);
   return out;
 }
 
 }  // namespace
 
-// The worker: its queue is the reduce's input stream.
-class Aggregation::Impl final : public lua::StreamSource {
+// The worker: its queue is the reduce's input stream; with stream_output
+// it is also the chain's sink (the output queue).
+class Aggregation::Impl final : public lua::StreamSource, public lua::StreamSink {
  public:
   Impl(AggregationSpec spec, Done done) : spec_(std::move(spec)), done_(std::move(done)),
                                           resolver_(&spec_.sources) {}
@@ -132,13 +136,38 @@ class Aggregation::Impl final : public lua::StreamSource {
     worker_ = std::thread([this] { Run(); });
   }
 
-  void Push(proto::Value value) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (finished_) return;
-      queue_.push_back(std::move(value));
+  PushResult Push(proto::Value&& value, bool wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      if (finished_ || stopped_) return PushResult::kEnded;
+      if (queue_.size() < limit(spec_.queue_limit)) break;
+      if (spec_.stream_output && !output_.empty()) return PushResult::kOutputReady;
+      if (!wait) return PushResult::kFull;
+      changed_.wait(lock);
     }
-    ready_.notify_one();
+    queue_.push_back(std::move(value));
+    lock.unlock();
+    changed_.notify_all();
+    return PushResult::kQueued;
+  }
+
+  void WaitForRoom() {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] {
+      return finished_ || stopped_ || queue_.size() < limit(spec_.queue_limit) ||
+             (spec_.stream_output && !output_.empty());
+    });
+  }
+
+  bool TakeOutput(std::vector<proto::Value>* out, bool wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (wait) changed_.wait(lock, [this] { return !output_.empty() || stopped_; });
+    if (output_.empty()) return !stopped_;
+    for (proto::Value& v : output_) out->push_back(std::move(v));
+    output_.clear();
+    lock.unlock();
+    changed_.notify_all();  // the worker may wait for room
+    return true;
   }
 
   void Finish(Status upstream) {
@@ -147,9 +176,13 @@ class Aggregation::Impl final : public lua::StreamSource {
       if (finished_) return;
       finished_ = true;
       upstream_ = std::move(upstream);
-      if (!upstream_.ok()) queue_.clear();  // abandoned: the reduce stops at once
+      if (!upstream_.ok()) {  // abandoned: the reduce stops at once
+        queue_.clear();
+        output_.clear();
+        abandoned_ = true;
+      }
     }
-    ready_.notify_one();
+    changed_.notify_all();
   }
 
   void Join() {
@@ -166,19 +199,43 @@ class Aggregation::Impl final : public lua::StreamSource {
   // hold the worker past it.
   Kind Next(proto::Value* value, lua::RecordHost**) override {
     std::unique_lock<std::mutex> lock(mu_);
-    if (!ready_.wait_until(lock, deadline_, [this] { return !queue_.empty() || finished_; })) {
+    if (!changed_.wait_until(lock, deadline_, [this] { return !queue_.empty() || finished_; })) {
       timed_out_ = true;
       return Kind::kEnd;
     }
     if (queue_.empty()) return Kind::kEnd;
     *value = std::move(queue_.front());
     queue_.pop_front();
+    lock.unlock();
+    changed_.notify_all();  // room for Push
     return Kind::kValue;
   }
 
+  // lua::StreamSink (stream_output), on the worker: one value of the chain;
+  // waits while output_limit values wait to be taken. Non-zero stops the
+  // chain (abandoned, or the deadline passed while nobody took values).
+  int Write(proto::Value value) override {
+    if (value.is_nil()) return 0;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!changed_.wait_until(lock, deadline_, [this] {
+          return abandoned_ || output_.size() < limit(spec_.output_limit);
+        })) {
+      timed_out_ = true;
+      return 1;
+    }
+    if (abandoned_) return 1;
+    output_.push_back(std::move(value));
+    lock.unlock();
+    changed_.notify_all();
+    return 0;
+  }
+
  private:
+  static size_t limit(size_t n) { return n == 0 ? 1 : n; }
+
   void Run() {
-    AggregationOutcome out = RunReduce(*env_, spec_, this, deadline_);
+    AggregationOutcome out =
+        RunReduce(*env_, spec_, this, deadline_, spec_.stream_output ? this : nullptr);
     Status upstream;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -192,7 +249,17 @@ class Aggregation::Impl final : public lua::StreamSource {
       out.values.clear();
     }
     env_.reset();  // the Lua state is freed on the thread that used it
+    if (!out.status.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      output_.clear();  // a failed chain has no result
+    }
     done_(std::move(out));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopped_ = true;  // after done_: TakeOutput's false means the outcome is there
+      queue_.clear();
+    }
+    changed_.notify_all();
   }
 
   AggregationSpec spec_;
@@ -203,10 +270,15 @@ class Aggregation::Impl final : public lua::StreamSource {
   std::thread worker_;
 
   mutable std::mutex mu_;
-  std::condition_variable ready_;
+  // Signalled on every change: a value queued or taken, output produced or
+  // taken, Finish, the worker's end. Producer, worker and consumer wait on it.
+  std::condition_variable changed_;
   std::deque<proto::Value> queue_;
+  std::vector<proto::Value> output_;  // stream_output: produced, not yet taken
   bool finished_ = false;
-  bool timed_out_ = false;  // worker only
+  bool abandoned_ = false;  // Finish with an error: stop producing
+  bool stopped_ = false;    // the worker ended (done_ has been called)
+  bool timed_out_ = false;
   Status upstream_;
 };
 
@@ -224,7 +296,15 @@ Aggregation::~Aggregation() {
   impl_->Join();
 }
 
-void Aggregation::Push(proto::Value value) { impl_->Push(std::move(value)); }
+PushResult Aggregation::Push(proto::Value&& value, bool wait) {
+  return impl_->Push(std::move(value), wait);
+}
+
+void Aggregation::WaitForRoom() { impl_->WaitForRoom(); }
+
+bool Aggregation::TakeOutput(std::vector<proto::Value>* out, bool wait) {
+  return impl_->TakeOutput(out, wait);
+}
 
 void Aggregation::Finish(Status upstream) { impl_->Finish(std::move(upstream)); }
 

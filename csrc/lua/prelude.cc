@@ -243,6 +243,13 @@ function apply_stream(f, scope, input, output, ...)
   if f == nil then error('function not found', 2) end
   local ok, result = pcall(f, StreamOps_create(), ...)
   if not ok then error(result, 2) end
+  local kind = type(result)
+  if kind ~= 'table' and kind ~= 'string' and kind ~= 'userdata' then
+    -- A function that returns no stream: the real server's words (its
+    -- entry point fails indexing the returned value).
+    error(string.format("[string \"aerospike.lua\"]:33: attempt to index a %s value " ..
+                        "(global 'result')", kind), 0)
+  end
   local ops = StreamOps_select(result.ops, scope)
   for v in StreamOps_apply(stream_values(input), ops) do
     if stream.write(output, v) ~= 0 then break end

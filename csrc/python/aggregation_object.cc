@@ -3,12 +3,24 @@
 // the nodes sent and asks for the reduced result:
 //
 //   Aggregation(module, function, args: list, sources: dict[str, str],
-//               timeout_ms: int)   -- loads the module, starts the worker
-//   push(value)                    -- one node value (queued; no Lua here)
-//   finish() -> list               -- input ended: waits, GIL released, for
-//                                     the worker's final values
-//   close()                        -- abandon (also on dealloc)
+//               timeout_ms: int, queue_limit: int = 1024)
+//                          -- loads the module, starts the worker
+//   push(value, block=True) -> (queued: bool, values: list)
+//                          -- one node value; while the input queue is full
+//                             it waits (GIL released) for the reduce, or
+//                             returns queued False at once without `block`
+//                             (push it again after wait_room); `values`:
+//                             results the chain produced meanwhile
+//   wait_room()            -- waits (GIL released) until push would not
+//   take() -> list         -- results produced so far, waiting (GIL
+//                             released) for at least one; [] at the end
+//   end()                  -- the input ended
+//   finish() -> list       -- end(), then every remaining result
+//   close()                -- abandon (also on dealloc)
 //
+// Both queues are bounded (client/aggregation.h): a caller that stops
+// taking results stops the worker, which stops taking input, which stops
+// the caller reading the nodes' stream, whose buffer pauses the socket.
 // The Lua reduce runs on the worker thread client::Aggregation owns, never
 // with the GIL held. Values cross as MessagePack (proto::Value on the C++
 // side). A UDF error raises UDFError with the Lua message.
@@ -44,7 +56,9 @@ struct AggregationObject {
   PyObject_HEAD
   ModuleState* st;
   std::shared_ptr<Outcome> outcome;
-  std::unique_ptr<client::Aggregation> core;
+  // Shared: a call waiting with the GIL released (wait_room, take on an
+  // executor thread) keeps the core alive while close() runs on the loop.
+  std::shared_ptr<client::Aggregation> core;
 };
 
 AggregationObject* AsAgg(PyObject* o) { return reinterpret_cast<AggregationObject*>(o); }
@@ -95,18 +109,25 @@ bool ParseSources(ModuleState* st, PyObject* dict, std::map<std::string, std::st
 PyObject* Aggregation_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   ModuleState* st = StateFromType(type);
   if (st == nullptr) return nullptr;
-  static const char* kw[] = {"module", "function", "args", "sources", "timeout_ms", nullptr};
+  static const char* kw[] = {"module", "function", "args", "sources", "timeout_ms",
+                             "queue_limit", nullptr};
   const char *module, *function;
   PyObject *arg_list, *sources;
   long long timeout_ms = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ssOO|L:Aggregation", const_cast<char**>(kw),
-                                   &module, &function, &arg_list, &sources, &timeout_ms)) {
+  Py_ssize_t queue_limit = 1024;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ssOO|Ln:Aggregation", const_cast<char**>(kw),
+                                   &module, &function, &arg_list, &sources, &timeout_ms,
+                                   &queue_limit)) {
     return nullptr;
   }
+  if (queue_limit < 1) return RaiseInvalidArg(st, "queue_limit must be at least 1");
   client::AggregationSpec spec;
   spec.module = module;
   spec.function = function;
   spec.timeout = std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : 0);
+  spec.queue_limit = static_cast<size_t>(queue_limit);
+  spec.output_limit = static_cast<size_t>(queue_limit);
+  spec.stream_output = true;
   if (!PyList_Check(arg_list)) return RaiseInvalidArg(st, "args must be a list");
   proto::Value packed_args;
   if (!ToValue(st, arg_list, &packed_args)) return nullptr;
@@ -125,15 +146,18 @@ PyObject* Aggregation_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) 
   AggregationObject* a = AsAgg(self);
   a->st = st;
   new (&a->outcome) std::shared_ptr<Outcome>(std::move(outcome));
-  new (&a->core) std::unique_ptr<client::Aggregation>(std::move(core).value());
+  new (&a->core) std::shared_ptr<client::Aggregation>(std::move(core).value());
   return self;
 }
 
 // Destroys the core (joins the worker) with the GIL released.
 void CloseCore(AggregationObject* a) {
   if (!a->core) return;
-  std::unique_ptr<client::Aggregation> core = std::move(a->core);
+  std::shared_ptr<client::Aggregation> core = std::move(a->core);
   Py_BEGIN_ALLOW_THREADS
+  // Wakes any call still waiting on another thread (it then drops the last
+  // reference, which joins the worker there); a no-op after finish().
+  core->Finish(absl::CancelledError("the aggregation was closed"));
   core.reset();
   Py_END_ALLOW_THREADS
 }
@@ -142,38 +166,125 @@ void Aggregation_dealloc(PyObject* self) {
   AggregationObject* a = AsAgg(self);
   PyTypeObject* type = Py_TYPE(self);
   CloseCore(a);
-  a->core.~unique_ptr();
+  a->core.~shared_ptr();
   a->outcome.~shared_ptr();
   type->tp_free(self);
   Py_DECREF(type);
 }
 
-PyObject* Aggregation_push(PyObject* self, PyObject* value) {
+// The results as a Python list.
+PyObject* ToList(ModuleState* st, std::vector<proto::Value> values) {
+  if (values.empty()) return PyList_New(0);
+  ByteBuffer packed = proto::EncodeMsgpack(proto::Value::List(std::move(values)));
+  return DecodeParticle(st, static_cast<uint8_t>(proto::ParticleType::kList), packed.span());
+}
+
+// The worker's error, if it stopped with one (nullptr and no exception
+// otherwise). Called once the core said the worker ended.
+bool RaiseIfFailed(AggregationObject* a) {
+  std::optional<Status> failed;
+  {
+    std::lock_guard<std::mutex> lock(a->outcome->mu);
+    if (a->outcome->value.has_value() && !a->outcome->value->status.ok()) {
+      failed = a->outcome->value->status;
+    }
+  }
+  if (!failed) return false;
+  RaiseStatus(a->st, *failed);
+  return true;
+}
+
+PyObject* Aggregation_push(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  AggregationObject* a = AsAgg(self);
+  if (nargs < 1 || nargs > 2) {
+    return RaiseInvalidArg(a->st, "push(value, block=True) takes one or two arguments");
+  }
+  if (!a->core) return RaiseClientError(a->st, "the aggregation is finished");
+  bool block = true;
+  if (nargs == 2) {
+    const int b = PyObject_IsTrue(args[1]);
+    if (b < 0) return nullptr;
+    block = b == 1;
+  }
+  proto::Value v;
+  if (!ToValue(a->st, args[0], &v)) return nullptr;
+  std::shared_ptr<client::Aggregation> core = a->core;
+  std::vector<proto::Value> ready;
+  bool queued = false;
+  for (;;) {
+    client::PushResult r;
+    Py_BEGIN_ALLOW_THREADS
+    r = core->Push(std::move(v), block);
+    Py_END_ALLOW_THREADS
+    if (r == client::PushResult::kOutputReady) {
+      // Results wait and the input is full: hand the results out so the
+      // worker can go on (they are at most output_limit).
+      core->TakeOutput(&ready, false);
+      if (!block) break;
+      continue;
+    }
+    if (r == client::PushResult::kQueued) {
+      queued = true;
+      core->TakeOutput(&ready, false);
+    } else if (r == client::PushResult::kEnded) {
+      // Dropped: the aggregation ended (its error, if any, raises here);
+      // pushing again would not help, so it counts as taken.
+      if (RaiseIfFailed(a)) return nullptr;
+      queued = true;
+    }
+    break;
+  }
+  Ref list = Ref::Steal(ToList(a->st, std::move(ready)));
+  if (!list) return nullptr;
+  return Py_BuildValue("(OO)", queued ? Py_True : Py_False, list.get());
+}
+
+PyObject* Aggregation_wait_room(PyObject* self, PyObject*) {
   AggregationObject* a = AsAgg(self);
   if (!a->core) return RaiseClientError(a->st, "the aggregation is finished");
-  proto::Value v;
-  if (!ToValue(a->st, value, &v)) return nullptr;
-  a->core->Push(std::move(v));
+  std::shared_ptr<client::Aggregation> core = a->core;
+  Py_BEGIN_ALLOW_THREADS
+  core->WaitForRoom();
+  Py_END_ALLOW_THREADS
+  Py_RETURN_NONE;
+}
+
+PyObject* Aggregation_take(PyObject* self, PyObject*) {
+  AggregationObject* a = AsAgg(self);
+  if (!a->core) return RaiseClientError(a->st, "the aggregation is finished");
+  std::shared_ptr<client::Aggregation> core = a->core;
+  std::vector<proto::Value> ready;
+  bool more = false;
+  Py_BEGIN_ALLOW_THREADS
+  more = core->TakeOutput(&ready, true);
+  Py_END_ALLOW_THREADS
+  if (!more && RaiseIfFailed(a)) return nullptr;
+  return ToList(a->st, std::move(ready));
+}
+
+PyObject* Aggregation_end(PyObject* self, PyObject*) {
+  AggregationObject* a = AsAgg(self);
+  if (!a->core) return RaiseClientError(a->st, "the aggregation is finished");
+  a->core->Finish(Status());
   Py_RETURN_NONE;
 }
 
 PyObject* Aggregation_finish(PyObject* self, PyObject*) {
   AggregationObject* a = AsAgg(self);
   if (!a->core) return RaiseClientError(a->st, "the aggregation is finished");
-  a->core->Finish(Status());
-  std::shared_ptr<Outcome> outcome = a->outcome;
-  client::AggregationOutcome result;
+  std::shared_ptr<client::Aggregation> core = a->core;
+  core->Finish(Status());
+  std::vector<proto::Value> all;
   Py_BEGIN_ALLOW_THREADS
-  {
-    std::unique_lock<std::mutex> lock(outcome->mu);
-    outcome->cv.wait(lock, [&] { return outcome->value.has_value(); });
-    result = std::move(*outcome->value);
+  while (core->TakeOutput(&all, true)) {
   }
   Py_END_ALLOW_THREADS
+  if (RaiseIfFailed(a)) {
+    CloseCore(a);
+    return nullptr;
+  }
   CloseCore(a);
-  if (!result.status.ok()) return RaiseStatus(a->st, result.status);
-  ByteBuffer packed = proto::EncodeMsgpack(proto::Value::List(std::move(result.values)));
-  return DecodeParticle(a->st, static_cast<uint8_t>(proto::ParticleType::kList), packed.span());
+  return ToList(a->st, std::move(all));
 }
 
 PyObject* Aggregation_close(PyObject* self, PyObject*) {
@@ -182,10 +293,19 @@ PyObject* Aggregation_close(PyObject* self, PyObject*) {
 }
 
 PyMethodDef kAggregationMethods[] = {
-    {"push", Aggregation_push, METH_O,
-     "push(value)\n--\n\nOne value a node sent (queued; no Lua runs here)."},
+    {"push", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(Aggregation_push)),
+     METH_FASTCALL,
+     "push(value, block=True)\n--\n\nOne value a node sent: (queued, results produced "
+     "meanwhile). Waits, GIL released, while the input queue is full (without block: "
+     "returns (False, results) at once)."},
+    {"wait_room", Aggregation_wait_room, METH_NOARGS,
+     "wait_room()\n--\n\nWaits, GIL released, until push would not."},
+    {"take", Aggregation_take, METH_NOARGS,
+     "take()\n--\n\nThe results produced so far, waiting (GIL released) for one; "
+     "[] once the aggregation ended (UDFError on a Lua error)."},
+    {"end", Aggregation_end, METH_NOARGS, "end()\n--\n\nThe input ended."},
     {"finish", Aggregation_finish, METH_NOARGS,
-     "finish()\n--\n\nThe input ended: the reduced values (UDFError on a Lua "
+     "finish()\n--\n\nThe input ended: every remaining result (UDFError on a Lua "
      "error), waited for with the GIL released."},
     {"close", Aggregation_close, METH_NOARGS, "close()\n--\n\nAbandons the aggregation."},
     {nullptr, nullptr, 0, nullptr},
@@ -196,7 +316,8 @@ PyType_Slot kAggregationSlots[] = {
     {Py_tp_dealloc, reinterpret_cast<void*>(Aggregation_dealloc)},
     {Py_tp_methods, kAggregationMethods},
     {Py_tp_doc, const_cast<char*>(
-                     "Aggregation(module, function, args, sources, timeout_ms=0)\n--\n\n"
+                     "Aggregation(module, function, args, sources, timeout_ms=0, "
+                     "queue_limit=1024)\n--\n\n"
                      "The client's half of an aggregation (query.apply).")},
     {0, nullptr},
 };

@@ -270,7 +270,7 @@ void Processor::HandleScan(int node, const proto::MessageView& m, const RequestF
     if (f.udf.op == kUdfOpBackground && (m.header.info2 & proto::info2::kWrite)) {
       return HandleBackground(node, m, f, ns, out);
     }
-    return Fail(out, ResultCode::kParameter, true);
+    return Fail(out, ResultCode::kParameter, false);
   }
   if (m.header.info2 & proto::info2::kWrite) return HandleBackground(node, m, f, ns, out);
   if (!(m.header.info3 & proto::info3::kPartitionDone)) {
@@ -366,7 +366,9 @@ void Processor::HandleScan(int node, const proto::MessageView& m, const RequestF
 // query-show reports it done.
 void Processor::HandleBackground(int node, const proto::MessageView& m,
                                  const RequestFields& f, Namespace* ns, ByteBuffer* out) {
-  auto fail = [&](ResultCode c) { Fail(out, c, true); };
+  // Refused before the job starts: one reply without LAST (udf_stream
+  // recording, edge_requests/bg_*), as for a foreground query.
+  auto fail = [&](ResultCode c) { Fail(out, c, false); };
   // A background UDF carries the call in fields 30-32 and no ops.
   const bool udf_job = f.has_udf;
   udf::UdfCallSpec udf_call;
@@ -392,6 +394,8 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
   if (f.has_set && !f.set.empty()) {
     spec.set = std::string(f.set);
     spec.set_known = ns->FindSetId(f.set) >= 0;
+    // A set the namespace has never seen: NOT_FOUND before the index.
+    if (!spec.set_known) return fail(ResultCode::kRecordNotFound);
   }
   if (q.has_range) {
     const ResultCode rc = ResolveWhere(q, state_->sindexes, &spec);
@@ -503,7 +507,9 @@ void Processor::HandleBackground(int node, const proto::MessageView& m,
 // FAILURE value and ends the query with LAST result 1.
 void Processor::HandleAggregation(int node, const proto::MessageView& m,
                                   const RequestFields& f, Namespace* ns, ByteBuffer* out) {
-  auto fail = [&](ResultCode c) { Fail(out, c, true); };
+  // Refused before the job starts: one reply without LAST, as for any query
+  // (the real server's as_query returns the code to the transaction).
+  auto fail = [&](ResultCode c) { Fail(out, c, false); };
   if (f.malformed) return fail(ResultCode::kParameter);
   // "aggregation queries do not support predexp filters"
   if (f.has_filter) return fail(ResultCode::kUnsupportedFeature);

@@ -90,6 +90,58 @@ async def test_foreach_sees_the_reduced_values(db: Db, ns: str, agg: str) -> Non
     assert seen == [sum(range(N))]
 
 
+async def test_foreach_streams_values_and_stops_when_told(db: Db, ns: str, agg: str) -> None:
+    # Without a reduce every record is a result: they reach the callback as
+    # the client's chain produces them, and False stops the aggregation.
+    seen: list[Any] = []
+
+    def take_three(value: Any) -> bool:
+        seen.append(value)
+        return len(seen) < 3
+
+    await wait(query(db, ns, agg, "values_of", ["i"]).foreach(take_three))
+    assert len(seen) == 3 and set(seen) <= set(range(N))
+    # The client is free for the next one at once.
+    assert sorted(await results(db, ns, agg, "values_of", ["i"])) == list(range(N))
+
+
+async def test_a_callback_error_ends_the_aggregation(db: Db, ns: str, agg: str) -> None:
+    def fail(value: Any) -> None:
+        raise KeyError("callback")
+
+    with pytest.raises(KeyError):
+        await wait(query(db, ns, agg, "values_of", ["i"]).foreach(fail))
+    assert await results(db, ns, agg, "sum", ["i"]) == [sum(range(N))]
+
+
+async def test_cancelling_an_async_aggregation(aerospike_server: Any, ns: str) -> None:
+    # Task cancellation is the asyncio client's: its own client here.
+    client = await aerospike_py.async_client(aerospike_server.client_config()).connect()
+    set_name = "agg_" + uuid.uuid4().hex[:10]
+    try:
+        await client.udf_put(str(SOURCE))
+        await client.batch_write([((ns, set_name, i), {"i": i}) for i in range(N)])
+        first = asyncio.Event()
+
+        async def slow(value: Any) -> None:
+            first.set()
+            await asyncio.sleep(10)
+
+        q = client.query(ns, set_name)
+        q.apply(MODULE, "values_of", ["i"])
+        task = asyncio.ensure_future(q.foreach(slow))
+        await asyncio.wait_for(first.wait(), 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        q = client.query(ns, set_name)
+        q.apply(MODULE, "sum", ["i"])
+        assert await q.results() == [sum(range(N))]
+    finally:
+        await client.truncate(ns, set_name, 0)
+        await client.close()
+
+
 async def test_empty_set_gives_no_value(db: Db, ns: str, agg: str) -> None:
     # Truncation removes records last updated before its cut-off (ms): let
     # the clock pass the writes first.

@@ -31,13 +31,14 @@ def _describe(m: wire.Msg) -> str:
             f"fields={[t for t, _ in m.fields]} ops({len(m.ops)})={ops}{more}]")
 
 
-_LUA_PATH = re.compile(rb"^(?:\.\.\.)?[^:]*/([^/:]+\.lua:\d+: )")
+# An aggregation's FAILURE value starts with "UDF: Execution Error <rc> : ".
+_LUA_PATH = re.compile(rb"^((?:UDF: Execution Error \d+ : )?)(?:\.\.\.)?[^:]*/([^/:]+\.lua:\d+: )")
 
 
 def _lua_paths_masked(m: wire.Msg) -> wire.Msg:
     """A Lua error's chunk name is the module's path on the server (cut to
     its last 60 characters with a leading "..."): only the file name counts."""
-    ops = [(o[0], o[1], o[2], _LUA_PATH.sub(rb"\1", o[3]) if o[2] == b"FAILURE" else o[3])
+    ops = [(o[0], o[1], o[2], _LUA_PATH.sub(rb"\1\2", o[3]) if o[2] == b"FAILURE" else o[3])
            for o in m.ops]
     return dataclasses.replace(m, ops=ops)
 

@@ -69,8 +69,31 @@ def clean_sets(host: str, port: int, sets: Sequence[str]) -> None:
     time.sleep(0.01)
 
 
+def forget_finished_jobs(host: str, port: int) -> None:
+    """Drops the server's list of finished scans/queries/background jobs.
+
+    Families send fixed task ids (their bytes are compared with what the
+    module builds), and the real server refuses a task id any job it still
+    remembers has (``job with trid N already active``, result 4), finished
+    jobs included: the last ``query-max-done`` (default 100) of them. So a
+    re-record would collide with the previous recording's jobs; setting the
+    limit to 0 and back empties that list (query-show of older jobs is then
+    "not found", which no family asks for)."""
+    config = info(host, port, "get-config:context=service").get("get-config:context=service", "")
+    values = dict(kv.partition("=")[::2] for kv in config.split(";") if "=" in kv)
+    keep = values.get("query-max-done")
+    if keep is None:
+        return
+    for value in ("0", keep):
+        cmd = f"set-config:context=service;query-max-done={value}"
+        answer = info(host, port, cmd).get(cmd, "")
+        if answer != "ok":
+            raise RuntimeError(f"{cmd} answered {answer!r}")
+
+
 def record_family(family: Family, host: str, port: int, server: str) -> Recording:
     clean_sets(host, port, family.sets)
+    forget_finished_jobs(host, port)
     exchanges: list[Exchange] = []
     session = Session(host, port)
     try:

@@ -58,3 +58,9 @@ function bump(rec, by)
   rec['i'] = rec['i'] + by
   aerospike:update(rec)
 end
+
+-- map without a reduce: bin `bin` of every record is a result (the bounded
+-- queues test streams large values through it to a slow consumer).
+function values_of(stream, bin)
+  return stream : map(function(rec) return rec[bin] end)
+end

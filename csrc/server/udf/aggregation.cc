@@ -122,9 +122,9 @@ bool AggregatePartition(UdfModules& modules, const UdfCallSpec& call,
   lua::Environment* env = modules.EnvironmentFor(call.module, &error);
   if (env == nullptr) {
     // The module is not registered or does not load: mod-lua's get_state
-    // fails before any Lua runs.
-    ReplySink::AppendResultMessage(out, false,
-                                   Value::String("UDF: Execution Error 1 : " + error));
+    // fails before any Lua runs and leaves no message, so the real server
+    // sends the bare error string (udf_stream recording, errors/no_module).
+    ReplySink::AppendResultMessage(out, false, Value::String("UDF: Execution Error 1"));
     return false;
   }
   PartitionSource input(context, records);

@@ -245,5 +245,95 @@ TEST(Aggregation, ManyValuesFromAnotherThread) {
   EXPECT_EQ(out.values, std::vector<Value>{Value::Int(int64_t{100000} * 100001 / 2)});
 }
 
+TEST(Aggregation, InputQueueIsBounded) {
+  AggregationSpec spec = Spec("sum");
+  spec.queue_limit = 4;
+  Waiter w;
+  auto agg = Aggregation::Start(spec, w.Callback());
+  ASSERT_TRUE(agg.ok()) << agg.status();
+  // Without waiting, Push refuses once the reduce is behind by queue_limit
+  // values, and never queues more than that.
+  int64_t sent = 0, expected = 0;
+  size_t refused = 0;
+  for (int64_t i = 1; i <= 20000; ++i) {
+    Value v = Value::Int(i);
+    const PushResult r = (*agg)->Push(std::move(v), /*wait=*/false);
+    EXPECT_LE((*agg)->queued(), 4u);
+    if (r == PushResult::kFull) {
+      ++refused;
+      (*agg)->WaitForRoom();
+      ASSERT_EQ((*agg)->Push(Value::Int(i)), PushResult::kQueued);
+    } else {
+      ASSERT_EQ(r, PushResult::kQueued);
+    }
+    ++sent;
+    expected += i;
+  }
+  (*agg)->Finish(Status());
+  AggregationOutcome out = w.Wait();
+  ASSERT_TRUE(out.status.ok()) << out.status;
+  EXPECT_EQ(out.values, std::vector<Value>{Value::Int(expected)});
+  EXPECT_EQ(sent, 20000);
+  EXPECT_GT(refused, 0u);  // the producer was faster than the reduce at least once
+}
+
+TEST(Aggregation, StreamedOutputWaitsForASlowConsumer) {
+  // A chain without a reduce: the nodes ran all of it, the client's scope
+  // is empty and every value pushed is a result. The worker stops when
+  // output_limit results wait, so Push reports them instead of queueing
+  // more, and nothing accumulates.
+  AggregationSpec spec = Spec("values");
+  spec.queue_limit = 8;
+  spec.output_limit = 8;
+  spec.stream_output = true;
+  Waiter w;
+  auto agg = Aggregation::Start(spec, w.Callback());
+  ASSERT_TRUE(agg.ok()) << agg.status();
+  std::vector<Value> results;
+  size_t output_ready = 0;
+  for (int64_t i = 0; i < 5000; ++i) {
+    Value row = Value::Int(i);
+    for (;;) {
+      const PushResult r = (*agg)->Push(std::move(row));
+      EXPECT_LE((*agg)->queued(), 8u);
+      if (r == PushResult::kQueued) break;
+      ASSERT_EQ(r, PushResult::kOutputReady);
+      ++output_ready;
+      std::vector<Value> got;
+      ASSERT_TRUE((*agg)->TakeOutput(&got, false));
+      EXPECT_LE(got.size(), 8u);
+      for (Value& v : got) results.push_back(std::move(v));
+    }
+  }
+  (*agg)->Finish(Status());
+  std::vector<Value> got;
+  while ((*agg)->TakeOutput(&got, true)) {
+    EXPECT_LE(got.size(), 8u);
+    for (Value& v : got) results.push_back(std::move(v));
+    got.clear();
+  }
+  AggregationOutcome out = w.Wait();
+  ASSERT_TRUE(out.status.ok()) << out.status;
+  EXPECT_TRUE(out.values.empty());  // streamed, not collected
+  ASSERT_EQ(results.size(), 5000u);
+  for (int64_t i = 0; i < 5000; ++i) EXPECT_EQ(results[static_cast<size_t>(i)], Value::Int(i));
+  EXPECT_GT(output_ready, 0u);
+}
+
+TEST(Aggregation, AbandoningStopsAWorkerWaitingForItsConsumer) {
+  AggregationSpec spec = Spec("values");
+  spec.queue_limit = 2;
+  spec.output_limit = 2;
+  spec.stream_output = true;
+  Waiter w;
+  {
+    auto agg = Aggregation::Start(spec, w.Callback());
+    ASSERT_TRUE(agg.ok()) << agg.status();
+    for (int64_t i = 0; i < 6; ++i) (*agg)->Push(Value::Int(i), /*wait=*/false);
+    // Nobody takes the results: destroying it must not hang.
+  }
+  EXPECT_EQ(w.Wait().status.code(), absl::StatusCode::kCancelled);
+}
+
 }  // namespace
 }  // namespace aerospike_py::client
