@@ -787,7 +787,9 @@ def debug_counters() -> dict[str, int]:
     ``live_commands``, ``queued_commands``, ``open_connections``, ``live_clients``,
     ``futures_held``, ``mailboxes_alive``, ``sync_waiting`` (live objects) and the
     totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``;
-    ``active_nodes``: cluster nodes of all clients (a gauge).
+    ``active_nodes``: cluster nodes of all clients (a gauge); ``live_arrow_batches``: Arrow
+    results (``batch_read(_arrow=...)``, ``QueryStream.arrow_batches()``) pyarrow has not
+    released yet.
     """
 
 def serving_stats(reset: bool = False, /) -> dict[str, Any]:
