@@ -213,6 +213,18 @@ class Client:
         *,
         _dtype: Any,
     ) -> NumpyBatchRecords: ...
+    @overload
+    def batch_read(
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+        _dtype: None = None,
+        *,
+        _arrow: Any,
+    ) -> Any:
+        """With ``_arrow`` (a ``pyarrow.Schema``): a ``pyarrow.RecordBatch``, one row per
+        key in input order (see :mod:`aerospike_py.arrow`)."""
     def batch_read_view(
         self,
         keys: _Keys,
@@ -555,6 +567,18 @@ class AsyncClient:
         *,
         _dtype: Any,
     ) -> asyncio.Future[NumpyBatchRecords]: ...
+    @overload
+    def batch_read(
+        self,
+        keys: _Keys,
+        bins: Sequence[str] | None = None,
+        policy: _Policy = None,
+        _dtype: None = None,
+        *,
+        _arrow: Any,
+    ) -> asyncio.Future[Any]:
+        """With ``_arrow`` (a ``pyarrow.Schema``): a future of a ``pyarrow.RecordBatch``
+        (see :mod:`aerospike_py.arrow`)."""
     def batch_read_view(
         self,
         keys: _Keys,
@@ -752,6 +776,10 @@ class QueryStream:
         """Awaitable ``close()``."""
     def partitions(self) -> list[tuple[int, bool, bool, bytes | None, int | None]] | None:
         """The cursor of an ended stream: ``[(pid, started, done, digest, bval)]``."""
+    def _arrow_take(self, schema: Any, max_rows: int, block: bool) -> Any:
+        """The next ``pyarrow.RecordBatch`` of up to ``max_rows`` records, ``None`` at the
+        end, or (``block=False``, nothing at hand) a future to await first. Use
+        :meth:`aerospike_py.query.QueryStream.arrow_batches`."""
 
 def debug_counters() -> dict[str, int]:
     """Live object counts of the core and the bridge, for leak checks.
@@ -759,7 +787,9 @@ def debug_counters() -> dict[str, int]:
     ``live_commands``, ``queued_commands``, ``open_connections``, ``live_clients``,
     ``futures_held``, ``mailboxes_alive``, ``sync_waiting`` (live objects) and the
     totals ``commands_retried``, ``connections_opened``, ``unclean_loop_exits``;
-    ``active_nodes``: cluster nodes of all clients (a gauge).
+    ``active_nodes``: cluster nodes of all clients (a gauge); ``live_arrow_batches``: Arrow
+    results (``batch_read(_arrow=...)``, ``QueryStream.arrow_batches()``) pyarrow has not
+    released yet.
     """
 
 def serving_stats(reset: bool = False, /) -> dict[str, Any]:

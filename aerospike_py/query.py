@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from aerospike_py import _core
+from aerospike_py.arrow import ArrowBatches
 from aerospike_py.exception import InvalidArgError, UDFError
 from aerospike_py.predicates import normalize
 from aerospike_py.types import Record
@@ -297,6 +298,12 @@ class QueryStream(_core.QueryStream):
             raise InvalidArgError("the query ended before it started", code=-1)
         lo = min(p[0] for p in parts) if parts else 0
         return PartitionFilter(lo, len(parts), None, parts)
+
+    def arrow_batches(self, schema: Any, chunk: int = 65_536) -> ArrowBatches:
+        """The records as ``pyarrow.RecordBatch`` es of up to ``chunk`` rows, columns
+        as ``schema`` says (see :mod:`aerospike_py.arrow`); ``for`` on a sync
+        stream, ``async for`` on an async one."""
+        return ArrowBatches(self, schema, chunk)
 
     def __enter__(self) -> QueryStream:
         return self

@@ -47,6 +47,11 @@ if [ ! -f .venv/.deps-obs-v1 ]; then
   .venv/bin/pip install -q "prometheus_client>=0.17" "opentelemetry-api>=1.20" "opentelemetry-sdk>=1.20"
   touch .venv/.deps-obs-v1
 fi
+# pyarrow, optional at run time, for the Arrow tests (batch_read(_arrow=...)).
+if [ ! -f .venv/.deps-arrow-v1 ]; then
+  .venv/bin/pip install -q pyarrow
+  touch .venv/.deps-arrow-v1
+fi
 # The documentation toolchain (pinned in docs/requirements.txt; re-installed
 # when that file changes) and httpx2, which FastAPI's TestClient uses in
 # tests/unit/test_examples.py.

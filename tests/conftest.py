@@ -32,6 +32,7 @@ LIVE_COUNTERS = (
     "futures_held",
     "mailboxes_alive",
     "sync_waiting",
+    "live_arrow_batches",  # Arrow results pyarrow has not released (arrow_fill.h)
     # Cumulative, but must stay 0: an event loop that ended with a handle open.
     "unclean_loop_exits",
 )

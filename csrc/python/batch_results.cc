@@ -1,6 +1,7 @@
 #include "python/batch_results.h"
 
 #include "proto/ttl.h"
+#include "python/arrow_batch.h"
 #include "python/bulk_keys.h"
 #include "python/errors.h"
 #include "python/keys.h"
@@ -390,6 +391,10 @@ PyObject* ConvertBatch(ModuleState* st, ResultKind kind, std::unique_ptr<client:
       // Like the dict: a failure of the batch is an exception.
       if (failed) return RaiseOwned(NewCommandError(st, *cmd, nullptr));
       return ConvertNumpyBatch(st, cmd, keys);
+    case ResultKind::kBatchArrow:
+      // Like the dict: a failure of the batch is an exception.
+      if (failed) return RaiseOwned(NewCommandError(st, *cmd, nullptr));
+      return ConvertArrowBatch(st, cmd, keys);
     default:
       break;
   }

@@ -13,6 +13,7 @@
 #include "proto/constants.h"
 #include "proto/op_writer.h"
 #include "python/arg_parse.h"
+#include "python/arrow_batch.h"
 #include "python/batch_results.h"
 #include "python/bulk_keys.h"
 #include "python/cdt_encode.h"
@@ -197,7 +198,7 @@ PyObject* SendBatch(ClientObject* self, std::unique_ptr<BatchCommand> cmd, Resul
   return Dispatch(self, core, std::move(cmd), kind, op, ctx, t_start);
 }
 
-const char* const kReadArgs[] = {"keys", "bins", "policy", "_dtype"};
+const char* const kReadArgs[] = {"keys", "bins", "policy", "_dtype", "_arrow"};
 const char* const kWriteArgs[] = {"records", "policy", "retry"};
 const char* const kWriteNumpyArgs[] = {"data",      "namespace", "set_name", "_dtype",
                                        "key_field", "policy",    "retry"};
@@ -224,12 +225,12 @@ bool CheckNoRetry(ModuleState* st, PyObject* retry, const char* method) {
 
 PyObject* BatchRead(PyObject* obj, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
                     ResultKind kind) {
-  static const ArgSpec spec = {"batch_read", kReadArgs, 4, 1};
+  static const ArgSpec spec = {"batch_read", kReadArgs, 5, 1};
   static const ArgSpec view_spec = {"batch_read_view", kReadArgs, 3, 1};
   const int64_t t_start = StartTimer();
   ClientObject* self = AsClient(obj);
   ModuleState* st = self->st;
-  PyObject* a[4] = {};
+  PyObject* a[5] = {};
   if (!ParseArgs(kind == ResultKind::kBatchRead ? spec : view_spec, args, nargs, kwnames, a)) {
     return nullptr;
   }
@@ -239,6 +240,15 @@ PyObject* BatchRead(PyObject* obj, PyObject* const* args, Py_ssize_t nargs, PyOb
     layout = NumpyLayoutOf(st, a[3], &dtype);
     if (layout == nullptr) return nullptr;
     kind = ResultKind::kBatchNumpy;
+  }
+  // _arrow=schema: a pyarrow.RecordBatch filled on the event thread.
+  Ref schema;
+  std::shared_ptr<const ArrowLayout> arrow_layout;
+  if (a[4] != nullptr && a[4] != Py_None) {
+    if (a[3] != nullptr) return RaiseInvalidArg(st, "give batch_read _dtype or _arrow, not both");
+    arrow_layout = ArrowLayoutOf(st, a[4], &schema);
+    if (arrow_layout == nullptr) return nullptr;
+    kind = ResultKind::kBatchArrow;
   }
   OpPolicy local;
   const OpPolicy* p = BatchPolicyOf(self, a[2], &local);
@@ -257,6 +267,11 @@ PyObject* BatchRead(PyObject* obj, PyObject* const* args, Py_ssize_t nargs, PyOb
   if (kind == ResultKind::kBatchNumpy) {
     b.cmd()->finisher = std::make_unique<NumpyFiller>(std::move(layout));
     ctx = Ref::Steal(PyTuple_Pack(2, dtype.get(), ctx.get()));
+    if (!ctx) return nullptr;
+  }
+  if (kind == ResultKind::kBatchArrow) {
+    b.cmd()->finisher = std::make_unique<ArrowFiller>(std::move(arrow_layout));
+    ctx = Ref::Steal(PyTuple_Pack(2, schema.get(), ctx.get()));
     if (!ctx) return nullptr;
   }
   return SendBatch(self, b.Release(), kind, OpKind::kBatchRead, ctx.get(), t_start);

@@ -228,9 +228,9 @@ PyMethodDef kClientMethods[] = {
      "truncate(namespace, set_name, nanos=0, policy=None)\n--\n\nDeletes every record of a "
      "set (or namespace) last updated before nanos (0: now)."},
     {"batch_read", Fast(Client_batch_read), kFast,
-     "batch_read(keys, bins=None, policy=None, _dtype=None)\n--\n\nReads many records: "
-     "{user_key: bins} of the records found, or with _dtype a NumpyBatchRecords. keys: key "
-     "tuples and/or BatchKeys."},
+     "batch_read(keys, bins=None, policy=None, _dtype=None, _arrow=None)\n--\n\nReads many "
+     "records: {user_key: bins} of the records found, with _dtype a NumpyBatchRecords, with "
+     "_arrow (a pyarrow.Schema) a pyarrow.RecordBatch. keys: key tuples and/or BatchKeys."},
     {"batch_read_view", Fast(Client_batch_read_view), kFast,
      "batch_read_view(keys, bins=None, policy=None)\n--\n\nReads many records: one "
      "BatchRecord per key, in input order, with result code, meta and bins."},

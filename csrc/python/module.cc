@@ -12,6 +12,7 @@
 #include "client/counters.h"
 #include "cluster/node_gauge.h"
 #include "python/aggregation_object.h"
+#include "python/arrow_fill.h"
 #include "python/debug_codec.h"
 #include "python/expressions.h"
 #include "python/logging_bridge.h"
@@ -34,7 +35,7 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
   const client::DebugCounters& c = client::GlobalCounters();
   const BridgeCounters& b = GlobalBridgeCounters();
   return Py_BuildValue(
-      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
+      "{s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
       "live_commands", static_cast<long long>(c.live_commands.load()),
       "queued_commands", static_cast<long long>(c.queued_commands.load()),
       "open_connections", static_cast<long long>(c.open_connections.load()),
@@ -46,7 +47,9 @@ PyObject* DebugCountersImpl(PyObject* module, PyObject*) {
       "mailboxes_alive", static_cast<long long>(b.mailboxes),
       "sync_waiting", static_cast<long long>(b.sync_waiting),
       "live_query_streams", static_cast<long long>(c.live_query_streams.load()),
-      "active_nodes", static_cast<long long>(cluster::ActiveNodeCount().load()));
+      "active_nodes", static_cast<long long>(cluster::ActiveNodeCount().load()),
+      // Arrow results not yet released by pyarrow (arrow_fill.h).
+      "live_arrow_batches", static_cast<long long>(LiveArrowBatches()));
 }
 
 PyObject* StageStatsImpl(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {

@@ -107,7 +107,15 @@ struct StrCaches;
   X(s__asyncio_future_blocking)                                           \
   /* expressions (expressions.h): null until the first non-bytes one */   \
   X(expr_type)            /* aerospike_py._expr.Expr */                    \
-  X(expr_to_wire)         /* aerospike_py._expr.to_wire */
+  X(expr_to_wire)         /* aerospike_py._expr.to_wire */                 \
+  /* Arrow (arrow_batch.h): null until EnsureArrow(), so importing the */  \
+  /* module never imports pyarrow.                                      */  \
+  X(arrow_import)         /* pyarrow.RecordBatch._import_from_c */         \
+  X(arrow_schema_type)    /* pyarrow.Schema */                             \
+  X(arrow_schema_fn)      /* pyarrow.schema */                             \
+  X(arrow_list_type)      /* pyarrow.ListType */                           \
+  X(arrow_types)          /* the column types, in ArrowKind order */       \
+  X(arrow_layouts)        /* [(schema, layout capsule)], newest last */
 
 struct ModuleState {
 #define ASPY_DECLARE_FIELD(name) PyObject* name;

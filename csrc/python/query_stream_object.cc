@@ -9,6 +9,9 @@
 #include "proto/digest.h"
 #include "proto/message_view.h"
 #include "proto/ttl.h"
+#include "python/arg_parse.h"
+#include "python/arrow_batch.h"
+#include "python/arrow_fill.h"
 #include "python/errors.h"
 #include "python/loop_bridge.h"
 #include "python/results.h"
@@ -474,6 +477,144 @@ void QueryStream_dealloc(PyObject* obj) {
   Py_DECREF(tp);
 }
 
+// --- Arrow: _arrow_take(schema, max_rows, block) ------------------------------
+// The records of the stream as pyarrow RecordBatches of up to `max_rows`
+// rows (aerospike_py.arrow.ArrowBatches drives it): the records are written
+// from the chunks' wire bytes into Arrow columns (arrow_fill.h), with the
+// same bookkeeping as ConvertRecord (records, the cursor). Returns a batch
+// as soon as it is full, or when it has rows and the stream would have to
+// wait; None at the end (raising the query's error once, as iteration does).
+// With nothing at hand: `block` waits (GIL released, sync streams); else the
+// wake future is returned for the caller to await (async streams).
+
+// The consumer's position after record `m` (ConvertRecord's bookkeeping).
+bool NoteConsumed(QueryStreamObject* self, const proto::MessageView& m) {
+  ByteSpan digest, bval;
+  proto::FieldIterator fields(m);
+  proto::FieldView f;
+  while (fields.Next(&f)) {
+    switch (static_cast<proto::FieldType>(f.type)) {
+      case proto::FieldType::kDigest: digest = f.data; break;
+      case proto::FieldType::kBvalArray: bval = f.data; break;
+      default: break;
+    }
+  }
+  if (digest.size() != proto::kDigestSize) {
+    RaiseInvalidArg(self->st, "Arrow output needs records: this query returns aggregation "
+                    "values (use iteration)");
+    return false;
+  }
+  ConsumedPosition& pos = self->s->consumed[proto::PartitionId(digest.data())];
+  pos.any = true;
+  std::memcpy(pos.digest.data(), digest.data(), proto::kDigestSize);
+  if (bval.size() == 8) {
+    pos.has_bval = true;
+    pos.bval = static_cast<int64_t>(LoadLE64(bval.data()));
+  }
+  return true;
+}
+
+// A future to await until the stream has news (async streams), or null.
+// Sets *retry instead when news arrived while arming.
+PyObject* ArmArrowWake(QueryStreamObject* self, bool* retry) {
+  ModuleState* st = self->st;
+  *retry = false;
+  PyObject* bridge = BridgeForRunningLoop(st);
+  if (bridge == nullptr) return nullptr;
+  uint64_t token = 0;
+  std::shared_ptr<client::CompletionSink> sink;
+  Ref fut = Ref::Steal(BridgeRegisterWake(bridge, &token, &sink));
+  if (!fut) return nullptr;
+  if (!self->s->stream->ArmWakeup(std::move(sink), token)) {
+    BridgeForgetWake(bridge, token);
+    *retry = true;
+    return nullptr;
+  }
+  self->waiting = Py_NewRef(fut.get());
+  return fut.release();
+}
+
+const char* const kArrowTakeArgs[] = {"schema", "max_rows", "block"};
+
+PyObject* QueryStream_arrow_take(PyObject* obj, PyObject* const* args, Py_ssize_t nargs,
+                                 PyObject* kwnames) {
+  static const ArgSpec spec = {"_arrow_take", kArrowTakeArgs, 3, 3};
+  QueryStreamObject* self = AsStream(obj);
+  ModuleState* st = self->st;
+  StreamState* s = self->s;
+  PyObject* a[3] = {};
+  if (!ParseArgs(spec, args, nargs, kwnames, a)) return nullptr;
+  const long long max_rows = PyLong_Check(a[1]) ? PyLong_AsLongLong(a[1]) : -1;
+  if (max_rows == -1 && PyErr_Occurred()) return nullptr;
+  if (max_rows < 1) return RaiseInvalidArg(st, "chunk must be an int >= 1");
+  const int block = PyObject_IsTrue(a[2]);
+  if (block < 0) return nullptr;
+  Ref schema;
+  std::shared_ptr<const ArrowLayout> layout = ArrowLayoutOf(st, a[0], &schema);
+  if (layout == nullptr) return nullptr;
+  if (self->waiting != nullptr) {
+    PyObject* fut_arg[] = {self->waiting};
+    Ref done = Ref::Steal(PyObject_VectorcallMethod(
+        st->s_done, fut_arg, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
+    if (!done) return nullptr;
+    if (done.get() != Py_True) {
+      PyErr_SetString(PyExc_RuntimeError,
+                      "another task is already waiting for the next records of this QueryStream");
+      return nullptr;
+    }
+    Py_CLEAR(self->waiting);
+  }
+  const size_t want = static_cast<size_t>(max_rows);
+  ArrowBuilder builder(layout, want < 4096 ? want : 4096);
+  std::string where;
+  bool stop = false;
+  while (!stop) {
+    while (s->next < s->chunk.records.size() && static_cast<size_t>(builder.rows()) < want) {
+      const proto::MessageView m = s->chunk.Record(s->next);
+      if (!NoteConsumed(self, m)) return nullptr;
+      ++s->next;
+      ++s->delivered;
+      where.assign("query record ").append(std::to_string(s->delivered - 1));
+      if (!builder.AppendRecord(m, m.header.generation, m.header.record_ttl, s->now, where)) {
+        return RaiseInvalidArg(st, "%s", builder.error().message.c_str());
+      }
+    }
+    if (static_cast<size_t>(builder.rows()) >= want || s->ended) break;
+    if (!s->chunk.records.empty()) {
+      s->chunk = client::QueryChunk();  // its memory goes back now
+      s->next = 0;
+    }
+    bool resume = false;
+    switch (s->stream->Take(&s->chunk, &resume)) {
+      case client::QueryStream::Next::kChunk:
+        if (resume && !s->closed) Submit(s, client::QueryControlCommand::Action::kResume);
+        s->now = static_cast<uint32_t>(proto::NowServerEpochSeconds());
+        break;
+      case client::QueryStream::Next::kWait:
+        if (builder.rows() > 0) {
+          stop = true;
+        } else if (block) {
+          if (!WaitSync(s)) return nullptr;
+        } else {
+          bool retry = false;
+          PyObject* fut = ArmArrowWake(self, &retry);
+          if (fut != nullptr || !retry) return fut;
+        }
+        break;
+      case client::QueryStream::Next::kEnd:
+        s->ended = true;
+        TakeEnd(s);
+        stop = true;
+        break;
+    }
+  }
+  if (builder.rows() == 0) {
+    if (RaiseEndError(self)) return nullptr;
+    Py_RETURN_NONE;
+  }
+  return ImportArrowBatch(st, builder.Finish(), schema.get());
+}
+
 PyObject* QueryStream_self(PyObject* obj) { return Py_NewRef(obj); }
 
 PyMethodDef kQueryStreamMethods[] = {
@@ -488,6 +629,12 @@ PyMethodDef kQueryStreamMethods[] = {
      "partitions()\n--\n\nThe cursor of an ended stream: [(pid, started, done, digest, "
      "bval)], resuming after the last record the consumer took. Closes a running stream "
      "first."},
+    {"_arrow_take",
+     reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(QueryStream_arrow_take)),
+     METH_FASTCALL | METH_KEYWORDS,
+     "_arrow_take(schema, max_rows, block)\n--\n\nThe next pyarrow.RecordBatch of up to "
+     "max_rows records, None at the end, or (block=False, nothing at hand) a future to await "
+     "first. Use QueryStream.arrow_batches()."},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -253,6 +253,7 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
     case ResultKind::kBatchView:
     case ResultKind::kBatchWrite:
     case ResultKind::kBatchNumpy:
+    case ResultKind::kBatchArrow:
       return ConvertBatch(st, kind, owned, ctx);
   }
   PyErr_SetString(PyExc_SystemError, "unknown result kind");

@@ -28,6 +28,7 @@ enum class ResultKind : uint8_t {
   kBatchView,  // lossless: [BatchRecord(key, result, record, in_doubt)] in input order
   kBatchWrite, // BatchWriteResult([BatchRecord...])
   kBatchNumpy, // NumpyBatchRecords (batch_read with _dtype; ctx: (dtype, key context))
+  kBatchArrow, // pyarrow.RecordBatch (batch_read with _arrow; ctx: (schema, key context))
   kUdf,        // apply: the SUCCESS bin's value; result 100 raises UDFError(FAILURE bin)
   // The admin API (admin_results.cc): None, or user/role dicts.
   kAdmin,      // None; a non-zero server code raises its AdminError subclass
