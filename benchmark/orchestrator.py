@@ -66,7 +66,14 @@ class Config:
     b_warmup_s: float = 3.0
     b_gil_level: int = 10
     # Env C
-    c_modes: list[str] = field(default_factory=lambda: ["single", "gather"])
+    # "ramp" is the stress ramp: idle, then c_ramp_stages concurrent users in
+    # turn (c_ramp_mode requests), c_ramp_stage_s each, p95 per stage.
+    c_modes: list[str] = field(default_factory=lambda: ["single", "gather", "merge_gather",
+                                                        "ramp"])
+    c_ramp_stages: list[int] = field(default_factory=lambda: [20, 50])
+    c_ramp_mode: str = "gather"
+    c_ramp_stage_s: float = 15.0
+    c_ramp_settle_s: float = 1.0
     c_concurrency: int = 10
     c_keys: int = 200
     c_duration_s: float = 30.0
@@ -90,7 +97,8 @@ def preset(quick: bool) -> Config:
         return Config()
     return Config(quick=True, records_per_set=300, warmup=1, iterations=3,
                   gil_baseline_s=0.3, gil_iterations=10, b_duration_s=1.0, b_warmup_s=0.3,
-                  c_duration_s=1.5, c_warmup_s=0.5, request_timeout_s=10.0)
+                  c_duration_s=1.5, c_warmup_s=0.5, c_ramp_stage_s=1.0, c_ramp_settle_s=0.2,
+                  request_timeout_s=10.0)
 
 
 class Runner:
@@ -267,7 +275,7 @@ class Runner:
                 w = PythonWorker(r.python, name, self.log(name), self.scratch)
                 policy = {"total_timeout": self.cfg.timeout_ms} if self.cfg.timeout_ms else None
                 over_tls = self.cfg.tls and r.spec.name != clients_mod.CLEAR_BASELINE.name
-                w.call({"cmd": "connect", "driver": r.spec.driver,
+                w.call({"cmd": "connect", "driver": r.spec.driver, "library": r.spec.library,
                         "hosts": self.target.tls_hosts if over_tls else self.target.hosts,
                         "tls": self.target.tls_client if over_tls else None,
                         "policy": policy, "concurrency": self.cfg.concurrency,
@@ -334,7 +342,7 @@ class Runner:
         assert self.target is not None and r.python is not None
         port = target_mod.free_port()
         argv = [r.python, "-E", "-s", os.path.join(WORKERS_DIR, "run_app.py"),
-                "--client", r.spec.name, "--driver", r.spec.driver,
+                "--client", r.spec.name, "--driver", r.spec.driver, "--library", r.spec.library,
                 "--hosts", self.target.hosts_text(), "--namespace", self.cfg.namespace,
                 "--records-per-set", str(self.cfg.records_per_set), "--port", str(port),
                 "--seed", str(self.cfg.seed), "--model-threads", str(self.cfg.model_threads),
@@ -428,6 +436,8 @@ class Runner:
             "server": {name: stats.summarize(vals)
                        for name, vals in server.get("timings", {}).items()},
             "server_errors": server.get("errors", 0),
+            "process": server.get("process"),
+            "stage_stats": server.get("stage_stats"),
         })
         self.results[env]["runs"].append(record)
 
@@ -455,9 +465,24 @@ class Runner:
             order = runners if i % 2 == 0 else list(reversed(runners))
             for r in order:
                 self.progress.step(f"C {mode}{' +gil' if with_gil else ''} {r.spec.name}")
+                if mode == "ramp":
+                    self._ramp(r, ports[r.spec.name])
+                    continue
                 paths = [f"/predict?mode={mode}&n={cfg.c_keys}"]
                 self._drive("env_c", r, ports[r.spec.name], paths, cfg.c_concurrency,
                             cfg.c_duration_s, cfg.c_warmup_s, with_gil, {"mode": mode})
+
+    def _ramp(self, r: clients_mod.Resolved, port: int) -> None:
+        """The stress ramp: from idle to each stage's users in turn, back to
+        back (a short settle at each step is not measured); one run per
+        stage, recorded as mode `ramp <users>`."""
+        cfg = self.cfg
+        paths = [f"/predict?mode={cfg.c_ramp_mode}&n={cfg.c_keys}"]
+        for users in cfg.c_ramp_stages:
+            self._drive("env_c", r, port, paths, users, cfg.c_ramp_stage_s,
+                        cfg.c_ramp_settle_s, False,
+                        {"mode": f"ramp {users}", "ramp_mode": cfg.c_ramp_mode,
+                         "ramp_stage": users})
 
 
 def _last_line(path: str) -> str:

@@ -17,6 +17,10 @@ are identical; which one runs depends only on the virtualenv):
                   of dt because it cannot fill a field from a list
   official        aerospike.client(cfg).connect(); c.batch_read(keys)
   official-async  the official sync client under loop.run_in_executor
+  native-async    aerospike-native (Aerospike's Rust-core client): await
+                  client.batch_read([Key...], batch_policy=...)
+  sdk-async       aerospike-sdk (the high-level SDK on aerospike-native): await
+                  session.query([Key...]).execute(), its wire batch
   fake            no server: an in-process stand-in for harness tests
 """
 
@@ -30,13 +34,13 @@ import importlib.util
 import os
 from typing import Any, Mapping, Sequence
 
-from . import dataset
+from . import dataset, peers
 
 Key = tuple[str, str, Any]
 Result = Mapping[Any, Mapping[str, Any]]
 
 DRIVER_KINDS = ("aspy-async", "aspy-sync", "aspy-async-numpy", "official", "official-async",
-                "fake")
+                "native-async", "sdk-async", "fake")
 
 
 def library_identity() -> dict[str, Any]:
@@ -45,7 +49,8 @@ def library_identity() -> dict[str, Any]:
     `aerospike_py` is ambiguous by design: ours has the `_core` extension,
     aerospike-py (Rust, PyPI) has `_aerospike`.
     """
-    ident: dict[str, Any] = {"aerospike_py": None, "aerospike": None}
+    ident: dict[str, Any] = {"aerospike_py": None, "aerospike": None,
+                             "aerospike_native": None, "aerospike_sdk": None}
     spec = importlib.util.find_spec("aerospike_py")
     if spec is not None and spec.submodule_search_locations:
         where = list(spec.submodule_search_locations)[0]
@@ -60,6 +65,9 @@ def library_identity() -> dict[str, Any]:
                                  "version": _dist_version("aerospike-py")}
     if importlib.util.find_spec("aerospike") is not None:
         ident["aerospike"] = {"version": _dist_version("aerospike")}
+    for mod, dist in (("aerospike_native", "aerospike-native"), ("aerospike_sdk", "aerospike-sdk")):
+        if importlib.util.find_spec(mod) is not None:
+            ident[mod] = {"version": _dist_version(dist)}
     return ident
 
 
@@ -96,6 +104,9 @@ class Driver:
 
     kind = "base"
     is_async = False
+    # Env C merge_gather: how this client merges the nine per-set reads.
+    merge_how = ("one batch_read over all sets' keys (one request per node), "
+                 "rows per set looked up by user key")
 
     def stage_stats(self, reset: bool) -> dict[str, Any] | None:
         """Our bridge's stage timers (`aerospike_py._core.stage_stats`), if present."""
@@ -144,6 +155,13 @@ class Driver:
 
     async def aclose(self) -> None:
         raise NotImplementedError
+
+    async def amerged_read(self, per_set: list[list[Key]]
+                           ) -> list[list[Mapping[str, Any] | None]]:
+        """Env C merge_gather: the per-set key lists read as one merged
+        request; each set's rows (bins or None) in its keys' order."""
+        got = await self.abatch_read([k for keys in per_set for k in keys])
+        return [[got.get(k[2]) for k in keys] for keys in per_set]
 
 
 class AspyAsync(Driver):
@@ -258,6 +276,8 @@ class OfficialAsync(Driver):
 
     kind = "official-async"
     is_async = True
+    merge_how = ("one batch_read over all sets' keys in the executor (one request per node), "
+                 "rows per set by user key")
 
     async def aconnect(self) -> None:
         self.sync = Official(self.hosts, self.policy, self.concurrency, self.tls)
@@ -271,6 +291,65 @@ class OfficialAsync(Driver):
     async def aclose(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self.pool, self.sync.close)
         self.pool.shutdown(wait=True)
+
+
+class NativeAsync(Driver):
+    """aerospike-native's async Client.batch_read; its BatchRecords into the dict."""
+
+    kind = "native-async"
+    is_async = True
+
+    async def aconnect(self) -> None:
+        peers.assert_library("aerospike-native")
+        timeout = (self.policy or {}).get("total_timeout")
+        self.bp = peers.native_batch_policy(timeout)
+        self.client = await peers.native_connect(self.hosts)
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        rows = await self.client.batch_read(peers.native_keys(keys), batch_policy=self.bp)
+        return peers.native_rows_to_user_dict(rows)
+
+    merge_how = ("one batch_read over all sets' keys (one request per node), "
+                 "rows per set by position (its result is a list in key order)")
+
+    async def amerged_read(self, per_set: list[list[Key]]
+                           ) -> list[list[Mapping[str, Any] | None]]:
+        rows = await self.client.batch_read(
+            peers.native_keys([k for keys in per_set for k in keys]), batch_policy=self.bp)
+        out: list[list[Mapping[str, Any] | None]] = []
+        i = 0
+        for keys in per_set:
+            part: list[Mapping[str, Any] | None] = []
+            for br in rows[i:i + len(keys)]:
+                rec = br.record
+                part.append(None if rec is None else rec.bins)
+            out.append(part)
+            i += len(keys)
+        return out
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+
+class SdkAsync(Driver):
+    """aerospike-sdk: a Session's key-list query (one wire batch per node)."""
+
+    kind = "sdk-async"
+    is_async = True
+
+    async def aconnect(self) -> None:
+        peers.assert_library("aerospike-sdk")
+        timeout = (self.policy or {}).get("total_timeout")
+        self.client, self.session = await peers.sdk_connect(self.hosts, timeout)
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        return await peers.sdk_batch_read(self.session, peers.native_keys(keys))
+
+    merge_how = ("one session.query(keys) over all sets' keys (its wire batch, one request "
+                 "per node; it returns found records only), rows per set by user key")
+
+    async def aclose(self) -> None:
+        await self.client.close()
 
 
 class Fake(Driver):
@@ -316,7 +395,8 @@ def make(kind: str, hosts: Sequence[tuple[Any, ...]], policy: dict[str, Any] | N
     classes: dict[str, type[Driver]] = {
         "aspy-async": AspyAsync, "aspy-sync": AspySync, "aspy-async-numpy": AspyAsyncNumpy,
         "official": Official,
-        "official-async": OfficialAsync, "fake": Fake,
+        "official-async": OfficialAsync, "native-async": NativeAsync, "sdk-async": SdkAsync,
+        "fake": Fake,
     }
     if kind not in classes:
         raise ValueError(f"unknown driver kind {kind!r}; known: {', '.join(DRIVER_KINDS)}")
