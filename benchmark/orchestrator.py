@@ -97,7 +97,8 @@ def preset(quick: bool) -> Config:
         return Config()
     return Config(quick=True, records_per_set=300, warmup=1, iterations=3,
                   gil_baseline_s=0.3, gil_iterations=10, b_duration_s=1.0, b_warmup_s=0.3,
-                  c_duration_s=1.5, c_warmup_s=0.5, c_ramp_stage_s=1.0, c_ramp_settle_s=0.2,
+                  c_duration_s=1.5, c_warmup_s=0.5, c_ramp_stages=[2, 4], c_ramp_stage_s=1.0,
+                  c_ramp_settle_s=0.2,
                   request_timeout_s=10.0)
 
 
@@ -112,6 +113,7 @@ class Runner:
         self.scratch = tempfile.mkdtemp(prefix="aspy-bench-")
         self.logs: list[IO[bytes]] = []
         self.target: target_mod.Target | None = None
+        self.server_pids: list[int] = []  # for the server's CPU time per run
         self.workers: dict[str, PythonWorker | NativeWorker] = {}
         self.apps: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
         self.notes: list[str] = []
@@ -195,6 +197,7 @@ class Runner:
         if hosts:
             self.progress.message(f"target: external {hosts}")
             self.target = target_mod.external(hosts, cfg.namespace)
+            self.server_pids = self.target.server_pids()
             return
         ours = next((r for r in resolved if r.spec.library == "ours" and r.available), None)
         python = ours.python if ours is not None else sys.executable
@@ -206,6 +209,7 @@ class Runner:
                               f"{' with TLS' if tls else ''})")
         self.target = target_mod.start_embedded(python, cfg.nodes, cfg.namespace,
                                                 self.log("server"), tls=tls)
+        self.server_pids = self.target.server_pids()
 
     def load_data(self, resolved: list[clients_mod.Resolved]) -> None:
         assert self.target is not None
@@ -417,8 +421,16 @@ class Runner:
                 gil["baseline_rate"] = float(_get_json(port, "/gil/rate")["rate"])
                 _get_json(port, "/gil/mark")
             _get_json(port, "/stats/reset")
+            # The server's and the load generator's CPU over the same span as
+            # the app's own (/stats/reset .. /stats): on a small machine every
+            # process shares the cores, so each one's CPU per request shows
+            # whose work dominates.
+            server_cpu0 = target_mod.cpu_seconds(self.server_pids)
+            load_cpu0 = time.process_time()
             res = loadgen.run_load_sync("127.0.0.1", port, paths, concurrency, duration,
                                         warmup, cfg.request_timeout_s)
+            load_cpu = time.process_time() - load_cpu0
+            server_cpu1 = target_mod.cpu_seconds(self.server_pids)
             if with_gil:
                 gil["during_rate"] = float(_get_json(port, "/gil/rate")["rate"])
                 _get_json(port, "/gil/stop")
@@ -437,6 +449,9 @@ class Runner:
                        for name, vals in server.get("timings", {}).items()},
             "server_errors": server.get("errors", 0),
             "process": server.get("process"),
+            "server_cpu_s": (None if server_cpu0 is None or server_cpu1 is None
+                             else server_cpu1 - server_cpu0),
+            "loadgen_cpu_s": load_cpu,
             "stage_stats": server.get("stage_stats"),
         })
         self.results[env]["runs"].append(record)

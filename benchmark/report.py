@@ -409,11 +409,11 @@ def env_c_section(res: dict[str, Any]) -> list[str]:
     if ratios:
         out += _table(["mode", "ratio (ours / theirs)", "mean", "p95", "p99", "TPS"], ratios)
         out.append("")
-    out += c_time_section(runs)
+    out += c_time_section(runs, int(res["meta"].get("system", {}).get("cpu_count") or 1))
     return out
 
 
-def c_time_section(runs: list[dict[str, Any]]) -> list[str]:
+def c_time_section(runs: list[dict[str, Any]], cpus: int) -> list[str]:
     """Where each app's time goes per request: the app process's CPU (all
     threads, the client's own), its cyclic GC, the steps timed in the handler
     and, for ours, the GIL held inside the bridge (stage timers)."""
@@ -433,9 +433,16 @@ def c_time_section(runs: list[dict[str, Any]]) -> list[str]:
             gil_ns = op.get("gil_held_ns", sum(op.get(f"{x}_ns", 0) for x in
                                                ("parse", "submit", "convert")))
             gil_ms = gil_ns / 1e6 / n
+        srv_cpu = r.get("server_cpu_s")
+        srv_cpu = math.nan if srv_cpu is None else float(srv_cpu)
+        load_cpu = float(r.get("loadgen_cpu_s") or math.nan)
+        total = proc.get("cpu_s", math.nan) + (0.0 if math.isnan(srv_cpu) else srv_cpu) \
+            + (0.0 if math.isnan(load_cpu) else load_cpu)
         rows.append([str(r["mode"]), r["client"], str(int(n)),
                      _f(1e3 * proc.get("cpu_s", math.nan) / n),
                      _f(100.0 * proc.get("cpu_s", math.nan) / wall, 0),
+                     _f(1e3 * srv_cpu / n), _f(1e3 * load_cpu / n),
+                     _f(100.0 * total / wall / cpus, 0),
                      _f(1e3 * proc.get("gc_s", math.nan) / n),
                      _f((srv.get("batch_read_all") or {}).get("mean")),
                      _f((srv.get("features") or {}).get("mean")),
@@ -448,8 +455,13 @@ def c_time_section(runs: list[dict[str, Any]]) -> list[str]:
             "the handler's steps (batch_read_all = reads + demux, waiting included; "
             "features and inference are the same Python/PyTorch code for every client) and, "
             "for ours, the GIL held inside the bridge per request (parse + submit + convert, "
-            "from `stage_stats()`). All in ms.", ""] + \
-        _table(["mode", "client", "requests", "CPU / req", "CPU % of a core", "GC / req",
+            "from `stage_stats()`). `server CPU` is the server process's CPU per request "
+            "(the embedded server, or a local real server found by its port), `loadgen` the "
+            "load generator's, `machine busy` all three together as % of all the machine's "
+            "CPUs: near 100% the run is bound by the machine, not by one client's latency. "
+            "All in ms.", ""] + \
+        _table(["mode", "client", "requests", "app CPU / req", "app CPU % of a core",
+                "server CPU / req", "loadgen CPU / req", "machine busy %", "GC / req",
                 "batch_read_all mean", "features mean", "inference mean", "ours: GIL held / req"],
                rows) + [""]
 
