@@ -65,6 +65,11 @@ CLIENTS: tuple[ClientSpec, ...] = (
                "aerospike-sdk (PyPI, on aerospike-native) Session.query(keys) batch"),
     ClientSpec("native", "native", "native", "A", "", (),
                "C++ program on csrc/client, no Python (the floor)"),
+    # Env C's floor: the same app with no client (records cached in the
+    # process), in our venv's interpreter (same PyTorch as the others).
+    ClientSpec("null-client", "fake", "null", "C", "ours", ("@self",),
+               "no client: Env C's app answering from cached records (the environment's "
+               "own work)"),
     ClientSpec("native-values", "native", "native-values", "A", "", (),
                "the same C++ program handing out records: every bin decoded to proto::Value"),
 )

@@ -382,7 +382,7 @@ class Runner:
         want_c = "C" in cfg.envs
         runners: list[clients_mod.Resolved] = []
         for r in resolved:
-            if not r.available or not ({"B", "C"} & set(r.spec.envs)):
+            if not r.available or not ({"B", "C"} & set(r.spec.envs) & set(cfg.envs)):
                 continue
             missing = [p for p in ("fastapi", "uvicorn") if not r.can(p)]
             if missing:
@@ -402,9 +402,9 @@ class Runner:
             ports[r.spec.name] = port
         runners = [r for r in runners if r.spec.name in ports]
         if "B" in cfg.envs:
-            self.env_b(runners, ports)
+            self.env_b([r for r in runners if "B" in r.spec.envs], ports)
         if want_c:
-            self.env_c(runners, ports)
+            self.env_c([r for r in runners if "C" in r.spec.envs], ports)
 
     def _drive(self, env: str, r: clients_mod.Resolved, port: int, paths: list[str],
                concurrency: int, duration: float, warmup: float, with_gil: bool,

@@ -21,7 +21,7 @@ OURS_NUMPY = "ours-async-numpy"
 OURS_CLEAR = "ours-async-clear"
 CLIENT_ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "ours-async-clear", "aerospike-py",
                 "aerospike-py-numpy", "aerospike-native", "aerospike-sdk", "official",
-                "official-async", "native", "native-values", "fake")
+                "official-async", "native", "native-values", "null-client", "fake")
 # The async peers every async ratio is taken against (Env A, B, C).
 ASYNC_PEERS = ("aerospike-py", "aerospike-native", "aerospike-sdk", "official-async")
 
@@ -455,7 +455,9 @@ def c_time_section(runs: list[dict[str, Any]], cpus: int) -> list[str]:
             "the handler's steps (batch_read_all = reads + demux, waiting included; "
             "features and inference are the same Python/PyTorch code for every client) and, "
             "for ours, the GIL held inside the bridge per request (parse + submit + convert, "
-            "from `stage_stats()`). `server CPU` is the server process's CPU per request "
+            "from `stage_stats()`). `null-client` is the same app with no client at all "
+            "(rows from records cached in the process): its CPU per request is the "
+            "environment's own work, every client's floor. `server CPU` is the server process's CPU per request "
             "(the embedded server, or a local real server found by its port), `loadgen` the "
             "load generator's, `machine busy` all three together as % of all the machine's "
             "CPUs: near 100% the run is bound by the machine, not by one client's latency. "

@@ -96,6 +96,10 @@ def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
     for r in res["env_c"]["runs"]:
         if str(r["mode"]).startswith("ramp"):
             assert r["concurrency"] == r["ramp_stage"] == int(r["mode"].split()[1])
+    # Env C's floor (no client) ran its modes too, and only in Env C.
+    assert {r["mode"] for r in res["env_c"]["runs"] if r["client"] == "null-client"} >= {
+        "single", "gather", "merge_gather"}
+    assert not any(r["client"] == "null-client" for r in res["env_b"]["runs"])
     ours_c = [r for r in res["env_c"]["runs"] if r["client"] == "ours-async" and not r["gil"]]
     assert all(r["stage_stats"] for r in ours_c)
     for name in ASYNC_CLIENTS:

@@ -22,6 +22,7 @@ are identical; which one runs depends only on the virtualenv):
   sdk-async       aerospike-sdk (the high-level SDK on aerospike-native): await
                   session.query([Key...]).execute(), its wire batch
   fake            no server: an in-process stand-in for harness tests
+  null            no client: Env C's floor, records cached in the process
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ Key = tuple[str, str, Any]
 Result = Mapping[Any, Mapping[str, Any]]
 
 DRIVER_KINDS = ("aspy-async", "aspy-sync", "aspy-async-numpy", "official", "official-async",
-                "native-async", "sdk-async", "fake")
+                "native-async", "sdk-async", "fake", "null")
 
 
 def library_identity() -> dict[str, Any]:
@@ -389,6 +390,29 @@ class Fake(Driver):
         return None
 
 
+class Null(Fake):
+    """No client at all: Env C's floor. Answers from a few records per set
+    built once (shared, so a call allocates only its result dict): what an
+    app's request costs with a client that costs nothing — HTTP, features,
+    the model — against which each client's own share shows."""
+
+    kind = "null"
+    merge_how = "no client: rows from records cached in the process"
+    CACHED = 64
+
+    async def aconnect(self) -> None:
+        self.cache = {s: [dataset.record(s, i) for i in range(self.CACHED)]
+                      for s in dataset.SET_NAMES}
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        out: dict[Any, Mapping[str, Any]] = {}
+        for _ns, set_name, uk in keys:
+            idx = int(str(uk).split("_", 1)[1])
+            if idx < self.loaded.get(set_name, 0):
+                out[uk] = self.cache[set_name][idx % self.CACHED]
+        return out
+
+
 def make(kind: str, hosts: Sequence[tuple[Any, ...]], policy: dict[str, Any] | None = None,
          concurrency: int = 10, tls: dict[str, Any] | None = None) -> Driver:
     """A driver of the given kind (see DRIVER_KINDS)."""
@@ -396,7 +420,7 @@ def make(kind: str, hosts: Sequence[tuple[Any, ...]], policy: dict[str, Any] | N
         "aspy-async": AspyAsync, "aspy-sync": AspySync, "aspy-async-numpy": AspyAsyncNumpy,
         "official": Official,
         "official-async": OfficialAsync, "native-async": NativeAsync, "sdk-async": SdkAsync,
-        "fake": Fake,
+        "fake": Fake, "null": Null,
     }
     if kind not in classes:
         raise ValueError(f"unknown driver kind {kind!r}; known: {', '.join(DRIVER_KINDS)}")
