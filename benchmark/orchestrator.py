@@ -108,7 +108,8 @@ class Runner:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.info = sysinfo.collect()
-        self.out_dir = cfg.out_dir or os.path.join(RESULTS, sysinfo.run_dir_name(self.info))
+        # Absolute: the plots and apps run in other processes with their own cwd.
+        self.out_dir = os.path.abspath(cfg.out_dir or os.path.join(RESULTS, sysinfo.run_dir_name(self.info)))
         os.makedirs(os.path.join(self.out_dir, "logs"), exist_ok=True)
         self.scratch = tempfile.mkdtemp(prefix="aspy-bench-")
         self.logs: list[IO[bytes]] = []
