@@ -62,14 +62,30 @@ def library_identity() -> dict[str, Any]:
             flavor = "aerospike-py"
         else:
             flavor = "unknown"
-        ident["aerospike_py"] = {"flavor": flavor, "path": where,
-                                 "version": _dist_version("aerospike-py")}
+        version = _dist_version("aerospike-py")
+        if flavor == "ours":
+            # Ours is on the path in place (no dist-info in the bench venv):
+            # its __version__ line, read without importing the package.
+            version = _dist_version("aerospike-uv") or _source_version(where)
+        ident["aerospike_py"] = {"flavor": flavor, "path": where, "version": version}
     if importlib.util.find_spec("aerospike") is not None:
         ident["aerospike"] = {"version": _dist_version("aerospike")}
     for mod, dist in (("aerospike_native", "aerospike-native"), ("aerospike_sdk", "aerospike-sdk")):
         if importlib.util.find_spec(mod) is not None:
             ident[mod] = {"version": _dist_version(dist)}
     return ident
+
+
+def _source_version(package_dir: str) -> str | None:
+    """`__version__ = "x"` from a package's __init__.py, without importing it."""
+    try:
+        with open(os.path.join(package_dir, "__init__.py"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("__version__"):
+                    return line.split("=", 1)[1].strip().strip("\"'")
+    except OSError:
+        pass
+    return None
 
 
 def _dist_version(dist: str) -> str | None:
