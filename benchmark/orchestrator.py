@@ -97,7 +97,7 @@ def preset(quick: bool) -> Config:
         return Config()
     return Config(quick=True, records_per_set=300, warmup=1, iterations=3,
                   gil_baseline_s=0.3, gil_iterations=10, b_duration_s=1.0, b_warmup_s=0.3,
-                  c_duration_s=1.5, c_warmup_s=0.5, c_ramp_stages=[2, 4], c_ramp_stage_s=1.0,
+                  c_duration_s=1.5, c_warmup_s=0.5, c_ramp_stages=[2, 4], c_ramp_stage_s=1.5,
                   c_ramp_settle_s=0.2,
                   request_timeout_s=10.0)
 
