@@ -41,7 +41,9 @@ def parse_args(argv: list[str]) -> orchestrator.Config:
     p.add_argument("--loop", choices=["asyncio", "uvloop"], help="Env A event loop")
     p.add_argument("--b-levels", help="Env B concurrency levels (default 5,10,50)")
     p.add_argument("--b-duration", type=float, help="Env B seconds per level")
-    p.add_argument("--c-modes", help="Env C modes (default single,gather)")
+    p.add_argument("--c-modes", help="Env C modes (default single,gather,merge_gather,ramp)")
+    p.add_argument("--c-ramp-stages", help="Env C stress ramp: users per stage (default 20,50)")
+    p.add_argument("--c-ramp-stage", type=float, help="Env C seconds per ramp stage")
     p.add_argument("--c-concurrency", type=int, help="Env C concurrency (default 10)")
     p.add_argument("--c-duration", type=float, help="Env C seconds per mode")
     p.add_argument("--no-gil", action="store_true", help="skip the GIL-contention runs")
@@ -82,6 +84,10 @@ def parse_args(argv: list[str]) -> orchestrator.Config:
         cfg.b_levels = [int(x) for x in _csv(a.b_levels)]
     if a.c_modes:
         cfg.c_modes = _csv(a.c_modes)
+    if a.c_ramp_stages:
+        cfg.c_ramp_stages = [int(x) for x in _csv(a.c_ramp_stages)]
+    if a.c_ramp_stage is not None:
+        cfg.c_ramp_stage_s = a.c_ramp_stage
     if a.this_python_only:
         cfg.only_python = sys.executable
     if a.no_gil:

@@ -32,7 +32,8 @@ class ClientSpec:
     """One client as the report names it."""
 
     name: str
-    library: str  # "ours", "aerospike-py", "official", "native", "fake"
+    library: str  # "ours", "aerospike-py", "official", "aerospike-native", "aerospike-sdk",
+                  # "native" (the C++ floor), "fake"
     driver: str   # a driver kind of workers/aspy_bench/drivers.py ("native" for C++)
     envs: str     # which of A, B, C it takes part in
     venv: str     # benchmark/.venvs/<venv>
@@ -56,8 +57,19 @@ CLIENTS: tuple[ClientSpec, ...] = (
                ("/opt/venv-official", "@self"), "official aerospike (C) sync client, threads"),
     ClientSpec("official-async", "official", "official-async", "ABC", "official",
                ("/opt/venv-official", "@self"), "official sync client under run_in_executor"),
+    ClientSpec("aerospike-native", "aerospike-native", "native-async", "ABC", "aerospike-native",
+               ("/root/venvs/native",),
+               "aerospike-native (PyPI, Aerospike's Rust core) async Client.batch_read"),
+    ClientSpec("aerospike-sdk", "aerospike-sdk", "sdk-async", "ABC", "aerospike-native",
+               ("/root/venvs/native",),
+               "aerospike-sdk (PyPI, on aerospike-native) Session.query(keys) batch"),
     ClientSpec("native", "native", "native", "A", "", (),
                "C++ program on csrc/client, no Python (the floor)"),
+    # Env C's floor: the same app with no client (records cached in the
+    # process), in our venv's interpreter (same PyTorch as the others).
+    ClientSpec("null-client", "fake", "null", "C", "ours", ("@self",),
+               "no client: Env C's app answering from cached records (the environment's "
+               "own work)"),
     ClientSpec("native-values", "native", "native-values", "A", "", (),
                "the same C++ program handing out records: every bin decoded to proto::Value"),
 )
@@ -69,7 +81,8 @@ DEFAULT_CLIENTS = tuple(c.name for c in CLIENTS)
 CLEAR_BASELINE = ClientSpec("ours-async-clear", "ours", "aspy-async", "A", "ours", ("@self",),
                             "aerospike_py AsyncClient over clear TCP (the TLS run's baseline)")
 TLS_CLIENTS = ("ours-async", "ours-sync", "official", "official-async", "ours-async-clear")
-NO_TLS = ("aerospike-py", "aerospike-py-numpy", "native", "native-values")
+NO_TLS = ("aerospike-py", "aerospike-py-numpy", "native", "native-values", "aerospike-native",
+          "aerospike-sdk")
 
 
 @dataclass
@@ -120,6 +133,10 @@ def has_library(hello: dict[str, Any], library: str) -> bool:
     if library in ("ours", "aerospike-py"):
         a = ident.get("aerospike_py")
         return a is not None and a.get("flavor") == library
+    if library == "aerospike-native":
+        return ident.get("aerospike_native") is not None
+    if library == "aerospike-sdk":
+        return ident.get("aerospike_sdk") is not None and ident.get("aerospike_native") is not None
     return library == "fake"
 
 

@@ -66,7 +66,14 @@ class Config:
     b_warmup_s: float = 3.0
     b_gil_level: int = 10
     # Env C
-    c_modes: list[str] = field(default_factory=lambda: ["single", "gather"])
+    # "ramp" is the stress ramp: idle, then c_ramp_stages concurrent users in
+    # turn (c_ramp_mode requests), c_ramp_stage_s each, p95 per stage.
+    c_modes: list[str] = field(default_factory=lambda: ["single", "gather", "merge_gather",
+                                                        "ramp"])
+    c_ramp_stages: list[int] = field(default_factory=lambda: [20, 50])
+    c_ramp_mode: str = "gather"
+    c_ramp_stage_s: float = 15.0
+    c_ramp_settle_s: float = 1.0
     c_concurrency: int = 10
     c_keys: int = 200
     c_duration_s: float = 30.0
@@ -90,7 +97,9 @@ def preset(quick: bool) -> Config:
         return Config()
     return Config(quick=True, records_per_set=300, warmup=1, iterations=3,
                   gil_baseline_s=0.3, gil_iterations=10, b_duration_s=1.0, b_warmup_s=0.3,
-                  c_duration_s=1.5, c_warmup_s=0.5, request_timeout_s=10.0)
+                  c_duration_s=1.5, c_warmup_s=0.5, c_ramp_stages=[2, 4], c_ramp_stage_s=1.5,
+                  c_ramp_settle_s=0.2,
+                  request_timeout_s=10.0)
 
 
 class Runner:
@@ -99,11 +108,13 @@ class Runner:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
         self.info = sysinfo.collect()
-        self.out_dir = cfg.out_dir or os.path.join(RESULTS, sysinfo.run_dir_name(self.info))
+        # Absolute: the plots and apps run in other processes with their own cwd.
+        self.out_dir = os.path.abspath(cfg.out_dir or os.path.join(RESULTS, sysinfo.run_dir_name(self.info)))
         os.makedirs(os.path.join(self.out_dir, "logs"), exist_ok=True)
         self.scratch = tempfile.mkdtemp(prefix="aspy-bench-")
         self.logs: list[IO[bytes]] = []
         self.target: target_mod.Target | None = None
+        self.server_pids: list[int] = []  # for the server's CPU time per run
         self.workers: dict[str, PythonWorker | NativeWorker] = {}
         self.apps: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
         self.notes: list[str] = []
@@ -187,6 +198,7 @@ class Runner:
         if hosts:
             self.progress.message(f"target: external {hosts}")
             self.target = target_mod.external(hosts, cfg.namespace)
+            self.server_pids = self.target.server_pids()
             return
         ours = next((r for r in resolved if r.spec.library == "ours" and r.available), None)
         python = ours.python if ours is not None else sys.executable
@@ -198,6 +210,7 @@ class Runner:
                               f"{' with TLS' if tls else ''})")
         self.target = target_mod.start_embedded(python, cfg.nodes, cfg.namespace,
                                                 self.log("server"), tls=tls)
+        self.server_pids = self.target.server_pids()
 
     def load_data(self, resolved: list[clients_mod.Resolved]) -> None:
         assert self.target is not None
@@ -267,7 +280,7 @@ class Runner:
                 w = PythonWorker(r.python, name, self.log(name), self.scratch)
                 policy = {"total_timeout": self.cfg.timeout_ms} if self.cfg.timeout_ms else None
                 over_tls = self.cfg.tls and r.spec.name != clients_mod.CLEAR_BASELINE.name
-                w.call({"cmd": "connect", "driver": r.spec.driver,
+                w.call({"cmd": "connect", "driver": r.spec.driver, "library": r.spec.library,
                         "hosts": self.target.tls_hosts if over_tls else self.target.hosts,
                         "tls": self.target.tls_client if over_tls else None,
                         "policy": policy, "concurrency": self.cfg.concurrency,
@@ -334,7 +347,7 @@ class Runner:
         assert self.target is not None and r.python is not None
         port = target_mod.free_port()
         argv = [r.python, "-E", "-s", os.path.join(WORKERS_DIR, "run_app.py"),
-                "--client", r.spec.name, "--driver", r.spec.driver,
+                "--client", r.spec.name, "--driver", r.spec.driver, "--library", r.spec.library,
                 "--hosts", self.target.hosts_text(), "--namespace", self.cfg.namespace,
                 "--records-per-set", str(self.cfg.records_per_set), "--port", str(port),
                 "--seed", str(self.cfg.seed), "--model-threads", str(self.cfg.model_threads),
@@ -370,7 +383,7 @@ class Runner:
         want_c = "C" in cfg.envs
         runners: list[clients_mod.Resolved] = []
         for r in resolved:
-            if not r.available or not ({"B", "C"} & set(r.spec.envs)):
+            if not r.available or not ({"B", "C"} & set(r.spec.envs) & set(cfg.envs)):
                 continue
             missing = [p for p in ("fastapi", "uvicorn") if not r.can(p)]
             if missing:
@@ -390,9 +403,9 @@ class Runner:
             ports[r.spec.name] = port
         runners = [r for r in runners if r.spec.name in ports]
         if "B" in cfg.envs:
-            self.env_b(runners, ports)
+            self.env_b([r for r in runners if "B" in r.spec.envs], ports)
         if want_c:
-            self.env_c(runners, ports)
+            self.env_c([r for r in runners if "C" in r.spec.envs], ports)
 
     def _drive(self, env: str, r: clients_mod.Resolved, port: int, paths: list[str],
                concurrency: int, duration: float, warmup: float, with_gil: bool,
@@ -409,8 +422,16 @@ class Runner:
                 gil["baseline_rate"] = float(_get_json(port, "/gil/rate")["rate"])
                 _get_json(port, "/gil/mark")
             _get_json(port, "/stats/reset")
+            # The server's and the load generator's CPU over the same span as
+            # the app's own (/stats/reset .. /stats): on a small machine every
+            # process shares the cores, so each one's CPU per request shows
+            # whose work dominates.
+            server_cpu0 = target_mod.cpu_seconds(self.server_pids)
+            load_cpu0 = time.process_time()
             res = loadgen.run_load_sync("127.0.0.1", port, paths, concurrency, duration,
                                         warmup, cfg.request_timeout_s)
+            load_cpu = time.process_time() - load_cpu0
+            server_cpu1 = target_mod.cpu_seconds(self.server_pids)
             if with_gil:
                 gil["during_rate"] = float(_get_json(port, "/gil/rate")["rate"])
                 _get_json(port, "/gil/stop")
@@ -428,6 +449,11 @@ class Runner:
             "server": {name: stats.summarize(vals)
                        for name, vals in server.get("timings", {}).items()},
             "server_errors": server.get("errors", 0),
+            "process": server.get("process"),
+            "server_cpu_s": (None if server_cpu0 is None or server_cpu1 is None
+                             else server_cpu1 - server_cpu0),
+            "loadgen_cpu_s": load_cpu,
+            "stage_stats": server.get("stage_stats"),
         })
         self.results[env]["runs"].append(record)
 
@@ -455,9 +481,24 @@ class Runner:
             order = runners if i % 2 == 0 else list(reversed(runners))
             for r in order:
                 self.progress.step(f"C {mode}{' +gil' if with_gil else ''} {r.spec.name}")
+                if mode == "ramp":
+                    self._ramp(r, ports[r.spec.name])
+                    continue
                 paths = [f"/predict?mode={mode}&n={cfg.c_keys}"]
                 self._drive("env_c", r, ports[r.spec.name], paths, cfg.c_concurrency,
                             cfg.c_duration_s, cfg.c_warmup_s, with_gil, {"mode": mode})
+
+    def _ramp(self, r: clients_mod.Resolved, port: int) -> None:
+        """The stress ramp: from idle to each stage's users in turn, back to
+        back (a short settle at each step is not measured); one run per
+        stage, recorded as mode `ramp <users>`."""
+        cfg = self.cfg
+        paths = [f"/predict?mode={cfg.c_ramp_mode}&n={cfg.c_keys}"]
+        for users in cfg.c_ramp_stages:
+            self._drive("env_c", r, port, paths, users, cfg.c_ramp_stage_s,
+                        cfg.c_ramp_settle_s, False,
+                        {"mode": f"ramp {users}", "ramp_mode": cfg.c_ramp_mode,
+                         "ramp_stage": users})
 
 
 def _last_line(path: str) -> str:

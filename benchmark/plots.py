@@ -95,7 +95,7 @@ def main(out_dir: str) -> list[str]:
             for r in sorted((r for r in runs if r[key] == level),
                             key=lambda r: _rank(r["client"])):
                 _cdf(ax, r["load"]["latencies_ms"], r["client"])
-            name = f"{env}_cdf_{key}_{level}.png"
+            name = f"{env}_cdf_{key}_{str(level).replace(' ', '_')}.png"
             _finish(fig, ax, f"{title} {level}", os.path.join(out_dir, name))
             files.append(name)
     return files

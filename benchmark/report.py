@@ -20,8 +20,10 @@ OURS_SYNC = "ours-sync"
 OURS_NUMPY = "ours-async-numpy"
 OURS_CLEAR = "ours-async-clear"
 CLIENT_ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "ours-async-clear", "aerospike-py",
-                "aerospike-py-numpy", "official", "official-async", "native", "native-values",
-                "fake")
+                "aerospike-py-numpy", "aerospike-native", "aerospike-sdk", "official",
+                "official-async", "native", "native-values", "null-client", "fake")
+# The async peers every async ratio is taken against (Env A, B, C).
+ASYNC_PEERS = ("aerospike-py", "aerospike-native", "aerospike-sdk", "official-async")
 
 
 def _f(x: Any, digits: int = 2) -> str:
@@ -143,7 +145,8 @@ def env_a_section(res: dict[str, Any]) -> list[str]:
                         _f(agg[c]["found_pct"], 1), _f(agg[c]["cpu_us_per_record"], 2),
                         _f(int(agg[c]["errors"]))] for c in clients if c in agg])
         out.append("")
-        ratio_rows = _ratio_rows(agg, OURS, ["aerospike-py", "official", "official-async",
+        ratio_rows = _ratio_rows(agg, OURS, ["aerospike-py", "aerospike-native", "aerospike-sdk",
+                                             "official", "official-async",
                                              "native", "native-values"])
         ratio_rows += _ratio_rows(agg, OURS_SYNC, ["official", "aerospike-py"])
         ratio_rows += _ratio_rows(agg, OURS_NUMPY, ["aerospike-py-numpy", "aerospike-py",
@@ -332,7 +335,7 @@ def _bc_ratios(runs: list[dict[str, Any]], key: str) -> list[list[str]]:
         if (OURS, level) not in by:
             continue
         a = by[(OURS, level)]
-        for other in ("aerospike-py", "official-async"):
+        for other in ASYNC_PEERS:
             b = by.get((other, level))
             if b is None:
                 continue
@@ -378,9 +381,24 @@ def env_c_section(res: dict[str, Any]) -> list[str]:
                 "end-to-end latency. Run benchmark/setup_envs.sh so every client has PyTorch.", ""]
     out += [f"Each request: 9 sets × {cfg.get('c_keys')} keys → features → DLRM "
             f"({', '.join(kinds) or 'model backend unknown'}); `single` = one mixed batch "
-            "then demux, `gather` = 9 batch_reads under asyncio.gather. "
+            "then demux, `gather` = 9 batch_reads under asyncio.gather, `merge_gather` = "
+            "the 9 reads handed to the client at once, merged into one request per node "
+            "as far as its API allows (below: what each did). "
             f"Concurrency {cfg.get('c_concurrency')}, {cfg.get('c_duration_s')} s per mode. "
             "Client side = the load generator; server side = inside the app.", ""]
+    if any(str(r.get("mode", "")).startswith("ramp") for r in runs):
+        out += [f"`ramp N` = the stress ramp: from idle to {cfg.get('c_ramp_stages')} "
+                f"concurrent users in turn, `{cfg.get('c_ramp_mode')}` requests, "
+                f"{cfg.get('c_ramp_stage_s')} s per stage back to back (after "
+                f"{cfg.get('c_ramp_settle_s')} s unmeasured at each step); p95 per stage "
+                "is in the tables.", ""]
+    merged = {name: h.get("merge_how") for name, h in res.get("apps", {}).items()
+              if h.get("merge_how")}
+    if merged and any(r.get("mode") == "merge_gather" for r in runs):
+        out += ["`merge_gather`, what each client did:", ""]
+        out += [f"- `{name}`: {how}" for name, how in sorted(merged.items(),
+                                                              key=lambda t: _rank(t[0]))]
+        out.append("")
     cols = [("predict", "p95", "server predict p95"),
             ("batch_read_all", "p95", "batch_read_all p95"),
             ("inference", "mean", "inference mean")]
@@ -391,10 +409,79 @@ def env_c_section(res: dict[str, Any]) -> list[str]:
     if ratios:
         out += _table(["mode", "ratio (ours / theirs)", "mean", "p95", "p99", "TPS"], ratios)
         out.append("")
+    out += c_time_section(runs, int(res["meta"].get("system", {}).get("cpu_count") or 1))
     return out
 
 
+def c_time_section(runs: list[dict[str, Any]], cpus: int) -> list[str]:
+    """Where each app's time goes per request: the app process's CPU (all
+    threads, the client's own), its cyclic GC, the steps timed in the handler
+    and, for ours, the GIL held inside the bridge (stage timers)."""
+    rows = []
+    for r in sorted((r for r in runs if not r["gil"] and r.get("process")),
+                    key=lambda r: (str(r["mode"]).zfill(6), _rank(r["client"]))):
+        srv = r.get("server", {})
+        n = (srv.get("predict") or {}).get("count") or 0
+        if not n:
+            continue
+        proc = r["process"]
+        wall = proc.get("wall_s") or math.nan
+        gil_ms = math.nan
+        st = r.get("stage_stats") or {}
+        if st:
+            op = max(st.values(), key=lambda v: v.get("completed", 0))
+            gil_ns = op.get("gil_held_ns", sum(op.get(f"{x}_ns", 0) for x in
+                                               ("parse", "submit", "convert")))
+            gil_ms = gil_ns / 1e6 / n
+        srv_cpu = r.get("server_cpu_s")
+        srv_cpu = math.nan if srv_cpu is None else float(srv_cpu)
+        load_cpu = float(r.get("loadgen_cpu_s") or math.nan)
+        total = proc.get("cpu_s", math.nan) + (0.0 if math.isnan(srv_cpu) else srv_cpu) \
+            + (0.0 if math.isnan(load_cpu) else load_cpu)
+        rows.append([str(r["mode"]), r["client"], str(int(n)),
+                     _f(1e3 * proc.get("cpu_s", math.nan) / n),
+                     _f(100.0 * proc.get("cpu_s", math.nan) / wall, 0),
+                     _f(1e3 * srv_cpu / n), _f(1e3 * load_cpu / n),
+                     _f(100.0 * total / wall / cpus, 0),
+                     _f(1e3 * proc.get("gc_s", math.nan) / n),
+                     _f((srv.get("batch_read_all") or {}).get("mean")),
+                     _f((srv.get("features") or {}).get("mean")),
+                     _f((srv.get("inference") or {}).get("mean")), _f(gil_ms)])
+    if not rows:
+        return []
+    return ["### Where the app's time goes (Env C, per request)", "",
+            "Over each run (warm-up included): the app process's CPU time (every thread, "
+            "the client's own) per request and as % of one core, time in Python's cyclic GC, "
+            "the handler's steps (batch_read_all = reads + demux, waiting included; "
+            "features and inference are the same Python/PyTorch code for every client) and, "
+            "for ours, the GIL held inside the bridge per request (parse + submit + convert, "
+            "from `stage_stats()`). `null-client` is the same app with no client at all "
+            "(rows from records cached in the process): its CPU per request is the "
+            "environment's own work, every client's floor. `server CPU` is the server process's CPU per request "
+            "(the embedded server, or a local real server found by its port), `loadgen` the "
+            "load generator's, `machine busy` all three together as % of all the machine's "
+            "CPUs: near 100% the run is bound by the machine, not by one client's latency. "
+            "All in ms.", ""] + \
+        _table(["mode", "client", "requests", "app CPU / req", "app CPU % of a core",
+                "server CPU / req", "loadgen CPU / req", "machine busy %", "GC / req",
+                "batch_read_all mean", "features mean", "inference mean", "ours: GIL held / req"],
+               rows) + [""]
+
+
 # --- whole report ---------------------------------------------------------
+
+
+def _server_statement(tgt: dict[str, Any]) -> str:
+    """Which server answered, in one line: the embedded server identifies
+    itself as the Aerospike build it imitates, so say which it was."""
+    ident = " ".join(x for x in (tgt.get("edition"), tgt.get("build") or tgt.get("version")) if x)
+    if tgt.get("kind") == "embedded":
+        return ("**Server: the embedded server** (this repository's `aerospike_py.server`, "
+                f"its own process, answering as {ident or 'unknown'}) at {tgt.get('hosts')}.")
+    if tgt.get("kind") == "external":
+        return (f"**Server: an external cluster** at {tgt.get('hosts')} (`--hosts`): "
+                f"answering as {ident or 'unknown'} (not an embedded server started by this run).")
+    return f"**Server: none** ({tgt.get('kind')}: harness test)."
 
 
 def header(res: dict[str, Any]) -> list[str]:
@@ -404,6 +491,7 @@ def header(res: dict[str, Any]) -> list[str]:
     tgt = meta.get("target", {})
     mode = "quick (smoke test: numbers are not meaningful)" if cfg.get("quick") else "full"
     out = [f"# aerospike_py benchmark — {sysi.get('date', '?')} on {sysi.get('host', '?')}", ""]
+    out += [_server_statement(tgt), ""]
     if cfg.get("quick"):
         out += ["> **Quick mode**: a few calls per scenario to exercise the pipeline. "
                 "Do not read performance into these numbers.", ""]
@@ -448,6 +536,9 @@ def header(res: dict[str, Any]) -> list[str]:
             ver = (ident.get("aerospike") or {}).get("version")
         elif c["library"] in ("ours", "aerospike-py"):
             ver = (ident.get("aerospike_py") or {}).get("version")
+        elif c["library"] in ("aerospike-native", "aerospike-sdk"):
+            mod = c["library"].replace("-", "_")
+            ver = (ident.get(mod) or {}).get("version")
         else:
             ver = c.get("binary") or ""
         status = "ran" if c["available"] else f"not run: {c.get('skipped')}"

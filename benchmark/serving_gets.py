@@ -40,6 +40,11 @@ import sys
 import time
 from typing import Any
 
+try:  # run as `-m benchmark.serving_gets` (orchestrator) or as a script (workers)
+    from .workers.aspy_bench import peers
+except ImportError:
+    from workers.aspy_bench import peers  # type: ignore[no-redef]
+
 NAMESPACE = "test"
 SET = "serve10k"
 PEER_PYTHONS = {
@@ -61,6 +66,9 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
                      window_us: int) -> dict[str, Any]:
+    # A peer started from the repository root would import our package under
+    # aerospike-py's name: fail instead of measuring the wrong client.
+    peers.assert_library("ours" if kind.startswith("ours") else kind)
     if kind in ("ours", "ours-coalesced"):
         import aerospike_py
 
@@ -91,12 +99,9 @@ async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
         async def close() -> None:
             await client.close()
     elif kind == "aerospike-native":
-        from aerospike_native import ClientPolicy, Key, ReadPolicy, new_client
-
-        client = await new_client(ClientPolicy(), f"{host}:{port}")
-        keys = [Key(NAMESPACE, SET, i) for i in range(n)]
-        read_policy = ReadPolicy()
-        read_policy.total_timeout = 10000  # as the others: a loaded machine
+        client = await peers.native_connect([(host, port)])
+        keys = peers.native_keys([(NAMESPACE, SET, i) for i in range(n)])
+        read_policy = peers.native_read_policy(10000)  # as the others: a loaded machine
 
         def get(k: Any) -> Any:
             return client.get(k, policy=read_policy)
@@ -104,20 +109,10 @@ async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
         async def close() -> None:
             await client.close()
     elif kind == "aerospike-sdk":
-        from aerospike_native import Key
-        from aerospike_sdk.aio.client import Client as SdkClient
-
-        from datetime import timedelta
-
-        from aerospike_sdk.policy import Behavior, Settings
-
-        sdk = SdkClient(f"{host}:{port}")
-        await sdk.connect()
         # As the others: a 10 s budget (its default gives up after 1 s on a
         # loaded machine); the same-tick coalescer stays on (the default).
-        session = sdk.create_session(Behavior.DEFAULT.derive_with_changes(
-            "bench", reads=Settings(total_timeout=timedelta(seconds=10))))
-        keys = [Key(NAMESPACE, SET, i) for i in range(n)]
+        sdk, session = await peers.sdk_connect([(host, port)], 10000)
+        keys = peers.native_keys([(NAMESPACE, SET, i) for i in range(n)])
 
         def get(k: Any) -> Any:
             return session.get(k)

@@ -4,6 +4,9 @@
 #   ours          this repository, editable (--no-build-isolation), + serving deps
 #   aerospike-py  aerospike-py from PyPI (same import name as ours: own venv)
 #   official      the official `aerospike` client from PyPI
+#   aerospike-native  aerospike-native + aerospike-sdk from PyPI (Aerospike's
+#                 Rust-core client and its high-level SDK; import names
+#                 aerospike_native / aerospike_sdk)
 # Each also gets FastAPI, uvicorn (uvloop, httptools), NumPy, matplotlib and
 # PyTorch CPU for Env C. PyTorch is installed only from a local CPU wheel
 # (pip's find-links, e.g. /opt/wheels/torch-2.13.0+cpu-*.whl): from PyPI,
@@ -17,7 +20,7 @@ VENVS="$HERE/.venvs"
 PY="${PYTHON:-python3}"
 TORCH_VERSION="${ASPY_BENCH_TORCH_VERSION:-2.13.0}"
 SERVING=(fastapi uvicorn uvloop httptools numpy matplotlib)
-ALL=(ours aerospike-py official native)
+ALL=(ours aerospike-py official aerospike-native native)
 WANT=("$@")
 ((${#WANT[@]})) || WANT=("${ALL[@]}")
 
@@ -85,15 +88,20 @@ for what in "${WANT[@]}"; do
   case "$what" in
     ours)
       make_venv ours
-      # Editable install of this repository, built against the venv's setuptools.
-      if ! "$VENVS/ours/bin/python" -c 'import aerospike_py._core' 2>/dev/null \
-         || [ ! -f "$VENVS/ours/.bench-editable" ]; then
-        (cd "$HERE" && pipq "$VENVS/ours/bin/python" --no-build-isolation --no-deps -e ..)
-        touch "$VENVS/ours/.bench-editable"
+      # The repository on the venv's path (a .pth file): it imports the
+      # in-place extension that `setup.py build_ext --inplace` makes, the
+      # same file .venv uses. (`pip install -e` would compile every C++
+      # source a second time for the same result.)
+      site="$("$VENVS/ours/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+      echo "$REPO" > "$site/aerospike_py_repo.pth"
+      if ! "$VENVS/ours/bin/python" -E -s -c 'import aerospike_py._core' 2>/dev/null; then
+        log "ours: aerospike_py._core does not import: build it first" \
+            "(ASPY_ONLY=core .venv/bin/python setup.py build_ext --inplace)"
       fi
       ;;
     aerospike-py) make_venv aerospike-py aerospike-py ;;
     official) make_venv official aerospike ;;
+    aerospike-native) make_venv aerospike-native aerospike-native aerospike-sdk ;;
     native) build_native ;;
     *) log "unknown target $what (known: ${ALL[*]})"; exit 2 ;;
   esac

@@ -106,6 +106,16 @@ class Target:
         return {"kind": self.kind, "hosts": self.hosts_text(), "namespace": self.namespace,
                 **self.details}
 
+    def server_pids(self) -> list[int]:
+        """The processes serving the target's ports on this machine (ours
+        when embedded; found through /proc for an external local server),
+        so that a run can report the server's CPU time; [] if unknown."""
+        if self.process is not None:
+            return [self.process.pid]
+        if self.kind != "external":
+            return []
+        return listening_pids([p for h, p in self.hosts if h in ("127.0.0.1", "localhost")])
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -116,6 +126,56 @@ class Target:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+def listening_pids(ports: list[int]) -> list[int]:
+    """Pids of the local processes listening on those TCP ports (Linux /proc;
+    [] elsewhere or without permission)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    port = int(cols[1].rsplit(":", 1)[1], 16)
+                    if cols[3] == "0A" and port in ports:  # 0A: LISTEN
+                        inodes.add(cols[9])
+        except (OSError, ValueError, IndexError, StopIteration):
+            continue
+    if not inodes:
+        return []
+    pids: list[int] = []
+    for pid in (d for d in os.listdir("/proc") if d.isdigit()):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                pids.append(int(pid))
+                break
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU seconds of those processes (all threads), or None."""
+    if not pids:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def make_certificates(python: str, directory: str) -> dict[str, str]:

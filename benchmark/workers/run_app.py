@@ -8,13 +8,15 @@ import argparse
 import importlib.util
 import sys
 
-from aspy_bench import app, dataset, drivers  # type: ignore[import-not-found,unused-ignore]
+from aspy_bench import app, dataset, drivers, peers  # type: ignore[import-not-found,unused-ignore]
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--client", required=True, help="label shown in /health")
     p.add_argument("--driver", required=True, choices=[k for k in drivers.DRIVER_KINDS])
+    p.add_argument("--library", default="",
+                   help="the library this app claims to run (checked at start-up)")
     p.add_argument("--hosts", required=True, help="host:port[,host:port]")
     p.add_argument("--namespace", default="test")
     p.add_argument("--records-per-set", type=int, required=True)
@@ -27,6 +29,9 @@ def main() -> int:
                    help="per-call total_timeout (0: the client's default)")
     p.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"])
     args = p.parse_args()
+
+    if args.library:
+        peers.assert_library(args.library)
 
     import uvicorn
 

@@ -48,6 +48,8 @@ def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
         assert clients[name]["available"], (name, clients[name].get("skipped"))
     # aerospike-py shares our import name, so it can never come from this interpreter.
     assert not clients["aerospike-py"]["available"]
+    # Aerospike's Rust-core peers are listed (run only where their venv exists).
+    assert {"aerospike-native", "aerospike-sdk"} <= set(clients)
 
     # Env A: every set and batch size for every client, no failed call.
     assert res["env_a"]["failures"] == []
@@ -77,7 +79,8 @@ def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
 
     # Env B and C: the async clients' apps answered every request.
     for env, key, levels in (("env_b", "concurrency", {5, 10, 50}),
-                             ("env_c", "mode", {"single", "gather"})):
+                             ("env_c", "mode", {"single", "gather", "merge_gather",
+                                                "ramp 2", "ramp 4"})):
         assert res[env]["failures"] == [], res[env]["failures"]
         runs = [r for r in res[env]["runs"] if not r["gil"]]
         for name in ASYNC_CLIENTS:
@@ -88,6 +91,17 @@ def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
                 assert r["summary"]["count"] > 0
     for r in res["env_c"]["runs"]:
         assert r["server"]["predict"]["count"] > 0 and r["server"]["inference"]["count"] > 0
+        assert r["process"]["cpu_s"] > 0
+    # The stress ramp ran its stages (quick mode: 2 then 4 users) at their own concurrency.
+    for r in res["env_c"]["runs"]:
+        if str(r["mode"]).startswith("ramp"):
+            assert r["concurrency"] == r["ramp_stage"] == int(r["mode"].split()[1])
+    # Env C's floor (no client) ran its modes too, and only in Env C.
+    assert {r["mode"] for r in res["env_c"]["runs"] if r["client"] == "null-client"} >= {
+        "single", "gather", "merge_gather"}
+    assert not any(r["client"] == "null-client" for r in res["env_b"]["runs"])
+    ours_c = [r for r in res["env_c"]["runs"] if r["client"] == "ours-async" and not r["gil"]]
+    assert all(r["stage_stats"] for r in ours_c)
     for name in ASYNC_CLIENTS:
         assert res["apps"][name]["model"]["backend"] in ("torch", "numpy")
 
@@ -97,3 +111,6 @@ def test_quick_benchmark_end_to_end(tmp_path: Path) -> None:
         assert section in text
     assert "aerospike-py" in text and "not run" in text
     assert "ours-async / official" in text
+    assert "**Server: the embedded server**" in text or "**Server: an external cluster**" in text
+    assert "`merge_gather`, what each client did" in text
+    assert "Where the app's time goes" in text

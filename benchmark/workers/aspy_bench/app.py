@@ -3,7 +3,8 @@
 One app per client, in that client's virtualenv and process, served by
 uvicorn. Endpoints:
   /batch?set=set_3&n=200         Env B: one batch_read of n random keys
-  /predict?mode=single|gather    Env C: 9 sets x n keys -> features -> DLRM
+  /predict?mode=single|gather|merge_gather
+                                 Env C: 9 sets x n keys -> features -> DLRM
   /stats, /stats/reset           server-side timings (ms) since the last reset
   /gil/start|stop|mark|rate      the competing CPU-bound thread (gil.py)
   /health                        identity, loop, model backend
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import random
 import sys
 import time
@@ -40,6 +42,27 @@ class Serving:
             dlrm.make_model(model_threads) if with_model else None)
         self.timings: dict[str, list[float]] = {}
         self.errors = 0
+        self.gc_ns = 0
+        self._gc_t0 = 0
+        gc.callbacks.append(self._on_gc)
+        self.reset_process()
+
+    def _on_gc(self, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_t0 = time.perf_counter_ns()
+        elif self._gc_t0:
+            self.gc_ns += time.perf_counter_ns() - self._gc_t0
+            self._gc_t0 = 0
+
+    def reset_process(self) -> None:
+        self.gc_ns = 0
+        self._cpu0 = time.process_time()
+        self._wall0 = time.perf_counter()
+
+    def process_since_reset(self) -> dict[str, float]:
+        return {"cpu_s": time.process_time() - self._cpu0,
+                "wall_s": time.perf_counter() - self._wall0,
+                "gc_s": self.gc_ns / 1e9}
 
     def keys(self, set_name: str, n: int) -> list[Key]:
         idx = self.rng.sample(range(self.space[set_name]), n)
@@ -70,6 +93,13 @@ class Serving:
                 *(self.driver.abatch_read(per_set[s]) for s in dataset.SET_NAMES))
             for s, got in zip(dataset.SET_NAMES, results):
                 rows[s] = [got.get(k[2]) for k in per_set[s]]
+        elif mode == "merge_gather":
+            # The nine per-set reads handed to the client at once; it merges
+            # them into one request per node as far as its API allows
+            # (driver.merge_how says how) and gives each set its rows back.
+            merged = await self.driver.amerged_read([per_set[s] for s in dataset.SET_NAMES])
+            for s, set_rows in zip(dataset.SET_NAMES, merged):
+                rows[s] = set_rows
         else:
             raise ValueError(f"unknown mode {mode!r}")
         t1 = time.perf_counter()
@@ -111,6 +141,7 @@ def create_app(driver: Driver, namespace: str, plans: list[dataset.SetPlan], see
         return {
             "ok": True, "client": client_label, "driver": driver.kind,
             "identity": library_identity(), "python": sys.version.split()[0],
+            "merge_how": driver.merge_how,
             "loop": f"{type(loop).__module__}.{type(loop).__name__}",
             "model": None if state.model is None else
             {"backend": state.model.backend, "version": state.model.version},
@@ -138,12 +169,19 @@ def create_app(driver: Driver, namespace: str, plans: list[dataset.SetPlan], see
 
     @app.get("/stats", response_model=None)
     async def stats() -> dict[str, Any]:
-        return {"timings": state.timings, "errors": state.errors}
+        # Where the app's time went since the reset: process CPU (all
+        # threads, the client's own included), time in the cyclic GC, and
+        # our bridge's stage timers (None for other clients).
+        return {"timings": state.timings, "errors": state.errors,
+                "process": state.process_since_reset(),
+                "stage_stats": driver.stage_stats(reset=False)}
 
     @app.get("/stats/reset", response_model=None)
     async def stats_reset() -> dict[str, Any]:
         state.timings = {}
         state.errors = 0
+        state.reset_process()
+        driver.stage_stats(reset=True)
         return {"ok": True}
 
     @app.get("/gil/start", response_model=None)

@@ -17,7 +17,12 @@ are identical; which one runs depends only on the virtualenv):
                   of dt because it cannot fill a field from a list
   official        aerospike.client(cfg).connect(); c.batch_read(keys)
   official-async  the official sync client under loop.run_in_executor
+  native-async    aerospike-native (Aerospike's Rust-core client): await
+                  client.batch_read([Key...], batch_policy=...)
+  sdk-async       aerospike-sdk (the high-level SDK on aerospike-native): await
+                  session.query([Key...]).execute(), its wire batch
   fake            no server: an in-process stand-in for harness tests
+  null            no client: Env C's floor, records cached in the process
 """
 
 from __future__ import annotations
@@ -30,13 +35,13 @@ import importlib.util
 import os
 from typing import Any, Mapping, Sequence
 
-from . import dataset
+from . import dataset, peers
 
 Key = tuple[str, str, Any]
 Result = Mapping[Any, Mapping[str, Any]]
 
 DRIVER_KINDS = ("aspy-async", "aspy-sync", "aspy-async-numpy", "official", "official-async",
-                "fake")
+                "native-async", "sdk-async", "fake", "null")
 
 
 def library_identity() -> dict[str, Any]:
@@ -45,7 +50,8 @@ def library_identity() -> dict[str, Any]:
     `aerospike_py` is ambiguous by design: ours has the `_core` extension,
     aerospike-py (Rust, PyPI) has `_aerospike`.
     """
-    ident: dict[str, Any] = {"aerospike_py": None, "aerospike": None}
+    ident: dict[str, Any] = {"aerospike_py": None, "aerospike": None,
+                             "aerospike_native": None, "aerospike_sdk": None}
     spec = importlib.util.find_spec("aerospike_py")
     if spec is not None and spec.submodule_search_locations:
         where = list(spec.submodule_search_locations)[0]
@@ -56,11 +62,30 @@ def library_identity() -> dict[str, Any]:
             flavor = "aerospike-py"
         else:
             flavor = "unknown"
-        ident["aerospike_py"] = {"flavor": flavor, "path": where,
-                                 "version": _dist_version("aerospike-py")}
+        version = _dist_version("aerospike-py")
+        if flavor == "ours":
+            # Ours is on the path in place (no dist-info in the bench venv):
+            # its __version__ line, read without importing the package.
+            version = _dist_version("aerospike-uv") or _source_version(where)
+        ident["aerospike_py"] = {"flavor": flavor, "path": where, "version": version}
     if importlib.util.find_spec("aerospike") is not None:
         ident["aerospike"] = {"version": _dist_version("aerospike")}
+    for mod, dist in (("aerospike_native", "aerospike-native"), ("aerospike_sdk", "aerospike-sdk")):
+        if importlib.util.find_spec(mod) is not None:
+            ident[mod] = {"version": _dist_version(dist)}
     return ident
+
+
+def _source_version(package_dir: str) -> str | None:
+    """`__version__ = "x"` from a package's __init__.py, without importing it."""
+    try:
+        with open(os.path.join(package_dir, "__init__.py"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("__version__"):
+                    return line.split("=", 1)[1].strip().strip("\"'")
+    except OSError:
+        pass
+    return None
 
 
 def _dist_version(dist: str) -> str | None:
@@ -96,6 +121,9 @@ class Driver:
 
     kind = "base"
     is_async = False
+    # Env C merge_gather: how this client merges the nine per-set reads.
+    merge_how = ("one batch_read over all sets' keys (one request per node), "
+                 "rows per set looked up by user key")
 
     def stage_stats(self, reset: bool) -> dict[str, Any] | None:
         """Our bridge's stage timers (`aerospike_py._core.stage_stats`), if present."""
@@ -144,6 +172,13 @@ class Driver:
 
     async def aclose(self) -> None:
         raise NotImplementedError
+
+    async def amerged_read(self, per_set: list[list[Key]]
+                           ) -> list[list[Mapping[str, Any] | None]]:
+        """Env C merge_gather: the per-set key lists read as one merged
+        request; each set's rows (bins or None) in its keys' order."""
+        got = await self.abatch_read([k for keys in per_set for k in keys])
+        return [[got.get(k[2]) for k in keys] for keys in per_set]
 
 
 class AspyAsync(Driver):
@@ -258,6 +293,8 @@ class OfficialAsync(Driver):
 
     kind = "official-async"
     is_async = True
+    merge_how = ("one batch_read over all sets' keys in the executor (one request per node), "
+                 "rows per set by user key")
 
     async def aconnect(self) -> None:
         self.sync = Official(self.hosts, self.policy, self.concurrency, self.tls)
@@ -271,6 +308,65 @@ class OfficialAsync(Driver):
     async def aclose(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self.pool, self.sync.close)
         self.pool.shutdown(wait=True)
+
+
+class NativeAsync(Driver):
+    """aerospike-native's async Client.batch_read; its BatchRecords into the dict."""
+
+    kind = "native-async"
+    is_async = True
+
+    async def aconnect(self) -> None:
+        peers.assert_library("aerospike-native")
+        timeout = (self.policy or {}).get("total_timeout")
+        self.bp = peers.native_batch_policy(timeout)
+        self.client = await peers.native_connect(self.hosts)
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        rows = await self.client.batch_read(peers.native_keys(keys), batch_policy=self.bp)
+        return peers.native_rows_to_user_dict(rows)
+
+    merge_how = ("one batch_read over all sets' keys (one request per node), "
+                 "rows per set by position (its result is a list in key order)")
+
+    async def amerged_read(self, per_set: list[list[Key]]
+                           ) -> list[list[Mapping[str, Any] | None]]:
+        rows = await self.client.batch_read(
+            peers.native_keys([k for keys in per_set for k in keys]), batch_policy=self.bp)
+        out: list[list[Mapping[str, Any] | None]] = []
+        i = 0
+        for keys in per_set:
+            part: list[Mapping[str, Any] | None] = []
+            for br in rows[i:i + len(keys)]:
+                rec = br.record
+                part.append(None if rec is None else rec.bins)
+            out.append(part)
+            i += len(keys)
+        return out
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+
+class SdkAsync(Driver):
+    """aerospike-sdk: a Session's key-list query (one wire batch per node)."""
+
+    kind = "sdk-async"
+    is_async = True
+
+    async def aconnect(self) -> None:
+        peers.assert_library("aerospike-sdk")
+        timeout = (self.policy or {}).get("total_timeout")
+        self.client, self.session = await peers.sdk_connect(self.hosts, timeout)
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        return await peers.sdk_batch_read(self.session, peers.native_keys(keys))
+
+    merge_how = ("one session.query(keys) over all sets' keys (its wire batch, one request "
+                 "per node; it returns found records only), rows per set by user key")
+
+    async def aclose(self) -> None:
+        await self.client.close()
 
 
 class Fake(Driver):
@@ -310,13 +406,37 @@ class Fake(Driver):
         return None
 
 
+class Null(Fake):
+    """No client at all: Env C's floor. Answers from a few records per set
+    built once (shared, so a call allocates only its result dict): what an
+    app's request costs with a client that costs nothing — HTTP, features,
+    the model — against which each client's own share shows."""
+
+    kind = "null"
+    merge_how = "no client: rows from records cached in the process"
+    CACHED = 64
+
+    async def aconnect(self) -> None:
+        self.cache = {s: [dataset.record(s, i) for i in range(self.CACHED)]
+                      for s in dataset.SET_NAMES}
+
+    async def abatch_read(self, keys: list[Key]) -> Result:
+        out: dict[Any, Mapping[str, Any]] = {}
+        for _ns, set_name, uk in keys:
+            idx = int(str(uk).split("_", 1)[1])
+            if idx < self.loaded.get(set_name, 0):
+                out[uk] = self.cache[set_name][idx % self.CACHED]
+        return out
+
+
 def make(kind: str, hosts: Sequence[tuple[Any, ...]], policy: dict[str, Any] | None = None,
          concurrency: int = 10, tls: dict[str, Any] | None = None) -> Driver:
     """A driver of the given kind (see DRIVER_KINDS)."""
     classes: dict[str, type[Driver]] = {
         "aspy-async": AspyAsync, "aspy-sync": AspySync, "aspy-async-numpy": AspyAsyncNumpy,
         "official": Official,
-        "official-async": OfficialAsync, "fake": Fake,
+        "official-async": OfficialAsync, "native-async": NativeAsync, "sdk-async": SdkAsync,
+        "fake": Fake, "null": Null,
     }
     if kind not in classes:
         raise ValueError(f"unknown driver kind {kind!r}; known: {', '.join(DRIVER_KINDS)}")

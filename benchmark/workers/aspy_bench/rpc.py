@@ -22,7 +22,7 @@ import sys
 import traceback
 from typing import Any, TextIO
 
-from . import drivers, env_a, loader
+from . import drivers, env_a, loader, peers
 from .gil import GilTask
 
 REPLY_PREFIX = "@@aspy-bench "
@@ -67,6 +67,8 @@ class Worker:
                     "capabilities": capabilities()}
         if op == "connect":
             kind = cmd["driver"]
+            if cmd.get("library"):
+                peers.assert_library(cmd["library"])
             hosts = [tuple(h) for h in cmd["hosts"]]
             self.driver = drivers.make(kind, hosts, cmd.get("policy"),
                                        int(cmd.get("concurrency", 10)), cmd.get("tls"))
