@@ -1,7 +1,9 @@
 """Soak: the client under steady mixed load for a long time, watching its memory.
 
 Runs a fixed rate of mixed commands (get, put, exists, operate, batch_read of
-100 keys, batch_operate) from one asyncio client against a three-node
+100 keys, batch_operate, a secondary-index query read to its end, and a
+query stream closed after its first records) from one asyncio client
+against a three-node
 embedded cluster (replication factor 2) that runs in a separate process, so
 that only the client's own memory is measured. While it runs, a node is
 stopped and started again every ``--restart-every`` seconds and the client is
@@ -19,7 +21,8 @@ first third. The run fails (exit 1) when RSS grows by more than
 more than 2, when live native objects are left once the last client closed
 and the event loop ended, or when fewer than 90 % of the commands succeeded.
 
-Queries are not part of the mix: the client has no scan or query API yet.
+Before the load starts the keyspace is written once and an integer index is
+built on bin ``n``, so every query finds records from the first second.
 (Commands fail while a node restarts; those errors are counted, not fatal.)
 
 Writes, under ``--out`` (default ``benchmark/results/soak-<date>``):
@@ -53,20 +56,31 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import aerospike_py  # noqa: E402
-from aerospike_py import _core  # noqa: E402
+from aerospike_py import _core, predicates  # noqa: E402
 
 NAMESPACE = "test"
 SET = "soak"
 KEYSPACE = 20_000
 BATCH = 100
+INDEX = "soak_n"
+# Bin "n" holds 0..N_VALUES-1: a query on a range of QUERY_WIDTH values finds
+# about KEYSPACE * QUERY_WIDTH / N_VALUES records (60), a stream on
+# STREAM_WIDTH values about 1,000, of which STREAM_TAKE are read before the
+# stream is closed (the server is told to stop mid-query).
+N_VALUES = 1000
+QUERY_WIDTH = 3
+STREAM_WIDTH = 50
+STREAM_TAKE = 10
 # The mix, as (weight, operation).
 MIX = (
-    (35, "get"),
+    (33, "get"),
     (20, "put"),
     (10, "exists"),
     (15, "operate"),
-    (15, "batch_read"),
+    (13, "batch_read"),
     (5, "batch_operate"),
+    (3, "query"),
+    (1, "stream"),
 )
 
 SERVER_SCRIPT = r"""
@@ -176,6 +190,7 @@ class Load:
         self.ops = 0
         self.errors = 0
         self.error_kinds: dict[str, int] = {}
+        self.done_by_op: dict[str, int] = {op: 0 for _, op in MIX}
         self.tasks: set[asyncio.Task[None]] = set()
         weights = [w for w, _ in MIX]
         self.choices = random.Random(7).choices([op for _, op in MIX], weights, k=10_000)
@@ -183,6 +198,20 @@ class Load:
 
     async def connect(self) -> None:
         self.client = await aerospike_py.async_client(self.config).connect()
+
+    async def prepare(self) -> None:
+        """Writes every key once and builds the index the queries use."""
+        client = self.client
+        assert client is not None
+        sem = asyncio.Semaphore(64)
+
+        async def put(i: int) -> None:
+            async with sem:
+                await client.put((NAMESPACE, SET, i),
+                                 {"n": i % N_VALUES, "s": "x" * 64})
+
+        await asyncio.gather(*(put(i) for i in range(KEYSPACE)))
+        await client.index_integer_create(NAMESPACE, SET, "n", INDEX)
 
     async def reconnect(self) -> None:
         old, self.client = self.client, None
@@ -215,9 +244,26 @@ class Load:
                 elif op == "batch_operate":
                     await client.batch_operate([self.key() for _ in range(BATCH // 4)],
                                                [{"op": aerospike_py.OPERATOR_READ, "bin": "n"}])
+                elif op == "query":
+                    lo = self.rng.randrange(N_VALUES - QUERY_WIDTH)
+                    query = client.query(NAMESPACE, SET).select("n").where(
+                        predicates.between("n", lo, lo + QUERY_WIDTH - 1))
+                    await query.results()
+                elif op == "stream":
+                    lo = self.rng.randrange(N_VALUES - STREAM_WIDTH)
+                    query = client.query(NAMESPACE, SET).where(
+                        predicates.between("n", lo, lo + STREAM_WIDTH - 1))
+                    async with query.stream() as stream:
+                        taken = 0
+                        async for _ in stream:
+                            taken += 1
+                            if taken >= STREAM_TAKE:
+                                break
                 self.ops += 1
+                self.done_by_op[op] += 1
             except aerospike_py.RecordNotFound:
                 self.ops += 1
+                self.done_by_op[op] += 1
             except aerospike_py.AerospikeError as exc:
                 self.errors += 1
                 name = type(exc).__name__
@@ -315,6 +361,7 @@ def verdict(samples: list[Sample], warmup_s: float, load: Load, final_live: int,
         "commands": total,
         "errors": load.errors,
         "error_kinds": load.error_kinds,
+        "succeeded_by_operation": load.done_by_op,
         "success_ratio": round(success, 5),
         "final_live_objects": final_live,
     }
@@ -394,6 +441,9 @@ async def soak(args: argparse.Namespace) -> Run:
     until = t0 + duration
     try:
         await load.connect()
+        await load.prepare()
+        t0 = time.monotonic()
+        until = t0 + duration
 
         async def sampler() -> None:
             last_ops = last_err = 0
