@@ -24,6 +24,10 @@ and the event loop ended, or when fewer than 90 % of the commands succeeded.
 Before the load starts the keyspace is written once and an integer index is
 built on bin ``n``, so every query finds records from the first second.
 (Commands fail while a node restarts; those errors are counted, not fatal.)
+The rate is an upper bound: at most ``2 * --concurrency`` commands are
+started and unfinished at once, and a tick that finds that many sheds its
+commands (counted as ``shed``), so a client slowed by a busy machine does not
+pile up waiting tasks whose memory would be counted as the client's.
 
 Writes, under ``--out`` (default ``benchmark/results/soak-<date>``):
 ``samples.csv``, ``summary.json`` and ``soak.svg`` (four panels: RSS, fds other
@@ -146,6 +150,7 @@ class Sample:
     live_objects: int
     ops: int
     errors: int
+    shed: int = 0
 
     @property
     def other_fds(self) -> int:
@@ -192,6 +197,10 @@ class Load:
         self.error_kinds: dict[str, int] = {}
         self.done_by_op: dict[str, int] = {op: 0 for _, op in MIX}
         self.tasks: set[asyncio.Task[None]] = set()
+        # Commands started but not finished: `concurrency` in flight, as many
+        # again waiting for the semaphore; beyond that ticks are shed.
+        self.max_backlog = 2 * concurrency
+        self.shed = 0
         weights = [w for w, _ in MIX]
         self.choices = random.Random(7).choices([op for _, op in MIX], weights, k=10_000)
         self.rng = random.Random(11)
@@ -279,6 +288,13 @@ class Load:
             owed += per_tick
             while owed >= 1.0:
                 owed -= 1.0
+                if len(self.tasks) >= self.max_backlog:
+                    # The client (or the machine) is slower than the rate:
+                    # shed this command rather than queue it. Queued tasks
+                    # would grow without bound, and RSS with them, which
+                    # is the harness's memory, not the client's.
+                    self.shed += 1
+                    continue
                 op = self.choices[i % len(self.choices)]
                 i += 1
                 task = asyncio.create_task(self.one(op))
@@ -362,6 +378,7 @@ def verdict(samples: list[Sample], warmup_s: float, load: Load, final_live: int,
         "errors": load.errors,
         "error_kinds": load.error_kinds,
         "succeeded_by_operation": load.done_by_op,
+        "shed": load.shed,
         "success_ratio": round(success, 5),
         "final_live_objects": final_live,
     }
@@ -446,7 +463,7 @@ async def soak(args: argparse.Namespace) -> Run:
         until = t0 + duration
 
         async def sampler() -> None:
-            last_ops = last_err = 0
+            last_ops = last_err = last_shed = 0
             while True:
                 counters = _core.debug_counters()
                 samples.append(Sample(
@@ -455,13 +472,14 @@ async def soak(args: argparse.Namespace) -> Run:
                     live_commands=counters.get("live_commands", 0),
                     live_clients=counters.get("live_clients", 0),
                     live_objects=live_objects(counters),
-                    ops=load.ops - last_ops, errors=load.errors - last_err))
-                last_ops, last_err = load.ops, load.errors
+                    ops=load.ops - last_ops, errors=load.errors - last_err,
+                    shed=load.shed - last_shed))
+                last_ops, last_err, last_shed = load.ops, load.errors, load.shed
                 if args.verbose:
                     s = samples[-1]
                     print(f"soak: t={s.t:7.1f}s rss={s.rss_kib / 1024:7.1f}MiB fds={s.fds} "
                           f"conns={s.open_connections} live={s.live_objects} ops={s.ops} "
-                          f"err={s.errors}", flush=True)
+                          f"err={s.errors} shed={s.shed}", flush=True)
                 if time.monotonic() >= until:
                     return
                 await asyncio.sleep(args.sample_every)
