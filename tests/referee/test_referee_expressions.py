@@ -27,6 +27,7 @@ from aerospike_py import constants, exp
 
 sys.path.insert(0, str(pathlib.Path(__file__).parents[1]))
 from expression_cases import CASES, exp_ctx  # noqa: E402
+from referee_helpers import OFFICIAL_VERSION  # noqa: E402
 
 
 def official_bytes(client: Any, source: str) -> bytes:
@@ -34,6 +35,12 @@ def official_bytes(client: Any, source: str) -> bytes:
     return base64.b64decode(client.get_expression_base64(built.compile()))
 
 
+@pytest.mark.skipif(
+    OFFICIAL_VERSION < (19, 0),
+    reason="the cases are written with the official client 19.x's builders and compared with "
+    "its bytes; 17.2.0 (the newest release with a CPython 3.9 wheel) lacks builders such as "
+    "InList and encodes some expressions differently. The reference is the official "
+    "client's, not ours: aerospike_py.exp is pure Python, checked against 19.3 on 3.10+")
 def test_every_case_compiles_to_the_official_bytes(client: Any) -> None:
     checked = 0
     for ours, official in CASES:
