@@ -71,7 +71,7 @@ def test_apply_errors(registered: Any, key: Any) -> None:
         ("boom", [], r"udf_records\.lua:14: kaboom$"),
         ("add", [1, "a"], r"udf_records\.lua:6: attempt to add a 'number' with a 'string'$"),
         # The official client 19.x puts the node's address before the
-        # server's text ("127.0.0.1:3000 function not found"); 17.2.0
+        # server's text ("127.0.0.1:3000 function not found"); 18.1.0
         # (CPython 3.9's newest) gives the server's text alone.
         ("no_such_function", [],
          r" function not found$" if OFFICIAL_VERSION >= (19, 0) else r"^function not found$"),
