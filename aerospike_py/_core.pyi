@@ -23,7 +23,7 @@ Conventions of every method:
 """
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, overload
 
 from aerospike_py._batch import LazyBatchRecords
@@ -827,6 +827,9 @@ def _set_operation_metrics(enabled: bool) -> None:
 
 def _operation_metrics_enabled() -> bool:
     """Whether the operation histograms are on."""
+
+def _set_trace_node_hook(hook: Callable[[Any, str], object] | None, /) -> None:
+    """Tracing: hook(future, node) after each command (future None for a sync call)."""
 
 def _set_log_level(level: int) -> None:
     """Queue core log records up to ``level`` (0 error .. 3 debug; -1 none)."""

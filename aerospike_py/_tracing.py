@@ -15,10 +15,17 @@ future resolves (a done callback), for the sync client when the call
 returns. Attributes follow OpenTelemetry's database semantic conventions:
 ``db.system.name`` (and the older ``db.system``) = ``aerospike``,
 ``db.namespace``, ``db.collection.name`` (the set), ``db.operation.name``,
-``db.operation.batch.size`` for batches, and on failure ``error.type`` (the
-exception class), ``db.response.status_code`` (the result code) and
-``server.address`` (the node the error names); the span's status is then
-ERROR.
+``db.operation.batch.size`` for batches, ``db.response.status_code`` (the
+result code: ``"0"`` on success) and ``server.address`` (the node that
+answered a single-record command, or the node a failure names; a batch spans
+several nodes and names none on success). On failure also ``error.type`` (the
+exception class), and the span's status is ERROR.
+
+The answering node comes from the native bridge: while tracing is on it calls
+a hook (``_core._set_trace_node_hook``) with the command's future (asyncio)
+or ``None`` (sync, in the calling thread) and the node's name after each
+command, before the caller sees the result. With tracing off no hook is
+installed and the bridge only tests a null pointer.
 """
 
 from __future__ import annotations
@@ -48,6 +55,14 @@ _owned_provider: Any = None  # a provider init_tracing built (shut down by shutd
 _given_provider: Any = None  # one the caller passed (flushed, not shut down)
 # (class, method name, the attribute the class had before, or None)
 _patched: list[tuple[type, str, Any]] = []
+# Spans of single-record asyncio commands in flight, by id() of their future
+# (the future is alive until its done callback removes the entry).
+_spans_by_future: dict[int, Any] = {}
+# The node of the last sync command of this thread (set by the bridge's hook).
+_sync_node = threading.local()
+
+# The status code attribute of a success (Aerospike's result code OK).
+_OK = "0"
 
 
 def is_tracing_enabled() -> bool:
@@ -217,7 +232,18 @@ def _fail(span: Any, exc: BaseException) -> None:
     span.set_status(Status(StatusCode.ERROR, str(exc)))
 
 
+def _node_hook(fut: Any, node: str) -> None:
+    """Called by the bridge after a command finished: which node answered."""
+    if fut is None:
+        _sync_node.node = node
+        return
+    span = _spans_by_future.get(id(fut))
+    if span is not None:
+        span.set_attribute("server.address", node)
+
+
 def _finish_future(span: Any, fut: Any) -> None:
+    _spans_by_future.pop(id(fut), None)
     try:
         if fut.cancelled():
             from opentelemetry.trace import Status, StatusCode
@@ -228,12 +254,16 @@ def _finish_future(span: Any, fut: Any) -> None:
             exc = fut.exception()
             if exc is not None:
                 _fail(span, exc)
+            else:
+                span.set_attribute("db.response.status_code", _OK)
     finally:
         span.end()
 
 
 def _traced(original: Callable[..., Any], op: str,
             labels: Callable[..., tuple[Any, Any, int | None]], is_async: bool) -> Any:
+    # Only a single-record command has one node that answered it.
+    single = labels is _key_labels
     if inspect.iscoroutinefunction(original):
         @functools.wraps(original)
         async def traced_coroutine(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -243,10 +273,12 @@ def _traced(original: Callable[..., Any], op: str,
             with trace.use_span(span, end_on_exit=True, record_exception=False,
                                 set_status_on_exception=False):
                 try:
-                    return await original(self, *args, **kwargs)
+                    result = await original(self, *args, **kwargs)
                 except BaseException as exc:
                     _fail(span, exc)
                     raise
+                span.set_attribute("db.response.status_code", _OK)
+                return result
 
         return traced_coroutine
 
@@ -263,6 +295,8 @@ def _traced(original: Callable[..., Any], op: str,
             if not hasattr(fut, "add_done_callback"):  # not a future: nothing to wait for
                 span.end()
                 return fut
+            if single and not fut.done():
+                _spans_by_future[id(fut)] = span
             fut.add_done_callback(functools.partial(_finish_future, span))
             return fut
 
@@ -271,20 +305,30 @@ def _traced(original: Callable[..., Any], op: str,
     @functools.wraps(original)
     def traced_call(self: Any, *args: Any, **kwargs: Any) -> Any:
         span = _start(op, labels, args, kwargs)
+        _sync_node.node = None
         try:
-            return original(self, *args, **kwargs)
+            result = original(self, *args, **kwargs)
         except BaseException as exc:
             _fail(span, exc)
             raise
+        else:
+            span.set_attribute("db.response.status_code", _OK)
+            node = _sync_node.node
+            if single and node:
+                span.set_attribute("server.address", node)
+            return result
         finally:
+            _sync_node.node = None
             span.end()
 
     return traced_call
 
 
 def _install() -> None:
+    from aerospike_py import _core
     from aerospike_py.client import AsyncClient, Client
 
+    _core._set_trace_node_hook(_node_hook)
     groups = ((_KEY_METHODS, _key_labels), (_BATCH_METHODS, _batch_labels),
               (_OTHER_METHODS, _other_labels))
     for cls, is_async in ((Client, False), (AsyncClient, True)):
@@ -298,6 +342,10 @@ def _install() -> None:
 
 
 def _uninstall() -> None:
+    from aerospike_py import _core
+
+    _core._set_trace_node_hook(None)
+    _spans_by_future.clear()
     while _patched:
         cls, name, before = _patched.pop()
         if before is None:

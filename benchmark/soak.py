@@ -1,7 +1,9 @@
 """Soak: the client under steady mixed load for a long time, watching its memory.
 
 Runs a fixed rate of mixed commands (get, put, exists, operate, batch_read of
-100 keys, batch_operate) from one asyncio client against a three-node
+100 keys, batch_operate, a secondary-index query read to its end, and a
+query stream closed after its first records) from one asyncio client
+against a three-node
 embedded cluster (replication factor 2) that runs in a separate process, so
 that only the client's own memory is measured. While it runs, a node is
 stopped and started again every ``--restart-every`` seconds and the client is
@@ -19,8 +21,13 @@ first third. The run fails (exit 1) when RSS grows by more than
 more than 2, when live native objects are left once the last client closed
 and the event loop ended, or when fewer than 90 % of the commands succeeded.
 
-Queries are not part of the mix: the client has no scan or query API yet.
+Before the load starts the keyspace is written once and an integer index is
+built on bin ``n``, so every query finds records from the first second.
 (Commands fail while a node restarts; those errors are counted, not fatal.)
+The rate is an upper bound: at most ``2 * --concurrency`` commands are
+started and unfinished at once, and a tick that finds that many sheds its
+commands (counted as ``shed``), so a client slowed by a busy machine does not
+pile up waiting tasks whose memory would be counted as the client's.
 
 Writes, under ``--out`` (default ``benchmark/results/soak-<date>``):
 ``samples.csv``, ``summary.json`` and ``soak.svg`` (four panels: RSS, fds other
@@ -53,20 +60,31 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import aerospike_py  # noqa: E402
-from aerospike_py import _core  # noqa: E402
+from aerospike_py import _core, predicates  # noqa: E402
 
 NAMESPACE = "test"
 SET = "soak"
 KEYSPACE = 20_000
 BATCH = 100
+INDEX = "soak_n"
+# Bin "n" holds 0..N_VALUES-1: a query on a range of QUERY_WIDTH values finds
+# about KEYSPACE * QUERY_WIDTH / N_VALUES records (60), a stream on
+# STREAM_WIDTH values about 1,000, of which STREAM_TAKE are read before the
+# stream is closed (the server is told to stop mid-query).
+N_VALUES = 1000
+QUERY_WIDTH = 3
+STREAM_WIDTH = 50
+STREAM_TAKE = 10
 # The mix, as (weight, operation).
 MIX = (
-    (35, "get"),
+    (33, "get"),
     (20, "put"),
     (10, "exists"),
     (15, "operate"),
-    (15, "batch_read"),
+    (13, "batch_read"),
     (5, "batch_operate"),
+    (3, "query"),
+    (1, "stream"),
 )
 
 SERVER_SCRIPT = r"""
@@ -132,6 +150,7 @@ class Sample:
     live_objects: int
     ops: int
     errors: int
+    shed: int = 0
 
     @property
     def other_fds(self) -> int:
@@ -176,13 +195,32 @@ class Load:
         self.ops = 0
         self.errors = 0
         self.error_kinds: dict[str, int] = {}
+        self.done_by_op: dict[str, int] = {op: 0 for _, op in MIX}
         self.tasks: set[asyncio.Task[None]] = set()
+        # Commands started but not finished: `concurrency` in flight, as many
+        # again waiting for the semaphore; beyond that ticks are shed.
+        self.max_backlog = 2 * concurrency
+        self.shed = 0
         weights = [w for w, _ in MIX]
         self.choices = random.Random(7).choices([op for _, op in MIX], weights, k=10_000)
         self.rng = random.Random(11)
 
     async def connect(self) -> None:
         self.client = await aerospike_py.async_client(self.config).connect()
+
+    async def prepare(self) -> None:
+        """Writes every key once and builds the index the queries use."""
+        client = self.client
+        assert client is not None
+        sem = asyncio.Semaphore(64)
+
+        async def put(i: int) -> None:
+            async with sem:
+                await client.put((NAMESPACE, SET, i),
+                                 {"n": i % N_VALUES, "s": "x" * 64})
+
+        await asyncio.gather(*(put(i) for i in range(KEYSPACE)))
+        await client.index_integer_create(NAMESPACE, SET, "n", INDEX)
 
     async def reconnect(self) -> None:
         old, self.client = self.client, None
@@ -215,9 +253,26 @@ class Load:
                 elif op == "batch_operate":
                     await client.batch_operate([self.key() for _ in range(BATCH // 4)],
                                                [{"op": aerospike_py.OPERATOR_READ, "bin": "n"}])
+                elif op == "query":
+                    lo = self.rng.randrange(N_VALUES - QUERY_WIDTH)
+                    query = client.query(NAMESPACE, SET).select("n").where(
+                        predicates.between("n", lo, lo + QUERY_WIDTH - 1))
+                    await query.results()
+                elif op == "stream":
+                    lo = self.rng.randrange(N_VALUES - STREAM_WIDTH)
+                    query = client.query(NAMESPACE, SET).where(
+                        predicates.between("n", lo, lo + STREAM_WIDTH - 1))
+                    async with query.stream() as stream:
+                        taken = 0
+                        async for _ in stream:
+                            taken += 1
+                            if taken >= STREAM_TAKE:
+                                break
                 self.ops += 1
+                self.done_by_op[op] += 1
             except aerospike_py.RecordNotFound:
                 self.ops += 1
+                self.done_by_op[op] += 1
             except aerospike_py.AerospikeError as exc:
                 self.errors += 1
                 name = type(exc).__name__
@@ -233,6 +288,13 @@ class Load:
             owed += per_tick
             while owed >= 1.0:
                 owed -= 1.0
+                if len(self.tasks) >= self.max_backlog:
+                    # The client (or the machine) is slower than the rate:
+                    # shed this command rather than queue it. Queued tasks
+                    # would grow without bound, and RSS with them, which
+                    # is the harness's memory, not the client's.
+                    self.shed += 1
+                    continue
                 op = self.choices[i % len(self.choices)]
                 i += 1
                 task = asyncio.create_task(self.one(op))
@@ -315,6 +377,8 @@ def verdict(samples: list[Sample], warmup_s: float, load: Load, final_live: int,
         "commands": total,
         "errors": load.errors,
         "error_kinds": load.error_kinds,
+        "succeeded_by_operation": load.done_by_op,
+        "shed": load.shed,
         "success_ratio": round(success, 5),
         "final_live_objects": final_live,
     }
@@ -394,9 +458,12 @@ async def soak(args: argparse.Namespace) -> Run:
     until = t0 + duration
     try:
         await load.connect()
+        await load.prepare()
+        t0 = time.monotonic()
+        until = t0 + duration
 
         async def sampler() -> None:
-            last_ops = last_err = 0
+            last_ops = last_err = last_shed = 0
             while True:
                 counters = _core.debug_counters()
                 samples.append(Sample(
@@ -405,13 +472,14 @@ async def soak(args: argparse.Namespace) -> Run:
                     live_commands=counters.get("live_commands", 0),
                     live_clients=counters.get("live_clients", 0),
                     live_objects=live_objects(counters),
-                    ops=load.ops - last_ops, errors=load.errors - last_err))
-                last_ops, last_err = load.ops, load.errors
+                    ops=load.ops - last_ops, errors=load.errors - last_err,
+                    shed=load.shed - last_shed))
+                last_ops, last_err, last_shed = load.ops, load.errors, load.shed
                 if args.verbose:
                     s = samples[-1]
                     print(f"soak: t={s.t:7.1f}s rss={s.rss_kib / 1024:7.1f}MiB fds={s.fds} "
                           f"conns={s.open_connections} live={s.live_objects} ops={s.ops} "
-                          f"err={s.errors}", flush=True)
+                          f"err={s.errors} shed={s.shed}", flush=True)
                 if time.monotonic() >= until:
                     return
                 await asyncio.sleep(args.sample_every)

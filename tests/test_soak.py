@@ -38,6 +38,11 @@ def test_two_minute_soak_holds_memory_and_fds_flat(tmp_path: Path) -> None:
     assert summary["commands"] > 500 * 60  # the fixed rate was held (roughly)
     assert summary["success_ratio"] >= 0.9
     assert summary["final_live_objects"] == 0
+    # Every kind of the mix ran, the queries and the early-closed streams too.
+    done_by_op = summary["succeeded_by_operation"]
+    assert set(done_by_op) == {"get", "put", "exists", "operate", "batch_read",
+                               "batch_operate", "query", "stream"}
+    assert all(n > 0 for n in done_by_op.values()), done_by_op
     assert summary["steady_samples"] >= 30
     with open(out / "samples.csv") as f:
         rows = list(csv.DictReader(f))

@@ -7,6 +7,7 @@
 #include "client/query_command.h"
 #include "python/errors.h"
 #include "python/op_metrics.h"
+#include "python/trace_hook.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -160,6 +161,10 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd) {
   const int64_t t0 = NowNs();  // also when the caller's side picked it up
   const client::CommandTimings timings = cmd->timings;
   client::OperationMetrics::Series* series = SeriesForCommand(op, *cmd);
+  // Tracing on (trace_hook.h): the node's name, copied before ConvertResult
+  // takes the command.
+  std::string traced_node;
+  if (TraceNodeHookSet()) traced_node = cmd->node;
   Ref result = Ref::Steal(ConvertResult(st, kind, cmd, ctx.get()));
   Ref outcome;
   if (!result) {
@@ -179,6 +184,7 @@ void ResolveOne(LoopBridgeObject* b, std::unique_ptr<client::Command>& cmd) {
         st->s_set_result, args, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, nullptr));
   }
   if (!outcome) PyErr_WriteUnraisable(fut.get());
+  if (!traced_node.empty()) ReportTraceNode(fut.get(), traced_node);
   const int64_t t_done = NowNs();
   RecordOperation(series, timings, t_done);
   StageStats& stats = StageStats::Get();

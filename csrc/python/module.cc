@@ -22,6 +22,7 @@
 #include "python/stage_stats.h"
 #include "python/serving_stats.h"
 #include "python/str_cache.h"
+#include "python/trace_hook.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -116,6 +117,7 @@ int ModuleExec(PyObject* module) {
   if (PyModule_AddFunctions(module, kLoggingMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kOperationMetricsMethods) < 0) return -1;
   if (PyModule_AddFunctions(module, kServingMethods) < 0) return -1;
+  if (PyModule_AddFunctions(module, kTraceHookMethods) < 0) return -1;  // tracing
   if (AddAggregationType(module) < 0) return -1;  // query.apply (aggregation_object.cc)
   Ref os = Ref::Steal(PyImport_ImportModule("os"));
   if (!os) return -1;

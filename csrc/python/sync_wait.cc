@@ -2,6 +2,7 @@
 
 #include "python/loop_bridge.h"
 #include "python/op_metrics.h"
+#include "python/trace_hook.h"
 
 namespace aerospike_py::python {
 
@@ -44,7 +45,12 @@ PyObject* RunSync(ModuleState* st, std::shared_ptr<client::Client> core,
   const int64_t picked_up = NowNs();
   const client::CommandTimings timings = done->timings;
   client::OperationMetrics::Series* series = SeriesForCommand(op, *done);
+  // Tracing on (trace_hook.h): the node's name, copied before ConvertResult
+  // takes the command, reported in this (the calling) thread.
+  std::string traced_node;
+  if (TraceNodeHookSet()) traced_node = done->node;
   PyObject* result = ConvertResult(st, kind, done, ctx);
+  if (!traced_node.empty()) ReportTraceNode(nullptr, traced_node);
   const int64_t t_done = NowNs();
   RecordOperation(series, timings, t_done);
   if (stats.enabled()) stats.AddCompletion(op, timings, picked_up, t_done - picked_up);

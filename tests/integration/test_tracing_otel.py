@@ -79,6 +79,44 @@ async def test_one_span_per_command_with_semantic_attributes(
 
 
 @pytest.mark.asyncio
+async def test_successes_carry_the_result_code_and_the_answering_node(
+    traced: tuple[InMemorySpanExporter, Any], db: Db, ns: str, set_name: str
+) -> None:
+    exporter, tracer = traced
+    nodes = set(db.client.get_node_names())
+    assert nodes
+    keys = [(ns, set_name, f"ok-{i}") for i in range(4)]
+    with tracer.start_as_current_span("request") as parent:
+        for k in keys:
+            await db.put(k, {"v": 1})
+        await db.get(keys[0])
+        await db.exists(keys[1])
+        await db.operate(keys[2], [{"op": aerospike_py.OPERATOR_INCR, "bin": "v", "val": 1}])
+        await db.batch_read(keys)
+    spans = [s for s in exporter.get_finished_spans() if s.name != "request"]
+    assert sorted(s.name.split()[0] for s in spans) == sorted(
+        ["put"] * 4 + ["get", "exists", "operate", "batch_read"])
+    for span in spans:
+        attrs = dict(span.attributes or {})
+        assert span.status.status_code is StatusCode.UNSET, span.name
+        assert span.parent is not None and span.parent.span_id == parent.get_span_context().span_id
+        assert attrs["db.system"] == "aerospike"
+        assert attrs["db.namespace"] == ns and attrs["db.collection.name"] == set_name
+        assert attrs["db.response.status_code"] == "0", span.name
+        if span.name.startswith("batch_read"):
+            # A batch goes to every node owning one of its keys: no one node.
+            assert attrs["db.operation.batch.size"] == 4
+            assert "server.address" not in attrs
+        else:
+            assert attrs["server.address"] in nodes, (span.name, attrs)
+    # Off again: the bridge's hook is gone with the wrappers.
+    aerospike_py.shutdown_tracing()
+    exporter.clear()
+    await db.get(keys[0])
+    assert exporter.get_finished_spans() == ()
+
+
+@pytest.mark.asyncio
 async def test_concurrent_tasks_get_their_own_parents(
     traced: tuple[InMemorySpanExporter, Any], aerospike_server: ServerHandle, ns: str,
     set_name: str

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from importlib.metadata import version
 from typing import Any
 
 import aerospike
+
+# The official client's release, (major, minor). The referee's expectations
+# were recorded with 19.3.0; on CPython 3.9 pip finds 18.1.0 at newest, and
+# where it behaves differently the tests say so by version.
+OFFICIAL_VERSION = tuple(int(part) for part in version("aerospike").split(".")[:2])
 
 
 def connect(hosts: list[tuple[str, int]], **extra: Any) -> Any:

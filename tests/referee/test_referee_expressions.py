@@ -27,6 +27,7 @@ from aerospike_py import constants, exp
 
 sys.path.insert(0, str(pathlib.Path(__file__).parents[1]))
 from expression_cases import CASES, exp_ctx  # noqa: E402
+from referee_helpers import OFFICIAL_VERSION  # noqa: E402
 
 
 def official_bytes(client: Any, source: str) -> bytes:
@@ -34,6 +35,12 @@ def official_bytes(client: Any, source: str) -> bytes:
     return base64.b64decode(client.get_expression_base64(built.compile()))
 
 
+@pytest.mark.skipif(
+    OFFICIAL_VERSION < (19, 0),
+    reason="the cases are written with the official client 19.x's builders and compared with "
+    "its bytes; 18.1.0 (the newest release pip finds for CPython 3.9) lacks builders such as "
+    "InList. The reference is the official client's, not ours: aerospike_py.exp is pure "
+    "Python, checked against 19.3 on 3.10+")
 def test_every_case_compiles_to_the_official_bytes(client: Any) -> None:
     checked = 0
     for ours, official in CASES:
@@ -104,8 +111,15 @@ def test_batch_with_filters_and_expression_ops(client: Any, ns: str, set_name: s
         for k in keys
     ])
     client.batch_write(batch)
-    assert [r.result for r in batch.batch_records] == [27, 27, 27, 0, 0, 0]
-    assert [r.record[2]["sq"] for r in batch.batch_records[3:]] == [9, 16, 25]
+    if OFFICIAL_VERSION >= (19, 0):
+        assert [r.result for r in batch.batch_records] == [27, 27, 27, 0, 0, 0]
+        assert [r.record[2]["sq"] for r in batch.batch_records[3:]] == [9, 16, 25]
+    else:
+        # 18.1.0 (CPython 3.9's newest) does not send a Read's own policy
+        # expression in batch_write: the real server (8.1.2) then reads all
+        # six, and so must ours.
+        assert [r.result for r in batch.batch_records] == [0] * 6
+        assert [r.record[2]["sq"] for r in batch.batch_records] == [0, 1, 4, 9, 16, 25]
 
 
 def test_scan_with_a_filter(client: Any, ns: str, set_name: str) -> None:

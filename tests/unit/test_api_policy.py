@@ -12,6 +12,16 @@ from aerospike_py import policy, types
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+def is_typeddict(obj: object) -> bool:
+    """typing.is_typeddict, which CPython 3.9 lacks: there a TypedDict is a
+    dict subclass carrying ``__total__`` and ``__annotations__``."""
+    check = getattr(typing, "is_typeddict", None)
+    if check is not None:
+        return bool(check(obj))
+    return (isinstance(obj, type) and issubclass(obj, dict) and hasattr(obj, "__total__")
+            and hasattr(obj, "__annotations__"))
+
+
 def test_policy_keys_kinds_and_values() -> None:
     expected_kinds = {
         "client_config", "policies", "tls", "read", "write", "operate", "remove", "apply",
@@ -62,7 +72,7 @@ def test_table_matches_typeddicts() -> None:
 def test_typeddicts_are_optional_except_results() -> None:
     for name in policy.__all__:
         obj = getattr(policy, name)
-        if typing.is_typeddict(obj):
+        if is_typeddict(obj):
             if name in ("UserInfo", "RoleInfo"):
                 assert obj.__total__ is True
             else:

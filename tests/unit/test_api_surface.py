@@ -24,6 +24,16 @@ PACKAGE = pathlib.Path(exception.__file__).parent
 OUR_MODULES = ("exception.py", "types.py", "constants.py", "policy.py")
 
 
+def is_typeddict(obj: object) -> bool:
+    """typing.is_typeddict, which CPython 3.9 lacks: there a TypedDict is a
+    dict subclass carrying ``__total__`` and ``__annotations__``."""
+    check = getattr(typing, "is_typeddict", None)
+    if check is not None:
+        return bool(check(obj))
+    return (isinstance(obj, type) and issubclass(obj, dict) and hasattr(obj, "__total__")
+            and hasattr(obj, "__annotations__"))
+
+
 def test_snapshot_is_the_expected_reference() -> None:
     assert SURFACE["aerospike_py_version"] == "0.14.4"
     assert len(SURFACE["constants"]) == 171
@@ -156,14 +166,14 @@ def test_namedtuple_fields_and_defaults(name: str) -> None:
 def test_types_module_names() -> None:
     for name in SURFACE["types_all"]:
         assert hasattr(types, name), name
-    assert types.Key == tuple[str, str, str | int | bytes]
+    assert types.Key == tuple[str, str, typing.Union[str, int, bytes]]
 
 
 @pytest.mark.parametrize("name", sorted(SURFACE["typeddicts"]))
 def test_typeddict_keys(name: str) -> None:
     entry = SURFACE["typeddicts"][name]
     ours = getattr(policy, name)
-    assert typing.is_typeddict(ours)
+    assert is_typeddict(ours)
     assert ours.__total__ == entry["total"]
     assert set(entry["keys"]) <= set(ours.__annotations__)
     assert sorted(ours.__required_keys__) == entry["required"]

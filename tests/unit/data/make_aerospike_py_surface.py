@@ -26,7 +26,11 @@ from importlib.metadata import version
 
 
 def _is_typeddict(obj: object) -> bool:
-    return isinstance(obj, type) and typing.is_typeddict(obj)
+    check = getattr(typing, "is_typeddict", None)  # CPython 3.10+
+    if check is not None:
+        return isinstance(obj, type) and bool(check(obj))
+    return (isinstance(obj, type) and issubclass(obj, dict) and hasattr(obj, "__total__")
+            and hasattr(obj, "__annotations__"))
 
 
 def _is_namedtuple(obj: object) -> bool:
