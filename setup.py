@@ -177,6 +177,35 @@ extensions = [
         **COMMON,
     ),
 ]
+# --- S2 geometry for the embedded server's geo indexes (csrc/server/sindex/s2_cover.cc).
+# The real server covers GeoJSON regions with s2geometry; so does ours when
+# libs2-dev is installed (scripts/bootstrap.sh and .ci/run install it).
+# Wheels (ASPY_STATIC=1) leave it out: Debian ships no PIC archive of it, and
+# its shared library would bring Debian's shared abseil next to our static
+# one; their embedded server falls back to whole-partition geo queries.
+# ASPY_S2=0/1 forces either way.
+def _s2_wanted() -> bool:
+    forced = os.environ.get("ASPY_S2")
+    if forced is not None:
+        return forced not in ("", "0")
+    if STATIC:
+        return False
+    if not os.path.exists("/usr/include/s2/s2region_coverer.h"):
+        sys.exit("setup.py: the embedded server needs libs2-dev (apt-get install libs2-dev; "
+                 "scripts/bootstrap.sh installs it), or ASPY_S2=0 to build without it")
+    return True
+
+
+# s2_cover.cc uses libs2 when its headers are there (__has_include) unless
+# ASPY_NO_S2 says not to; the define goes to every extension alike (BuildExt
+# recompiles a shared object directory whose flags changed).
+SERVER = dict(COMMON)
+if _s2_wanted():
+    SERVER["extra_link_args"] = list(COMMON["extra_link_args"]) + ["-ls2"]
+else:
+    compile_args.append("-DASPY_NO_S2")
+# --- end S2
+
 if server_binding:
     extensions.append(
         Extension(
@@ -184,7 +213,7 @@ if server_binding:
             sources=_sources("common", "proto", "tls", "server", "server/security", "server/cdt",
                              "server/sindex", "lua", "server/udf")
             + server_binding,
-            **COMMON,
+            **SERVER,  # type: ignore[arg-type]
         )
     )
 

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential cmake ninja-build pkg-config python3-venv python3-dev
-              libuv1-dev libabsl-dev libssl-dev zlib1g-dev libgtest-dev liblua5.4-dev)
+              libuv1-dev libabsl-dev libssl-dev zlib1g-dev libgtest-dev liblua5.4-dev
+              libs2-dev)  # libs2-dev: the embedded server's geo coverings (setup.py)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -67,7 +67,7 @@ class QueryControl {
 
 class QueryStream final : public CompletionSink {
  public:
-  static constexpr size_t kDefaultBufferBytes = 4u << 20;
+  static constexpr size_t kDefaultBufferBytes = 1u << 20;
 
   explicit QueryStream(size_t buffer_bytes = kDefaultBufferBytes);
   ~QueryStream() override;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "common/byte_order.h"
+#include "server/sindex/geo_region.h"
+#include "server/sindex/s2_cover.h"
 
 namespace aerospike_py::server {
 
@@ -464,10 +466,23 @@ std::optional<std::string> NormalizeGeoJsonParticle(std::string_view particle) {
     StoreBE64(cell, S2LeafCellId(p.lat, p.lng));
     out.append(reinterpret_cast<const char*>(cell), 8);
   } else {
-    // A region: flagged so, but without the covering the server computes.
+    // A region: flagged so, with the S2 covering the real server stores
+    // (none in builds without libs2; see sindex/s2_cover.h).
+    std::optional<sindex::GeoRegion> region = sindex::ParseGeoRegion(json);
+    std::optional<std::vector<uint64_t>> cells = std::vector<uint64_t>{};
+    if (region) {
+      const sindex::GeoShape shape(std::move(*region));
+      cells = shape.Covering(sindex::kStoredRegionCover);
+      if (!cells) return std::nullopt;  // the real server refuses it (GEO_INVALID_GEOJSON)
+    }
     out.push_back(1);  // GEOJSON_ISREGION
-    out.push_back(0);
-    out.push_back(0);
+    out.push_back(static_cast<char>(cells->size() >> 8));
+    out.push_back(static_cast<char>(cells->size() & 0xFF));
+    for (uint64_t id : *cells) {
+      uint8_t cell[8];
+      StoreBE64(cell, id);
+      out.append(reinterpret_cast<const char*>(cell), 8);
+    }
   }
   out.append(json);
   return out;

@@ -3,9 +3,9 @@
 // (level-30) S2 cell id, and returns it on reads; clients skip the cells.
 // The JSON is validated as the server validates it (strict JSON; a Point,
 // Polygon, MultiPolygon or AeroCircle, possibly as a Feature's geometry);
-// anything else is refused (GEO_INVALID_GEOJSON). Regions would need an S2
-// covering, which the embedded server does not compute: they are stored
-// flagged as regions but without cells (the real server stores up to 12).
+// anything else is refused (GEO_INVALID_GEOJSON). Regions are stored with
+// the S2 covering the real server computes (up to 12 cells; sindex/s2_cover.h;
+// none in builds without libs2).
 #pragma once
 
 #include <cstdint>

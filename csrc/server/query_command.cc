@@ -13,6 +13,7 @@
 #include "common/result_code.h"
 #include "server/bins.h"
 #include "server/expression.h"
+#include "server/geojson.h"
 #include "server/processor.h"
 #include "server/query_job.h"
 #include "server/reply.h"
@@ -156,8 +157,14 @@ bool ParseWhere(const QueryFields& q, WhereClause* w) {
       if (region->kind == sindex::GeoRegion::Kind::kPoint) {
         r.geo_contains = true;
         r.point = region->point;
+        r.point_cell = S2LeafCellId(region->point.lat, region->point.lng);
+        r.geo_ranges = sindex::PointAncestorRanges(r.point_cell);
       } else {
-        r.region = std::move(*region);
+        auto shape = std::make_shared<const sindex::GeoShape>(std::move(*region));
+        auto ranges = shape->CoverRanges(sindex::kQueryRegionCover);
+        if (!ranges) return false;
+        r.geo_ranges = std::move(*ranges);
+        r.region = std::move(shape);
       }
       r.is_range = true;
       break;

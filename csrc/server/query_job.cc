@@ -11,7 +11,9 @@
 #include "server/processor.h"
 #include "server/query_jobs.h"
 #include "server/reply.h"
+#include "server/geojson.h"
 #include "server/sindex/geo_region.h"
+#include "server/sindex/s2_cover.h"
 
 namespace aerospike_py::server {
 namespace {
@@ -44,17 +46,23 @@ void CollectQueryCandidates(ServerState* state, const QuerySpec& spec, Namespace
     return;
   }
   const sindex::Index& index = *spec.index;
-  int64_t lo = spec.range.start, hi = spec.range.end;
-  if (index.geo()) {
-    // Geo entries are cell ids: look at every entry and decide by shape.
-    lo = 0;
-    hi = -1;  // UINT64_MAX, compared unsigned
-  }
   sindex::IndexKey resume{p.pid, p.bval, p.digest};
-  index.Scan(p.pid, lo, hi, p.resume ? &resume : nullptr, [&](const sindex::IndexKey& k) {
+  const auto collect = [&](const sindex::IndexKey& k) {
     out->emplace_back(k.digest, k.bval);
     return true;
-  });
+  };
+  if (index.geo() && spec.range.is_range) {
+    // Geo entries are cell ids: each range of the query in ascending order;
+    // a resume point skips the ranges that end before it (as the real
+    // server's sindex tree query does).
+    for (const auto& [lo, hi] : spec.range.geo_ranges) {
+      if (p.resume && static_cast<uint64_t>(p.bval) > hi) continue;
+      index.Scan(p.pid, static_cast<int64_t>(lo), static_cast<int64_t>(hi),
+                 p.resume ? &resume : nullptr, collect);
+    }
+  } else {
+    index.Scan(p.pid, spec.range.start, spec.range.end, p.resume ? &resume : nullptr, collect);
+  }
   (void)state;
 }
 
@@ -84,14 +92,20 @@ bool QueryJob::Matches(const Record& r, const Digest& d, int64_t bval) const {
     case sindex::kGeo: {
       std::vector<std::pair<uint8_t, std::string>> elements;
       index.Elements(r, set_name, d, now_ns, &elements);
+      // Strict matching (geo2dsphere-within.strict, the default): a point is
+      // its leaf cell's centre, as the real server tests it.
       for (const auto& [type, particle] : elements) {
         std::optional<sindex::GeoRegion> shape =
             sindex::ParseGeoRegion(sindex::GeoParticleJson(particle));
         if (!shape) continue;
+        const bool is_point = shape->kind == sindex::GeoRegion::Kind::kPoint;
         if (range.geo_contains) {
-          if (shape->Contains(range.point)) return true;
-        } else if (shape->kind == sindex::GeoRegion::Kind::kPoint) {
-          if (range.region.Contains(shape->point)) return true;
+          if (is_point) continue;  // regions only
+          const sindex::GeoShape candidate(std::move(*shape));
+          if (candidate.ContainsCell(range.point_cell, range.point)) return true;
+        } else if (is_point && range.region != nullptr) {
+          const uint64_t cell = S2LeafCellId(shape->point.lat, shape->point.lng);
+          if (range.region->ContainsCell(cell, shape->point)) return true;
         }
       }
       return false;

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/byte_buffer.h"
@@ -28,6 +29,7 @@
 #include "server/reply_stream.h"
 #include "server/sindex/geo_region.h"
 #include "server/sindex/index.h"
+#include "server/sindex/s2_cover.h"
 #include "server/store.h"
 
 namespace aerospike_py::server {
@@ -43,8 +45,13 @@ struct QueryRange {
   std::string key;    // string/blob key bytes
   bool is_range = false;
   bool geo_contains = false;  // GeoJSON point: regions containing it
-  sindex::GeoRegion region;   // GeoJSON region: points within it
-  sindex::GeoPoint point;
+  // GeoJSON region: points within it (built once per query).
+  std::shared_ptr<const sindex::GeoShape> region;
+  sindex::GeoPoint point;     // the point of a regions-containing-point query
+  uint64_t point_cell = 0;    // its leaf cell
+  // The index ranges a geo query reads, ascending (unsigned): the point's
+  // cell and its ancestors, or the query region's covering cells.
+  std::vector<std::pair<uint64_t, uint64_t>> geo_ranges;
 };
 
 // One partition to read and where to resume.

@@ -72,8 +72,12 @@ CHILD = textwrap.dedent(
             pauses = stream.pauses
             del stream
             # Cancel: take a few records of a new stream and close it.
+            # Info and truncate wait as long as a loaded machine needs: the
+            # 1-second info default is what failed this test under load
+            # (truncating 1,000,000 records answered after more than 1 s).
+            slow = {"timeout": 60000}
             async def server_connections():
-                stats = await c.info_random_node("statistics")
+                stats = await c.info_random_node("statistics", slow)
                 return int(dict(kv.split("=", 1) for kv in stats.split(";")
                                 if "=" in kv)["client_connections"])
             conns_before = await server_connections()
@@ -89,14 +93,15 @@ CHILD = textwrap.dedent(
             show = ""
             conns_after = -1
             for _ in range(100):
-                show = await c.info_random_node(f"query-show:trid={task_id}")
+                show = await c.info_random_node(f"query-show:trid={task_id}", slow)
                 conns_after = await server_connections()
                 if "status=active" not in show and conns_after <= conns_before:
                     break
                 await asyncio.sleep(0.05)
         finally:
             try:
-                await c.truncate("test", set_name, 0)  # a shared real server keeps no leftovers
+                # A shared real server keeps no leftovers.
+                await c.truncate("test", set_name, 0, {"timeout": 60000})
             finally:
                 await c.close()
         counters = _core.debug_counters()
@@ -145,7 +150,7 @@ def test_stream_memory_stays_flat_and_cancel_frees_everything(
         [sys.executable, "-c", CHILD, host, str(port), str(RECORDS), set_name],
         capture_output=True, text=True, timeout=1800,
     )
-    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.returncode == 0, f"the child failed:\n{out.stderr[-3000:]}\nstdout: {out.stdout[-500:]}"
     report = json.loads(out.stdout.strip().splitlines()[-1])
     print("stream memory report:", json.dumps(report))
     assert report["count"] == RECORDS

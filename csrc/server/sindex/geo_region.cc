@@ -104,12 +104,16 @@ bool ReadRing(Json& j, std::vector<GeoPoint>* ring) {
     ring->push_back(p);
   } while (j.Eat(','));
   if (!j.Eat(']')) return false;
-  // GeoJSON rings repeat their first vertex last.
-  if (ring->size() >= 2 && ring->front().lat == ring->back().lat &&
-      ring->front().lng == ring->back().lng) {
-    ring->pop_back();
-  }
-  return ring->size() >= 3;
+  // As the real server reads a loop: consecutive repeated vertices count
+  // once, at least 4 must remain, and the last must repeat the first
+  // (GeoJSON closes rings so); the closing vertex is then dropped.
+  const auto same = [](const GeoPoint& a, const GeoPoint& b) {
+    return a.lat == b.lat && a.lng == b.lng;
+  };
+  ring->erase(std::unique(ring->begin(), ring->end(), same), ring->end());
+  if (ring->size() < 4 || !same(ring->front(), ring->back())) return false;
+  ring->pop_back();
+  return true;
 }
 
 bool ReadPolygon(Json& j, std::vector<std::vector<GeoPoint>>* rings) {
@@ -183,6 +187,7 @@ std::optional<GeoRegion> ParseGeoRegion(std::string_view json) {
   if (!j.Eat('{')) return std::nullopt;
   std::string type;
   size_t coords_at = std::string_view::npos;
+  size_t geometry_at = std::string_view::npos, geometry_end = 0;
   if (!j.Eat('}')) {
     do {
       std::string key;
@@ -193,11 +198,22 @@ std::optional<GeoRegion> ParseGeoRegion(std::string_view json) {
         j.Ws();
         coords_at = j.pos();
         if (!j.Skip()) return std::nullopt;
+      } else if (key == "geometry") {
+        j.Ws();
+        geometry_at = j.pos();
+        if (!j.Skip()) return std::nullopt;
+        geometry_end = j.pos();
       } else if (!j.Skip()) {
         return std::nullopt;
       }
     } while (j.Eat(','));
     if (!j.Eat('}')) return std::nullopt;
+  }
+  if (type == "Feature") {
+    if (geometry_at == std::string_view::npos) return std::nullopt;
+    std::string_view geometry = json.substr(geometry_at, geometry_end - geometry_at);
+    if (geometry.find("\"Feature\"") != std::string_view::npos) return std::nullopt;
+    return ParseGeoRegion(geometry);
   }
   if (coords_at == std::string_view::npos) return std::nullopt;
   Json c(json);
@@ -212,7 +228,9 @@ std::optional<GeoRegion> ParseGeoRegion(std::string_view json) {
     if (!ReadPolygon(c, &r.polygons.back())) return std::nullopt;
   } else if (type == "MultiPolygon") {
     r.kind = GeoRegion::Kind::kPolygons;
+    r.multi = true;
     if (!c.Eat('[')) return std::nullopt;
+    if (c.Eat(']')) return r;  // an empty union: a region that covers nothing
     do {
       r.polygons.emplace_back();
       if (!ReadPolygon(c, &r.polygons.back())) return std::nullopt;

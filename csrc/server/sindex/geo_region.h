@@ -24,11 +24,13 @@ struct GeoRegion {
   GeoPoint point;                                        // kPoint; circle centre
   double radius_m = 0;                                   // kCircle
   std::vector<std::vector<std::vector<GeoPoint>>> polygons;  // polygon -> rings -> vertices
+  bool multi = false;  // a MultiPolygon (a union of polygons), not one Polygon
 
   bool Contains(const GeoPoint& p) const;
 };
 
-// Parses a GeoJSON object of one of the kinds above; nullopt otherwise.
+// Parses a GeoJSON object of one of the kinds above (or a Feature whose
+// geometry is one); nullopt otherwise.
 std::optional<GeoRegion> ParseGeoRegion(std::string_view json);
 
 // The JSON of a stored GeoJSON particle (flags, cell count, cells, JSON).

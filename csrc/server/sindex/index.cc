@@ -10,6 +10,7 @@
 #include "server/geojson.h"
 #include "server/sindex/bval.h"
 #include "server/sindex/geo_region.h"
+#include "server/sindex/s2_cover.h"
 
 namespace aerospike_py::server::sindex {
 namespace {
@@ -207,33 +208,49 @@ bool ApplyContext(const Definition& def, Element* e) {
   return true;
 }
 
-// The bval of one element of the index's key type, if it has one.
-std::optional<int64_t> BvalOf(const Element& e, uint8_t key_type) {
-  if (e.type != key_type) return std::nullopt;
+// Appends the bvals of one element of the index's key type: one for
+// numbers, strings, blobs and GeoJSON points (their leaf cell), one per S2
+// covering cell for a GeoJSON region, as the real server indexes them.
+void AppendBvals(const Element& e, uint8_t key_type, std::vector<int64_t>* out) {
+  if (e.type != key_type) return;
   switch (key_type) {
     case kNumeric:
-      if (e.bytes.size() != 8) return std::nullopt;
-      return static_cast<int64_t>(LoadBE64(reinterpret_cast<const uint8_t*>(e.bytes.data())));
+      if (e.bytes.size() != 8) return;
+      out->push_back(
+          static_cast<int64_t>(LoadBE64(reinterpret_cast<const uint8_t*>(e.bytes.data()))));
+      return;
     case kString:
     case kBlob:
-      return HashBval(e.bytes);
+      out->push_back(HashBval(e.bytes));
+      return;
     case kGeo: {
       std::string_view json = e.geo_json_only ? std::string_view(e.bytes)
                                               : GeoParticleJson(e.bytes);
       std::optional<GeoRegion> region = ParseGeoRegion(json);
-      if (!region) return std::nullopt;
-      // Points: the leaf cell the real server indexes. Regions: the cell of
-      // their first vertex / centre (the real server indexes a covering;
-      // region queries here look at every entry of a partition instead).
-      GeoPoint p = region->point;
-      if (region->kind == GeoRegion::Kind::kPolygons && !region->polygons.empty() &&
-          !region->polygons[0].empty() && !region->polygons[0][0].empty()) {
-        p = region->polygons[0][0][0];
+      if (!region) return;
+      if (region->kind == GeoRegion::Kind::kPoint) {
+        out->push_back(static_cast<int64_t>(S2LeafCellId(region->point.lat, region->point.lng)));
+        return;
       }
-      return static_cast<int64_t>(S2LeafCellId(p.lat, p.lng));
+      const GeoShape shape(std::move(*region));
+      std::optional<std::vector<uint64_t>> cells = shape.Covering(kStoredRegionCover);
+      if (!cells) return;
+      if (cells->empty() && !S2Available()) {
+        // Built without libs2: one entry at the first vertex / centre;
+        // geo queries then read whole partitions (s2_cover.h).
+        GeoPoint p = shape.region().point;
+        const auto& polygons = shape.region().polygons;
+        if (!polygons.empty() && !polygons[0].empty() && !polygons[0][0].empty()) {
+          p = polygons[0][0][0];
+        }
+        out->push_back(static_cast<int64_t>(S2LeafCellId(p.lat, p.lng)));
+        return;
+      }
+      for (uint64_t c : *cells) out->push_back(static_cast<int64_t>(c));
+      return;
     }
     default:
-      return std::nullopt;
+      return;
   }
 }
 
@@ -274,7 +291,7 @@ void Index::Extract(const Record& record, std::string_view set_name, const Diges
     Element e;
     e.type = type;
     e.bytes = bytes;
-    if (std::optional<int64_t> b = BvalOf(e, def_.key_type)) out->push_back(*b);
+    AppendBvals(e, def_.key_type, out);
   }
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());

@@ -10,6 +10,7 @@
 #include "server/geojson.h"
 #include "server/cdt/msgpack_element.h"
 #include "server/collection_op.h"
+#include "server/sindex/s2_cover.h"
 
 namespace aerospike_py::server {
 namespace {
@@ -107,8 +108,22 @@ TEST(StoredGeoJson, PointsGetTheirCellRegionsTheirFlag) {
   EXPECT_EQ(Geo(R"({"type":"Point","coordinates":[1,2]})"), "000001");
   EXPECT_EQ(Geo(R"({"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}})"),
             "000001");
-  EXPECT_EQ(Geo(R"({"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[0,0]]]})"), "010000");
-  EXPECT_EQ(Geo(R"({"type":"AeroCircle","coordinates":[[1,2],5.5]})"), "010000");
+  // Regions carry their S2 covering (up to 12 cells) when libs2 is built in.
+  const std::string polygon = Geo(R"({"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[0,0]]]})");
+  const std::string circle = Geo(R"({"type":"AeroCircle","coordinates":[[1,2],5.5]})");
+  EXPECT_EQ(polygon.substr(0, 2), "01");
+  EXPECT_EQ(circle.substr(0, 2), "01");
+  if (::aerospike_py::server::sindex::S2Available()) {
+    for (const std::string& hex : {polygon, circle}) {
+      const int n = std::stoi(hex.substr(2, 4), nullptr, 16);
+      EXPECT_GE(n, 1) << hex;
+      EXPECT_LE(n, 12) << hex;
+    }
+  } else {
+    EXPECT_EQ(polygon, "010000");
+    EXPECT_EQ(circle, "010000");
+  }
+  // An empty union covers nothing: no cells either way.
   EXPECT_EQ(Geo(R"({"type":"MultiPolygon","coordinates":[]})"), "010000");
   // A repeated member keeps its last value, as jansson's object does.
   EXPECT_EQ(Geo(R"({"type":"Polygon","type":"Point","coordinates":[1,2]})"), "000001");

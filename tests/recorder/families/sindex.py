@@ -21,10 +21,6 @@ SETS = (SET,)
 
 INDEXES = index_specs("q_si")
 
-PENDING = {
-    "build/stat_q_si_area": "a GeoJSON region is indexed once, not once per S2 covering cell "
-                            "(entries differ)",
-}
 
 # sindex-stat values that are timing or memory of the moment.
 VARY = ("load_time", "memory_size", "used_bytes", "entries_per_bval", "entries_per_rec",

@@ -20,14 +20,6 @@ from ._common import exists, get, put
 
 SET = "rec_types"
 SETS = (SET,)
-_REGIONS = "GeoJSON regions: the real server stores an S2 covering of the region (flags 1, up " \
-    "to 12 cells); the embedded server validates the region but computes no covering"
-PENDING = {
-    "geo_polygon/get": _REGIONS, "geo_polygon/select": _REGIONS,
-    "geo_circle/get": _REGIONS, "geo_circle/select": _REGIONS,
-    "geo_multipolygon/get": _REGIONS, "geo_multipolygon/select": _REGIONS,
-    "geo_polygon_dups/get": _REGIONS, "geo_polygon_dups/select": _REGIONS,
-}
 
 
 def _hll(index_bits: int, minhash_bits: int, fill: int = 0) -> Hll:
