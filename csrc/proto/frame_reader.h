@@ -32,8 +32,11 @@ struct Frame {
 class FrameReader {
  public:
   // Bodies up to this size are allocated in full when their header
-  // arrives; larger ones grow geometrically as their bytes arrive.
-  static constexpr size_t kEagerBodyBytes = 1 << 20;
+  // arrives; larger ones grow geometrically as their bytes arrive. A real
+  // server flushes a scan/query frame once it passes 1 MiB, so its frames are
+  // 1 MiB plus one record: the extra 64 KiB lets them fit the first buffer
+  // instead of being reallocated and copied once each.
+  static constexpr size_t kEagerBodyBytes = (1 << 20) + (64 << 10);
 
   // `allowed_types` is a bit set (1 << type) of proto types this side
   // accepts; anything else is a protocol error. With `inflate_compressed`
