@@ -51,6 +51,7 @@ FAULT_KINDS: dict[str, int] = {
     "garbage": 3,
     "stop_answering": 4,
     "key_busy": 5,
+    "stall_after_rows": 6,
 }
 
 #: Which replies a fault applies to: every reply, AS_MSG (data) replies
@@ -240,6 +241,7 @@ class EmbeddedServer:
         delay_ms: int = 0,
         count: int = 0,
         scope: str = "all",
+        rows: int = 0,
     ) -> None:
         """Makes a node (``None``: every node) misbehave.
 
@@ -249,19 +251,24 @@ class EmbeddedServer:
                 that are not a frame), ``"stop_answering"`` (read requests,
                 never reply), ``"key_busy"`` (answer every record of a reply,
                 single or batch row, with KEY_BUSY (14) without executing
-                it) or ``"none"``.
-            delay_ms: for ``"delay"``.
+                it), ``"stall_after_rows"`` (a batch or scan reply sends its
+                first ``rows`` records at once, the rest and its end
+                ``delay_ms`` later) or ``"none"``.
+            delay_ms: for ``"delay"`` and ``"stall_after_rows"``.
             count: replies to affect before the fault clears itself; 0 means
                 until :meth:`clear_faults`.
             scope: ``"all"``, ``"data"`` (commands only) or ``"info"``
                 (info/tend only).
+            rows: for ``"stall_after_rows"``: records sent before the stall.
         """
         try:
             kind_code = FAULT_KINDS[kind]
             scope_code = FAULT_SCOPES[scope]
         except KeyError as exc:
             raise ValueError(f"unknown fault kind or scope: {exc.args[0]!r}") from None
-        self._live.set_fault(-1 if node is None else node, kind_code, scope_code, delay_ms, count)
+        self._live.set_fault(
+            -1 if node is None else node, kind_code, scope_code, delay_ms, count, rows
+        )
 
     def clear_faults(self) -> None:
         """Clears the faults of every node."""

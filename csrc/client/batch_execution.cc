@@ -99,6 +99,7 @@ Status BatchExecution::Prepare() {
   }
   c.results.resize(n_);
   owner_.assign(n_, kNoChunk);
+  if (c.row_listener != nullptr) handed_.assign(n_, 0);
   shape_of_.resize(n_);
   if (any_send_key) {
     key_field_at_.assign(n_, 0);
@@ -348,12 +349,22 @@ StatusOr<bool> BatchExecution::OnChunkFrame(Chunk* c, proto::Frame frame) {
     // Keep the bytes first: result views point into them.
     cmd_->frames.push_back(std::move(frame));
     bool used = false;
+    fresh_.clear();
     error = ReadChunkFrame(c, cmd_->frames.back(), &done, &used);
     if (!used) cmd_->frames.pop_back();
   }
   if (!error.ok()) {
+    fresh_.clear();
     RevokeAnswers(c);
     return error;
+  }
+  if (!fresh_.empty()) {
+    // The whole frame checked out: its rows' callers need not wait for
+    // the rest of the batch.
+    if (cmd_->timings.sent == 0) cmd_->timings.sent = c->attempt.sent_ns();
+    for (uint32_t k : fresh_) handed_[k] = 1;
+    cmd_->row_listener->OnRowsAnswered(*cmd_, fresh_);
+    fresh_.clear();
   }
   return done;
 }
@@ -411,16 +422,23 @@ Status BatchExecution::ReadChunkFrame(Chunk* c, const proto::Frame& f, bool* don
     r.message = *m;
     ++c->answered;
     *used = true;
+    if (!handed_.empty()) fresh_.push_back(index);
   }
   return absl::OkStatus();
 }
 
 void BatchExecution::RevokeAnswers(Chunk* c) {
   if (c->answered == 0) return;
+  uint32_t kept = 0;
   for (uint32_t k : c->keys) {
-    if (owner_[k] == c->id && cmd_->results[k].answered) cmd_->results[k] = BatchRecordResult();
+    if (owner_[k] != c->id || !cmd_->results[k].answered) continue;
+    if (!handed_.empty() && handed_[k] != 0) {
+      ++kept;  // its caller has it already: final
+      continue;
+    }
+    cmd_->results[k] = BatchRecordResult();
   }
-  c->answered = 0;
+  c->answered = kept;
 }
 
 bool BatchExecution::CanRetry(uint32_t attempt_no) const {

@@ -14,7 +14,10 @@
 //     retried for its unanswered keys only, each routed again with the next
 //     attempt number (so reads move to the next replica), inside the total
 //     timeout; other failures mark those keys with a client result code;
-//  7. when the batch ends, the command's BatchFinisher (if any) runs here,
+//  7. with a BatchRowListener (coalesced gets), the rows of each answer
+//     frame that checked out are handed to it at once, so their callers
+//     need not wait for the rest of the batch; handed rows are final;
+//  8. when the batch ends, the command's BatchFinisher (if any) runs here,
 //     before the command goes to its sink (e.g. the NumPy fill, off-GIL).
 // Every key gets a result slot; keys never answered keep answered == false
 // with the reason in `result` (and in_doubt for writes that were sent).
@@ -89,6 +92,10 @@ class BatchExecution final : public Execution {
   // never asked for. Never 0 for a row, which is the LAST message's index.
   uint32_t index_base_ = 1;
   std::vector<proto::ReplyExpectation> expect_;  // per spec: its rows' answers
+  // With a row listener only: rows of the frame being read, and per key
+  // whether it was handed to the listener (then never revoked).
+  std::vector<uint32_t> fresh_;
+  std::vector<uint8_t> handed_;
   int64_t deadline_ms_ = 0;
   Status first_error_;
   io::Timer total_timer_;

@@ -62,38 +62,61 @@ std::string SpecKey(const RecordCommand& c) {
   return key;
 }
 
+}  // namespace
+
+bool MayMerge(const RecordCommand& a, const RecordCommand& b) {
+  return IsCoalescable(a) && IsCoalescable(b) && PolicyKey(a) == PolicyKey(b);
+}
+
+namespace {
+
 int SizeBucket(size_t n) {
   int b = 0;
   for (size_t limit = 2; n > limit && b < CoalesceCounters::kBuckets - 1; limit *= 2) ++b;
   return b;
 }
 
-// The batch's sink: on the event thread, when the node's batch is done,
-// gives each merged call its own outcome and hands it to its own sink.
-class FanOutSink final : public CompletionSink {
+// The batch's sink and row listener, on the event thread: each merged
+// call gets its own outcome and goes to its own sink as soon as its row
+// has arrived (OnRowsAnswered, per answer frame); the calls whose rows
+// never came get theirs when the node's batch is done (Complete).
+class FanOutSink final : public CompletionSink, public BatchRowListener {
  public:
   std::vector<std::unique_ptr<RecordCommand>> members;  // in batch key order
+
+  void OnRowsAnswered(BatchCommand& batch, const std::vector<uint32_t>& keys) override {
+    const int64_t now = io::SteadyNowNs();
+    for (uint32_t k : keys) {
+      if (k >= members.size() || members[k] == nullptr) continue;
+      Hand(batch, k, now);
+    }
+  }
 
   void Complete(std::unique_ptr<Command> command) override {
     auto* batch = static_cast<BatchCommand*>(command.get());
     const int64_t now = io::SteadyNowNs();
     for (size_t i = 0; i < members.size(); ++i) {
-      std::unique_ptr<RecordCommand> m = std::move(members[i]);
-      Settle(*batch, i, m.get());
-      m->timings.started = batch->timings.started;
-      m->timings.sent = batch->timings.sent;
-      m->timings.answered = batch->timings.answered;
-      m->timings.completed = now;
-      Deliver(std::move(m));
+      if (members[i] != nullptr) Hand(*batch, i, now);
     }
     members.clear();
   }
 
  private:
+  void Hand(const BatchCommand& batch, size_t i, int64_t now) {
+    std::unique_ptr<RecordCommand> m = std::move(members[i]);
+    Settle(batch, i, m.get());
+    m->timings.started = batch.timings.started;
+    m->timings.sent = batch.timings.sent;
+    m->timings.answered = m->status.ok() ? now : batch.timings.answered;
+    m->timings.completed = now;
+    Deliver(std::move(m));
+  }
+
   // What the record path would have put in `m` for this key's outcome.
   static void Settle(const BatchCommand& batch, size_t i, RecordCommand* m) {
     m->node = batch.node;
-    m->attempts = batch.attempts;
+    // Rows handed early come before the batch has counted its attempts.
+    m->attempts = std::max<uint32_t>(batch.attempts, 1);
     m->in_doubt = false;  // reads only
     if (i >= batch.results.size() || !batch.results[i].answered) {
       const ResultCode code =
@@ -231,6 +254,7 @@ void CoalesceReads(Engine* engine, std::vector<std::unique_ptr<Command>>* comman
     int64_t seen = counters.max_calls.load(std::memory_order_relaxed);
     while (n > seen && !counters.max_calls.compare_exchange_weak(seen, n)) {
     }
+    batch->row_listener = sink;
     batch->sink = std::move(sink);
     commands->push_back(std::move(batch));
   }

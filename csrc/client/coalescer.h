@@ -10,7 +10,9 @@
 // group of two or more becomes one BatchCommand whose sink fans the batch's
 // per-key results back out into the original RecordCommands, each with its
 // own record or its own error (not found, filtered out, timeout) in the form
-// the record path would have given. Commands that are alone in their group,
+// the record path would have given, handed back as soon as the answer frame
+// holding its row has been read (not when the whole batch is done; see
+// BatchRowListener in client/command.h). Commands that are alone in their group,
 // or that cannot be routed, are left for the normal record path, which
 // reports their problems as it always does. Calls whose policies differ
 // (timeouts, retries, replica, read mode, filter, ...) are never merged;
@@ -31,6 +33,12 @@ class Engine;
 
 // True when `command` may be merged (a coalescable single-record read).
 bool IsCoalescable(const Command& command);
+
+// True when `a` and `b` may go in one batch as far as their policies go
+// (both coalescable, equal timeouts, retries, replica, read mode,
+// compression, read flags, ttl and filter); routing decides the rest.
+// Any thread (a pure function).
+bool MayMerge(const RecordCommand& a, const RecordCommand& b);
 
 // Event thread. Replaces each group of two or more coalescable reads in
 // `commands` by one BatchCommand (appended; the merged slots become null);

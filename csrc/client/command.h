@@ -213,6 +213,18 @@ class BatchFinisher {
   virtual void OnBatchDone(BatchCommand& cmd, const Status& status) = 0;
 };
 
+// Told on the event thread, as a batch's answer arrives, which rows it
+// just answered: after each answer frame that checked out, before the next
+// frame is read. Rows handed over are final: a later malformed frame of
+// the same request no longer takes them back (their records were checked
+// one by one). Coalesced gets use it to wake each caller as soon as its
+// own record is in (client/coalescer.cc). Must not touch Python.
+class BatchRowListener {
+ public:
+  virtual ~BatchRowListener() = default;
+  virtual void OnRowsAnswered(BatchCommand& cmd, const std::vector<uint32_t>& keys) = 0;
+};
+
 class BatchCommand : public Command {
  public:
   BatchCommand() : Command(CommandKind::kBatch) {}
@@ -225,6 +237,7 @@ class BatchCommand : public Command {
   std::vector<BatchKey> keys;     // in the caller's order
   ByteBuffer key_bytes;
   std::unique_ptr<BatchFinisher> finisher;  // optional; see BatchFinisher
+  std::shared_ptr<BatchRowListener> row_listener;  // optional; see BatchRowListener
 
   // --- outputs ---
   // `status`: OK when every node request ended with a well-formed answer

@@ -1,5 +1,7 @@
 #include "client/hedge.h"
 
+#include <algorithm>
+
 #include "client/record_execution.h"
 #include "client/serving_counters.h"
 
@@ -10,6 +12,14 @@ StatusOr<bool> HedgeLeg::OnAttemptFrame(proto::Frame frame) {
 }
 
 void HedgeLeg::OnAttemptDone(const Status& status) { owner_->OnHedgeDone(status); }
+
+int64_t HedgeDelayMs(const CommandPolicy& policy, bool is_write) {
+  if (is_write || policy.hedge_permille == 0) return 0;
+  const uint32_t budget =
+      policy.total_timeout_ms != 0 ? policy.total_timeout_ms : policy.socket_timeout_ms;
+  if (budget == 0) return 0;
+  return std::max<int64_t>(1, int64_t{budget} * policy.hedge_permille / 1000);
+}
 
 void CancelLoser(io::Attempt* loser, uint32_t timeout_delay_ms) {
   if (!loser->running()) return;

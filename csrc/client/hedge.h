@@ -9,6 +9,9 @@
 // its RecordExecution.
 #pragma once
 
+#include <cstdint>
+
+#include "client/policy.h"
 #include "cluster/node.h"
 #include "io/attempt.h"
 
@@ -29,6 +32,12 @@ class HedgeLeg final : public io::AttemptListener {
 
   RecordExecution* owner_;
 };
+
+// How long a read waits for its first attempt before it sends the hedge:
+// the policy's fraction (hedge_permille) of its budget (the total timeout,
+// else the socket timeout), at least 1 ms. 0: never hedged (no fraction,
+// no budget, or a write).
+int64_t HedgeDelayMs(const CommandPolicy& policy, bool is_write);
 
 // Ends a losing attempt: returned to its pool to drain when the policy
 // keeps timed-out connections (timeout_delay_ms), closed otherwise.

@@ -177,10 +177,8 @@ void RecordExecution::NextAttempt() {
 }
 
 void RecordExecution::ArmHedge() {
-  const CommandPolicy& p = cmd_->policy;
-  const uint32_t budget = p.total_timeout_ms != 0 ? p.total_timeout_ms : p.socket_timeout_ms;
-  if (budget == 0) return;
-  const int64_t after = std::max<int64_t>(1, int64_t{budget} * p.hedge_permille / 1000);
+  const int64_t after = HedgeDelayMs(cmd_->policy, cmd_->is_write);
+  if (after == 0) return;
   hedge_timer_.Start(&engine_->loop().timers(), engine_->loop().NowMs() + after,
                      &io::Timer::Thunk<RecordExecution, &RecordExecution::OnHedgeTimer>, this);
 }

@@ -403,19 +403,19 @@ PyObject* Server_reset_misrouted(PyObject* op, PyObject*) {
   Py_RETURN_NONE;
 }
 
-// set_fault(node, kind, scope=0, delay_ms=0, count=0); node -1 = all.
+// set_fault(node, kind, scope=0, delay_ms=0, count=0, rows=0); node -1 = all.
 PyObject* Server_set_fault(PyObject* op, PyObject* args, PyObject* kwargs) {
   Server* s = Live(reinterpret_cast<ServerObject*>(op));
   if (s == nullptr) return nullptr;
-  static const char* kwlist[] = {"node", "kind", "scope", "delay_ms", "count", nullptr};
+  static const char* kwlist[] = {"node", "kind", "scope", "delay_ms", "count", "rows", nullptr};
   int node, kind, scope = 0;
-  unsigned int delay_ms = 0, count = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ii|iII:set_fault",
+  unsigned int delay_ms = 0, count = 0, rows = 0;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "ii|iIII:set_fault",
                                    const_cast<char**>(kwlist), &node, &kind, &scope,
-                                   &delay_ms, &count)) {
+                                   &delay_ms, &count, &rows)) {
     return nullptr;
   }
-  if (kind < 0 || kind > static_cast<int>(FaultKind::kKeyBusy) || scope < 0 ||
+  if (kind < 0 || kind > static_cast<int>(FaultKind::kStallAfterRows) || scope < 0 ||
       scope > static_cast<int>(FaultScope::kInfo)) {
     PyErr_SetString(PyExc_ValueError, "unknown fault kind or scope");
     return nullptr;
@@ -425,6 +425,7 @@ PyObject* Server_set_fault(PyObject* op, PyObject* args, PyObject* kwargs) {
   f.scope = static_cast<FaultScope>(scope);
   f.delay_ms = delay_ms;
   f.count = count;
+  f.rows = rows;
   absl::Status st;
   Py_BEGIN_ALLOW_THREADS
   st = s->SetFault(node, f);
@@ -497,7 +498,7 @@ PyMethodDef kServerMethods[] = {
     {"reset_misrouted", Server_reset_misrouted, METH_NOARGS, "Zeroes the misrouting counters."},
     {"set_fault", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(Server_set_fault)),
      METH_VARARGS | METH_KEYWORDS,
-     "set_fault(node, kind, scope=0, delay_ms=0, count=0): node -1 = every node."},
+     "set_fault(node, kind, scope=0, delay_ms=0, count=0, rows=0): node -1 = every node."},
     {"clear_faults", Server_clear_faults, METH_NOARGS, "Clears the faults of every node."},
     {"info", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(Server_info)),
      METH_VARARGS | METH_KEYWORDS, "info(command, node=0) -> str: one info value."},
@@ -549,6 +550,7 @@ int module_exec(PyObject* module) {
       {"FAULT_DROP_MID_REPLY", static_cast<int>(FaultKind::kDropMidReply)},
       {"FAULT_GARBAGE", static_cast<int>(FaultKind::kGarbage)},
       {"FAULT_STOP_ANSWERING", static_cast<int>(FaultKind::kStopAnswering)},
+      {"FAULT_STALL_AFTER_ROWS", static_cast<int>(FaultKind::kStallAfterRows)},
       {"SCOPE_ALL", static_cast<int>(FaultScope::kAll)},
       {"SCOPE_DATA", static_cast<int>(FaultScope::kData)},
       {"SCOPE_INFO", static_cast<int>(FaultScope::kInfo)},

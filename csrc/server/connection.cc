@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/result_code.h"
+#include "proto/headers.h"
+#include "proto/message_view.h"
 
 namespace aerospike_py::server {
 
@@ -14,6 +16,52 @@ namespace {
 constexpr uint8_t kGarbage[24] = {0xFF, 0xEE, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
                                   0xDE, 0xAD, 0xBE, 0xEF, 0xDE, 0xAD, 0xBE, 0xEF,
                                   0xDE, 0xAD, 0xBE, 0xEF, 0xDE, 0xAD, 0xBE, 0xEF};
+
+// FaultKind::kStallAfterRows: splits a reply (whole frames) after its
+// first `rows` record messages. The AS_MSG frame holding the cut becomes
+// two frames; the LAST message always goes to `tail` (the stream ends
+// with the stall). Frames of other types stay on the side of the cut
+// they are on.
+void SplitAfterRows(ByteSpan reply, uint32_t rows, ByteBuffer* head, ByteBuffer* tail) {
+  size_t at = 0;
+  uint32_t seen = 0;
+  ByteBuffer* out = head;
+  auto append_frame = [](ByteBuffer* to, ByteSpan body) {
+    proto::EncodeProtoHeader(to->Extend(proto::kProtoHeaderSize), proto::ProtoType::kMessage,
+                             body.size());
+    to->Append(body);
+  };
+  while (at + proto::kProtoHeaderSize <= reply.size()) {
+    const proto::ProtoHeader h = proto::DecodeProtoHeader(reply.data() + at);
+    const size_t end = at + proto::kProtoHeaderSize + h.size;
+    if (end > reply.size()) break;
+    const ByteSpan body(reply.data() + at + proto::kProtoHeaderSize, h.size);
+    if (out == tail || h.type != static_cast<uint8_t>(proto::ProtoType::kMessage)) {
+      out->Append(reply.subspan(at, end - at));
+      at = end;
+      continue;
+    }
+    proto::MessageIterator it(body);
+    size_t cut = body.size();
+    while (!it.AtEnd()) {
+      const size_t offset = it.offset();
+      StatusOr<proto::MessageView> m = it.Next();
+      if (!m.ok()) break;  // not ours to judge: the rest goes as it is
+      if (m->is_last() || seen == rows) {
+        cut = offset;
+        break;
+      }
+      ++seen;
+    }
+    if (cut != 0) append_frame(head, body.subspan(0, cut));
+    if (cut != body.size()) {
+      append_frame(tail, body.subspan(cut));
+      out = tail;
+    }
+    at = end;
+  }
+  out->Append(reply.subspan(at));
+}
 
 Status UvError(const char* what, int rc) {
   return absl::UnavailableError(absl::StrCat(what, ": ", uv_strerror(rc)));
@@ -180,6 +228,20 @@ void Connection::HandleFrames() {
       case FaultKind::kGarbage:
         pending_.Append(kGarbage, sizeof(kGarbage));
         break;
+      case FaultKind::kStallAfterRows: {
+        ByteBuffer head;
+        ByteBuffer tail;
+        SplitAfterRows(reply.span(), fault.rows, &head, &tail);
+        if (delayed_.empty()) {
+          pending_.Append(head.span());
+        } else {
+          QueueDelayed(std::move(head), 0);
+        }
+        if (tail.size() != 0) {
+          QueueDelayed(std::move(tail), uv_now(node_->loop()) + fault.delay_ms);
+        }
+        break;
+      }
       default:  // a well-formed reply (no fault, or key_busy answers)
         if (delayed_.empty()) {
           pending_.Append(reply.data(), reply.size());

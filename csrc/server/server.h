@@ -69,6 +69,11 @@ enum class FaultKind : uint8_t {
   kGarbage = 3,        // send bytes that are not a valid frame instead
   kStopAnswering = 4,  // read requests, never reply (connections stay open)
   kKeyBusy = 5,        // answer every record (single or batch row) KEY_BUSY, unexecuted
+  // A multi-record reply (batch, scan) sends its first `rows` record
+  // messages at once, as frames of their own, and the rest (with the LAST
+  // message) delay_ms later: a slow tail, for "early callers are woken
+  // before the last row arrives" (coalesced gets).
+  kStallAfterRows = 6,
 };
 
 // Which replies a fault applies to.
@@ -81,7 +86,8 @@ enum class FaultScope : uint8_t {
 struct Fault {
   FaultKind kind = FaultKind::kNone;
   FaultScope scope = FaultScope::kAll;
-  uint32_t delay_ms = 0;  // kDelay
+  uint32_t delay_ms = 0;  // kDelay, kStallAfterRows
+  uint32_t rows = 0;      // kStallAfterRows: record messages sent before the stall
   // Number of replies to affect, then the fault clears itself; 0: until
   // cleared.
   uint32_t count = 0;

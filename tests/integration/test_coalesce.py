@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -285,3 +286,129 @@ def test_serving_config_keys_are_validated() -> None:
         c.get(("test", "s", 1), policy={"hedge_fraction": 2})
     with pytest.raises(ex.InvalidArgError):
         c.get(("test", "s", 1), policy={"coalesce": "on"})
+
+
+# -- Each caller woken as soon as its own record has arrived ------------------
+#
+# The embedded server's "stall_after_rows" fault sends a batch reply's first
+# HEAD rows at once and holds the rest (and the batch's end) for STALL_MS:
+# the callers whose rows came first must be done before the stall ends,
+# not when the node's whole batch is.
+
+STALL_MS = 2000
+HEAD = 10
+N_CALLS = 30
+
+
+def _seed(server: EmbeddedServer, set_name: str, n: int) -> list[tuple[str, str, int]]:
+    keys = [("test", set_name, i) for i in range(n)]
+    c = aerospike_py.client({"hosts": server.hosts}).connect()
+    try:
+        for i, k in enumerate(keys):
+            c.put(k, {"v": i})
+    finally:
+        c.close()
+    return keys
+
+
+@pytest.mark.embedded_server
+@pytest.mark.asyncio
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+async def test_early_rows_wake_their_callers_before_the_batch_ends(
+    set_name: str, flavour: str
+) -> None:
+    server = EmbeddedServer().start()
+    try:
+        keys = _seed(server, set_name, N_CALLS)
+        # The widest window: threads released together still share a batch.
+        config = {"hosts": server.hosts, "coalesce_gets": True, "coalesce_window_us": 10_000}
+        client = await connect(config, flavour == "async")
+        try:
+            server.set_fault(0, "stall_after_rows", delay_ms=STALL_MS, rows=HEAD, scope="data")
+            policy = {"total_timeout": 20_000}  # far beyond the stall
+            _core.serving_stats(True)
+            t0 = time.monotonic()
+            done_at: dict[int, float] = {}
+            if isinstance(client, aerospike_py.AsyncClient):
+                async_client = client
+
+                async def one(i: int) -> Any:
+                    r = await async_client.get(keys[i], policy=policy)
+                    done_at[i] = time.monotonic() - t0
+                    return r
+
+                got = list(await asyncio.gather(*(one(i) for i in range(N_CALLS))))
+            else:
+                sync_client = client
+                start = threading.Barrier(N_CALLS)
+
+                def one_sync(i: int) -> Any:
+                    start.wait()
+                    r = sync_client.get(keys[i], policy=policy)
+                    done_at[i] = time.monotonic() - t0
+                    return r
+
+                with concurrent.futures.ThreadPoolExecutor(N_CALLS) as pool:
+                    got = list(await asyncio.get_running_loop().run_in_executor(
+                        None, lambda: list(pool.map(one_sync, range(N_CALLS)))))
+            s = stats()
+        finally:
+            server.clear_faults()
+            await close(client)
+    finally:
+        server.stop()
+    assert [g[2]["v"] for g in got] == list(range(N_CALLS))
+    # The stall mattered: some batch carried more calls than the head.
+    assert s["coalesced_max_calls"] > HEAD, s
+    stall = STALL_MS / 1000
+    early = sorted(i for i, t in done_at.items() if t < stall)
+    late = sorted(i for i, t in done_at.items() if t >= stall)
+    # Every batch sends HEAD rows before its stall: at least that many
+    # callers were done before any tail row could have arrived...
+    assert len(early) >= HEAD, (done_at, s)
+    # ... and the rows held back kept their callers waiting.
+    assert late, (done_at, s)
+    if flavour == "async" and s["coalesced_batches"] == 1 and s["coalesced_calls"] == N_CALLS:
+        # One batch, rows in call order (the tasks ran in order): exactly
+        # the first HEAD calls came early. (Threads call in any order.)
+        assert early == list(range(HEAD)), done_at
+
+
+@pytest.mark.embedded_server
+@pytest.mark.asyncio
+async def test_connection_dies_mid_batch_after_early_rows(set_name: str) -> None:
+    """The node goes away while the tail of a coalesced batch is held back:
+    the callers already woken keep their records; every other caller fails
+    with the error of that connection (as it would have uncoalesced), none
+    hangs, nothing leaks."""
+    server = EmbeddedServer().start()
+    try:
+        keys = _seed(server, set_name, N_CALLS)
+        client = await aerospike_py.async_client(
+            {"hosts": server.hosts, "coalesce_gets": True, "coalesce_window_us": WINDOW_US}
+        ).connect()
+        try:
+            server.set_fault(0, "stall_after_rows", delay_ms=60_000, rows=HEAD, scope="data")
+            _core.serving_stats(True)
+            policy = {"max_retries": 0, "total_timeout": 20_000}
+            tasks = [asyncio.ensure_future(aoutcome(client.get(k, policy=policy))) for k in keys]
+            # Wait for the head to come in, then stop the node.
+            for _ in range(400):
+                if sum(t.done() for t in tasks) >= HEAD:
+                    break
+                await asyncio.sleep(0.01)
+            woken_first = sum(t.done() for t in tasks)
+            await asyncio.get_running_loop().run_in_executor(None, server.stop_node, 0)
+            got = await asyncio.wait_for(asyncio.gather(*tasks), 15)
+            s = stats()
+        finally:
+            await client.close()
+    finally:
+        server.stop()
+    assert woken_first >= HEAD, (woken_first, s)
+    records = [g for g in got if isinstance(g, tuple)]
+    errors = [g for g in got if not isinstance(g, tuple)]
+    assert len(records) >= HEAD and errors, got
+    assert all(0 <= g[2]["v"] < N_CALLS for g in records), records
+    assert all(isinstance(e, type) and issubclass(e, ex.AerospikeError) for e in errors), errors
+    assert ex.RecordNotFound not in errors and ex.AerospikeTimeoutError not in errors, errors

@@ -1,0 +1,149 @@
+// Hedged reads (client/hedge.h) without Python: the threshold taken from
+// the policy's fraction of its budget (HedgeDelayMs), and, against the
+// embedded three-node cluster (replication factor 2) with one node slowed
+// by a fault, the first answer wins, the losing attempt is cancelled, a
+// fast answer is never hedged and writes never are.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "client/hedge.h"
+#include "client/serving_counters.h"
+#include "client_test_support.h"
+
+namespace aerospike_py::client::testing {
+namespace {
+
+using p::Value;
+using Clock = std::chrono::steady_clock;
+
+void ResetHedgeCounters() {
+  HedgeCounters& h = GlobalServingCounters().hedge;
+  h.hedged.store(0);
+  h.hedge_wins.store(0);
+  h.losers_cancelled.store(0);
+}
+
+double MsSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+TEST(HedgeDelay, IsTheFractionOfTheBudget) {
+  CommandPolicy p;
+  p.total_timeout_ms = 1000;
+  p.socket_timeout_ms = 300;
+  p.hedge_permille = 0;
+  EXPECT_EQ(HedgeDelayMs(p, false), 0) << "no fraction: never hedged";
+  p.hedge_permille = 200;
+  EXPECT_EQ(HedgeDelayMs(p, false), 200) << "20% of the total timeout";
+  EXPECT_EQ(HedgeDelayMs(p, true), 0) << "writes are never hedged";
+  p.total_timeout_ms = 0;
+  EXPECT_EQ(HedgeDelayMs(p, false), 60) << "no total timeout: the socket timeout is the budget";
+  p.socket_timeout_ms = 0;
+  EXPECT_EQ(HedgeDelayMs(p, false), 0) << "no budget: nothing to take a fraction of";
+  p.total_timeout_ms = 3;
+  p.hedge_permille = 1;
+  EXPECT_EQ(HedgeDelayMs(p, false), 1) << "at least 1 ms";
+}
+
+class HedgeTest : public ClientTest {
+ protected:
+  void SetUp() override {
+    server_ = StartServer(3, 2);
+    ASSERT_NE(server_, nullptr);
+    client_ = Connect(ConfigFor(*server_));
+    ASSERT_TRUE(WaitFor([&] { return client_->NodeNames().size() == 3; }));
+    // A key whose master is node 1 (the one to be slowed).
+    for (int i = 0; i < 200 && key_ < 0; ++i) {
+      auto put = Exec(*client_, Put(IntKey("h", i), {{"v", Value::Int(i)}}));
+      ASSERT_EQ(put->result, ResultCode::kOk);
+      if (put->node == server_->NodeId(1)) key_ = i;
+    }
+    ASSERT_GE(key_, 0);
+    ResetHedgeCounters();
+  }
+  void TearDown() override {
+    client_.reset();
+    server_.reset();
+    ClientTest::TearDown();
+  }
+  void SlowNode(int node, uint32_t ms) {
+    server::Fault f;
+    f.kind = server::FaultKind::kDelay;
+    f.scope = server::FaultScope::kData;
+    f.delay_ms = ms;
+    ASSERT_TRUE(server_->SetFault(node, f).ok());
+  }
+  std::unique_ptr<RecordCommand> HedgedGet(uint32_t permille) {
+    auto c = Get(IntKey("h", key_));
+    c->policy.total_timeout_ms = 2000;
+    c->policy.max_retries = 0;
+    c->policy.hedge_permille = permille;
+    return c;
+  }
+
+  std::unique_ptr<server::Server> server_;
+  std::unique_ptr<Client> client_;
+  int key_ = -1;
+};
+
+TEST_F(HedgeTest, FirstAnswerWinsAndTheLoserIsCancelled) {
+  SlowNode(1, 1500);
+  const auto t0 = Clock::now();
+  auto done = Exec(*client_, HedgedGet(50));  // hedge after 100 ms
+  const double took = MsSince(t0);
+  ASSERT_TRUE(done->status.ok()) << done->status;
+  ASSERT_EQ(done->result, ResultCode::kOk);
+  EXPECT_EQ(BinsOf(done->message)["v"].as_int(), key_);
+  EXPECT_NE(done->node, server_->NodeId(1)) << "the replica's answer won";
+  EXPECT_LT(took, 1500) << "the slow master was not waited for";
+  const HedgeCounters& h = GlobalServingCounters().hedge;
+  EXPECT_EQ(h.hedged.load(), 1);
+  EXPECT_EQ(h.hedge_wins.load(), 1);
+  EXPECT_EQ(h.losers_cancelled.load(), 1);
+  server_->ClearFaults();
+  // The cancelled attempt's connection was closed, not left half-read: the
+  // next read of the same key on the (now fast) master is answered right.
+  auto again = Exec(*client_, HedgedGet(0));
+  ASSERT_TRUE(again->status.ok()) << again->status;
+  EXPECT_EQ(BinsOf(again->message)["v"].as_int(), key_);
+}
+
+TEST_F(HedgeTest, AFastAnswerIsNotHedged) {
+  auto done = Exec(*client_, HedgedGet(500));  // hedge after 1 s
+  ASSERT_TRUE(done->status.ok()) << done->status;
+  EXPECT_EQ(done->node, server_->NodeId(1));
+  EXPECT_EQ(GlobalServingCounters().hedge.hedged.load(), 0);
+}
+
+TEST_F(HedgeTest, TheMastersAnswerWinsWhenTheReplicaIsSlower) {
+  // Both slow, the replica slower: the hedge goes out, the first attempt
+  // still answers first and the hedge is the loser.
+  for (int n = 0; n < 3; ++n) SlowNode(n, n == 1 ? 300 : 1500);
+  auto done = Exec(*client_, HedgedGet(50));
+  ASSERT_TRUE(done->status.ok()) << done->status;
+  EXPECT_EQ(done->node, server_->NodeId(1));
+  const HedgeCounters& h = GlobalServingCounters().hedge;
+  EXPECT_EQ(h.hedged.load(), 1);
+  EXPECT_EQ(h.hedge_wins.load(), 0);
+  EXPECT_EQ(h.losers_cancelled.load(), 1);
+  server_->ClearFaults();
+}
+
+TEST_F(HedgeTest, WritesAreNeverHedged) {
+  SlowNode(1, 400);
+  auto put = Put(IntKey("h", key_), {{"v", Value::Int(7)}});
+  put->policy.total_timeout_ms = 2000;
+  put->policy.max_retries = 0;
+  put->policy.hedge_permille = 50;
+  auto done = Exec(*client_, std::move(put));
+  ASSERT_TRUE(done->status.ok()) << done->status;
+  EXPECT_EQ(done->result, ResultCode::kOk);
+  EXPECT_EQ(done->node, server_->NodeId(1));
+  EXPECT_EQ(GlobalServingCounters().hedge.hedged.load(), 0);
+  server_->ClearFaults();
+}
+
+}  // namespace
+}  // namespace aerospike_py::client::testing
