@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "client/admin_execution.h"
 #include "client/batch_execution.h"
 #include "client/coalescer.h"
@@ -342,27 +341,59 @@ void Engine::OnWakeup() {
     Dispatch(std::move(command));
   }
   draining_.clear();
+  PollCoalesceWindow();
 }
 
 void Engine::CoalesceDrained() {
   if (cluster_ == nullptr || stopping_) return;
-  bool any = false;
-  for (const auto& c : draining_) {
-    if (IsCoalescable(*c)) {
-      any = true;
-      break;
+  if (config_.coalesce_window_us == 0) {
+    for (const auto& c : draining_) {
+      if (IsCoalescable(*c)) {
+        CoalesceReads(this, &draining_);
+        return;
+      }
     }
+    return;
   }
-  if (!any) return;
-  if (config_.coalesce_window_us != 0) {
-    // Give calls issued a moment later (the rest of an asyncio loop
-    // iteration) the same batch.
-    absl::SleepFor(absl::Microseconds(config_.coalesce_window_us));
-    absl::MutexLock lock(&submit_mu_);
-    for (auto& c : submitted_) draining_.push_back(std::move(c));
-    submitted_.clear();
+  // A window gives calls issued a moment later (the rest of an asyncio loop
+  // iteration) the same batch. The calls wait in coalesce_held_ rather than
+  // the thread sleeping: other commands' replies keep being read meanwhile.
+  const size_t held_before = coalesce_held_.size();
+  for (auto& c : draining_) {
+    if (c != nullptr && IsCoalescable(*c)) coalesce_held_.push_back(std::move(c));
   }
-  CoalesceReads(this, &draining_);
+  if (coalesce_held_.size() == held_before || coalesce_deadline_ns_ != 0) return;
+  const uint32_t window_us = config_.coalesce_window_us;
+  coalesce_deadline_ns_ = io::SteadyNowNs() + int64_t{window_us} * 1000;
+  if (window_us >= 1000) {
+    loop_->UpdateTime();
+    coalesce_timer_.Start(&loop_->timers(), loop_->NowMs() + (window_us + 999) / 1000,
+                          &io::Timer::Thunk<Engine, &Engine::FlushCoalesceWindow>, this);
+  }
+}
+
+void Engine::PollCoalesceWindow() {
+  if (coalesce_deadline_ns_ == 0 || coalesce_timer_.armed()) return;
+  if (io::SteadyNowNs() >= coalesce_deadline_ns_) {
+    FlushCoalesceWindow();
+  } else {
+    loop_->Wakeup();
+  }
+}
+
+void Engine::FlushCoalesceWindow() {
+  coalesce_timer_.Cancel();
+  coalesce_deadline_ns_ = 0;
+  std::vector<std::unique_ptr<Command>> held;
+  held.swap(coalesce_held_);
+  if (!stopping_) CoalesceReads(this, &held);
+  const int64_t now = io::SteadyNowNs();
+  loop_->UpdateTime();
+  for (auto& command : held) {
+    if (command == nullptr) continue;  // merged into a coalesced batch
+    command->timings.started = now;
+    Dispatch(std::move(command));  // cancels them when stopping
+  }
 }
 
 void Engine::Dispatch(std::unique_ptr<Command> command) {
@@ -560,6 +591,7 @@ void Engine::OnLoopIteration() {
 void Engine::OnStop() {
   stopping_ = true;
   tend_timer_.Cancel();
+  if (coalesce_deadline_ns_ != 0) FlushCoalesceWindow();
   std::vector<std::unique_ptr<Command>> pending;
   {
     absl::MutexLock lock(&submit_mu_);

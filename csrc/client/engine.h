@@ -108,8 +108,14 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   void OnLog(cluster::LogLevel level, std::string message) override;
 
   void Dispatch(std::unique_ptr<Command> command);
-  // Merges the coalescable reads of draining_ (client/coalescer.h).
+  // Merges the coalescable reads of draining_ (client/coalescer.h), or,
+  // with a coalescing window, moves them to coalesce_held_ until it closes.
   void CoalesceDrained();
+  // Closes the coalescing window: merges and dispatches what it held.
+  void FlushCoalesceWindow();
+  // After a wakeup with a sub-millisecond window open: flush it when due,
+  // else wake the loop again (it polls sockets without blocking meanwhile).
+  void PollCoalesceWindow();
   // Starts tending, once the password hash (if any) is known.
   void StartCluster(std::shared_ptr<io::Authenticator> auth);
   void Admit(Execution* e);
@@ -147,6 +153,12 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   std::unique_ptr<io::ClusterTransport> transport_;
   std::unique_ptr<cluster::Cluster> cluster_;
   io::Timer tend_timer_;
+  // Coalescable reads waiting for the coalescing window to close, and when
+  // it closes (0: no window open). A window of a millisecond or more waits
+  // on coalesce_timer_; a shorter one is polled from OnWakeup.
+  std::vector<std::unique_ptr<Command>> coalesce_held_;
+  int64_t coalesce_deadline_ns_ = 0;
+  io::Timer coalesce_timer_;
   Execution* live_head_ = nullptr;
   Execution* live_tail_ = nullptr;
   Execution* queued_head_ = nullptr;
