@@ -7,9 +7,10 @@
 // https://arrow.apache.org/docs/format/CDataInterface.html).
 //
 // Two users: batch_read(_arrow=schema), whose ArrowFiller runs on the event
-// thread as the batch's BatchFinisher, and QueryStream.arrow_batches(), which
-// fills a chunk of a query's records with the GIL released. Neither holds the
-// GIL while filling; the bridge only imports the finished ArrowArray.
+// thread as the batch's BatchFinisher (no GIL), and
+// QueryStream.arrow_batches(), which fills a chunk of a query's records on
+// the consumer's thread while it holds the GIL (no Python object per record,
+// but not off the GIL yet). The bridge then imports the finished ArrowArray.
 //
 // Rules (docs/arrow.md): one row per record (per key for a batch, in input
 // order); a missing record (any result but OK) is a row of nulls (metadata
