@@ -37,17 +37,18 @@ for v in "${VERSIONS[@]}"; do
   [ -n "$py" ] || { echo "test_matrix: no CPython $v found" >&2; exit 1; }
   tag=cp${v/./}
   venv=build/matrix/venv-$tag
-  if [ ! -f "$venv/.ready-v2" ]; then
+  if [ ! -f "$venv/.ready-v3" ]; then
     rm -rf "$venv"
     "$py" -m venv "$venv"
     "$venv/bin/pip" install -q --upgrade pip "setuptools>=77" wheel
     # --prefer-binary: the newest official client has no cp39 wheel (its
     # sdist does not build here); the newest release that has one is taken.
     # httpx, not the httpx2 pin of bootstrap.sh: FastAPI's TestClient takes
-    # either, and httpx2 2.16 has no release for 3.9.
+    # either, and httpx2 2.16 has no release for 3.9. pyarrow for the Arrow
+    # tests, as bootstrap.sh installs it in .venv.
     "$venv/bin/pip" install -q --prefer-binary pytest pytest-asyncio uvloop aerospike numpy mypy \
-      fastapi uvicorn httpx prometheus_client opentelemetry-api opentelemetry-sdk
-    touch "$venv/.ready-v2"
+      fastapi uvicorn httpx prometheus_client opentelemetry-api opentelemetry-sdk pyarrow
+    touch "$venv/.ready-v3"
   fi
   echo "test_matrix: CPython $v: building in place"
   ASPY_SHARED_OBJECTS=$objs "$venv/bin/python" setup.py -q build_ext --inplace >/dev/null
