@@ -5,6 +5,7 @@
 #include "common/byte_order.h"
 #include "proto/constants.h"
 #include "python/errors.h"
+#include "python/results.h"
 
 namespace aerospike_py::python {
 namespace {
@@ -173,6 +174,7 @@ PyObject* NewKeyTuple(ModuleState* st, PyObject* user_key, const proto::Digest& 
     PyTuple_SET_ITEM(t, i, item);
   }
   PyTuple_SET_ITEM(t, 3, d);
+  UntrackIfAtomic(t);
   return t;
 }
 

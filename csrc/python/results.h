@@ -55,7 +55,13 @@ PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client
 PyObject* NewMeta(ModuleState* st, uint32_t generation, uint32_t void_time);
 
 // A NamedTuple (tuple subclass) instance with `n` items stolen from `items`;
-// on failure the items are released. New reference.
+// on failure the items are released. Untracked when its items allow
+// (UntrackIfAtomic). New reference.
 PyObject* NewNamedTuple(PyObject* type, PyObject** items, Py_ssize_t n);
+
+// Takes a tuple (or NamedTuple) we just filled out of the cyclic GC's lists
+// when none of its items can lead to a container, as CPython does for exact
+// tuples; records, whose bins dict the caller may mutate, stay tracked.
+void UntrackIfAtomic(PyObject* tuple);
 
 }  // namespace aerospike_py::python
