@@ -148,10 +148,6 @@ PyObject* ConvertUdf(ModuleState* st, client::RecordCommand* rc, PyObject* key) 
   Py_RETURN_NONE;
 }
 
-}  // namespace
-
-namespace {
-
 // CPython's own test (_PyObject_GC_MAY_BE_TRACKED): a non-GC object, or an
 // exact tuple the GC has already untracked, holds no reference cycle.
 bool MayHoldCycles(PyObject* o) {
@@ -164,8 +160,8 @@ bool MayHoldCycles(PyObject* o) {
 
 // CPython untracks an exact tuple of atomic items at its first collection; a
 // subclass it never does, so every key and metadata tuple of a large result
-// stayed in the GC's lists and was walked by each full collection (half of
-// the cost of results() for 200,000 records). The same rule, applied at
+// stayed in the GC's lists and was walked by each full collection (more than
+// half of what results() cost for 200,000 records). The same rule, applied at
 // birth: an immutable tuple without __dict__ whose items cannot reach a
 // container cannot be part of a cycle.
 void UntrackIfAtomic(PyObject* tuple) {
