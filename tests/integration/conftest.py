@@ -10,15 +10,19 @@ depend on (or disturb) other data.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
 import aerospike_py
-from aerospike_py.testing import ServerHandle
+from aerospike_py.testing import EmbeddedServer, ServerHandle
 
 
 class Db:
@@ -76,3 +80,40 @@ def set_name() -> str:
 @pytest.fixture
 def key(ns: str, set_name: str) -> tuple[str, str, str]:
     return (ns, set_name, "k-" + uuid.uuid4().hex[:8])
+
+
+@pytest.fixture(scope="module")
+def server_address() -> Iterator[tuple[str, int]]:
+    """(host, port) of a server of the module's own, for tests whose child
+    process loads it heavily: the embedded server in its own process, or the
+    first of ``AEROSPIKE_HOSTS``."""
+    real = os.environ.get("AEROSPIKE_HOSTS")
+    if real:
+        host, _, port = real.split(",")[0].partition(":")
+        yield host, int(port or 3000)
+        return
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aerospike_py.server", "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        m = re.search(r"listening on ([\d.]+):(\d+)", line)
+        assert m, f"the embedded server did not start: {line!r}"
+        yield m.group(1), int(m.group(2))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def seed_numbered(server: EmbeddedServer, set_name: str, n: int) -> list[tuple[str, str, int]]:
+    """Writes records 0..n-1 of ``set_name`` (bin ``v`` = the key) and returns their keys."""
+    keys = [("test", set_name, i) for i in range(n)]
+    c = aerospike_py.client({"hosts": server.hosts}).connect()
+    try:
+        for i, k in enumerate(keys):
+            c.put(k, {"v": i})
+    finally:
+        c.close()
+    return keys

@@ -22,7 +22,7 @@ from aerospike_py import _core, exp
 from aerospike_py import exception as ex
 from aerospike_py.testing import EmbeddedServer, ServerHandle
 
-from .conftest import close, connect
+from .conftest import close, connect, seed_numbered
 
 # Wide enough that every call of one asyncio loop iteration (or of a few
 # threads) lands in the same wakeup, even on a busy machine.
@@ -190,12 +190,7 @@ async def test_coalesced_timeouts_are_each_callers_own(
     its own TimeoutError), the others get their records, as uncoalesced."""
     ns = "test"
     keys = [(ns, set_name, i) for i in range(40)]
-    seed = aerospike_py.client({"hosts": aerospike_cluster3.hosts}).connect()
-    try:
-        for i, k in enumerate(keys[:30]):
-            seed.put(k, {"v": i})
-    finally:
-        seed.close()
+    seed_numbered(aerospike_cluster3, set_name, 30)  # keys 30..39 are missing
     policy = {"total_timeout": 150, "max_retries": 0, "replica": aerospike_py.POLICY_REPLICA_MASTER}
     aerospike_cluster3.set_fault(1, "delay", delay_ms=600, scope="data")
     results: dict[bool, list[Any]] = {}
@@ -235,13 +230,7 @@ async def test_coalesced_timeouts_are_each_callers_own(
 async def test_one_batch_per_node_on_three_nodes(
     aerospike_cluster3: EmbeddedServer, set_name: str
 ) -> None:
-    keys = [("test", set_name, i) for i in range(60)]
-    seed = aerospike_py.client({"hosts": aerospike_cluster3.hosts}).connect()
-    try:
-        for i, k in enumerate(keys):
-            seed.put(k, {"v": i})
-    finally:
-        seed.close()
+    keys = seed_numbered(aerospike_cluster3, set_name, 60)
     c = await aerospike_py.async_client({"hosts": aerospike_cluster3.hosts, "coalesce_gets": True,
                                          "coalesce_window_us": WINDOW_US}).connect()
     try:
@@ -300,17 +289,6 @@ HEAD = 10
 N_CALLS = 30
 
 
-def _seed(server: EmbeddedServer, set_name: str, n: int) -> list[tuple[str, str, int]]:
-    keys = [("test", set_name, i) for i in range(n)]
-    c = aerospike_py.client({"hosts": server.hosts}).connect()
-    try:
-        for i, k in enumerate(keys):
-            c.put(k, {"v": i})
-    finally:
-        c.close()
-    return keys
-
-
 @pytest.mark.embedded_server
 @pytest.mark.asyncio
 @pytest.mark.parametrize("flavour", ["sync", "async"])
@@ -319,7 +297,7 @@ async def test_early_rows_wake_their_callers_before_the_batch_ends(
 ) -> None:
     server = EmbeddedServer().start()
     try:
-        keys = _seed(server, set_name, N_CALLS)
+        keys = seed_numbered(server, set_name, N_CALLS)
         # The widest window: threads released together still share a batch.
         config = {"hosts": server.hosts, "coalesce_gets": True, "coalesce_window_us": 10_000}
         client = await connect(config, flavour == "async")
@@ -383,7 +361,7 @@ async def test_connection_dies_mid_batch_after_early_rows(set_name: str) -> None
     hangs, nothing leaks."""
     server = EmbeddedServer().start()
     try:
-        keys = _seed(server, set_name, N_CALLS)
+        keys = seed_numbered(server, set_name, N_CALLS)
         client = await aerospike_py.async_client(
             {"hosts": server.hosts, "coalesce_gets": True, "coalesce_window_us": WINDOW_US}
         ).connect()

@@ -23,23 +23,12 @@ from aerospike_py import _core
 from aerospike_py import exception as ex
 from aerospike_py.testing import EmbeddedServer
 
-from .conftest import close, connect
+from .conftest import close, connect, seed_numbered
 
 pytestmark = [pytest.mark.embedded_server, pytest.mark.asyncio]
 
 SLOW_MS = 800
 POLICY = {"total_timeout": 2000, "socket_timeout": 2000, "max_retries": 0}
-
-
-def seed(server: EmbeddedServer, set_name: str, n: int) -> list[tuple[str, str, int]]:
-    keys = [("test", set_name, i) for i in range(n)]
-    c = aerospike_py.client({"hosts": server.hosts}).connect()
-    try:
-        for i, k in enumerate(keys):
-            c.put(k, {"v": i})
-    finally:
-        c.close()
-    return keys
 
 
 async def timed_gets(client: Any, keys: list[tuple[str, str, int]],
@@ -61,7 +50,7 @@ async def timed_gets(client: Any, keys: list[tuple[str, str, int]],
 async def test_hedged_read_beats_a_slow_node(
     aerospike_cluster3: EmbeddedServer, set_name: str, flavour: str
 ) -> None:
-    keys = seed(aerospike_cluster3, set_name, 30)
+    keys = seed_numbered(aerospike_cluster3, set_name, 30)
     aerospike_cluster3.set_fault(1, "delay", delay_ms=SLOW_MS, scope="data")
     try:
         client = await connect({"hosts": aerospike_cluster3.hosts}, flavour == "async")
@@ -93,7 +82,7 @@ async def test_hedge_loser_connection_is_returned_to_drain(
 ) -> None:
     """With timeout_delay, the losing attempt's connection is handed to its
     pool to read the late answer and be reused, not leaked."""
-    keys = seed(aerospike_cluster3, set_name, 12)
+    keys = seed_numbered(aerospike_cluster3, set_name, 12)
     aerospike_cluster3.set_fault(1, "delay", delay_ms=300, scope="data")
     try:
         client = await aerospike_py.async_client(
@@ -145,7 +134,7 @@ async def test_hedged_reads_are_not_coalesced(
 ) -> None:
     """A merged batch goes once per node: a hedged read stays on its own
     path even when coalescing is on, and is hedged."""
-    keys = seed(aerospike_cluster3, set_name, 30)
+    keys = seed_numbered(aerospike_cluster3, set_name, 30)
     aerospike_cluster3.set_fault(1, "delay", delay_ms=300, scope="data")
     try:
         client = await aerospike_py.async_client(

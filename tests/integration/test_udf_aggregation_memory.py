@@ -21,11 +21,9 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 
 import pytest
 
@@ -122,28 +120,6 @@ CHILD = textwrap.dedent(
     asyncio.run(main())
     """
 )
-
-
-@pytest.fixture(scope="module")
-def server_address() -> Iterator[tuple[str, int]]:
-    real = os.environ.get("AEROSPIKE_HOSTS")
-    if real:
-        host, _, port = real.split(",")[0].partition(":")
-        yield host, int(port or 3000)
-        return
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aerospike_py.server", "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        m = re.search(r"listening on ([\d.]+):(\d+)", line)
-        assert m, f"the embedded server did not start: {line!r}"
-        yield m.group(1), int(m.group(2))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_aggregation_without_reduce_streams_to_a_slow_consumer_in_bounded_memory(
