@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import struct
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
@@ -511,6 +511,17 @@ class _QueryBase:
         }
 
 
+async def _call_each(items: AsyncIterator[Any], callback: Callable[[Any], Any]) -> None:
+    """AsyncQuery.foreach's loop: ``callback(item)`` per item (awaited when it
+    returns an awaitable) until the items end or it returns ``False``."""
+    async for item in items:
+        result = callback(item)
+        if inspect.isawaitable(result):
+            result = await result
+        if result is False:
+            break
+
+
 def _node_value(record: Any) -> Any:
     """One value a node sent: ``Record(None, meta, {"SUCCESS": v})``, or
     ``{"FAILURE": message}`` when the node's stream UDF failed."""
@@ -639,23 +650,13 @@ class AsyncQuery(_QueryBase):
         if self._udf is not None:
             values = self._aggregate(policy)
             try:
-                async for value in values:
-                    result = callback(value)
-                    if inspect.isawaitable(result):
-                        result = await result
-                    if result is False:
-                        break
+                await _call_each(values, callback)
             finally:
                 await values.aclose()
             return
         stream = self._start(policy)
         try:
-            async for record in stream:
-                result = callback(record)
-                if inspect.isawaitable(result):
-                    result = await result
-                if result is False:
-                    break
+            await _call_each(stream, callback)
         finally:
             await stream.aclose()
         self._finish(stream)
