@@ -30,13 +30,16 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from typing import Any, Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from benchmark.batch_micro import start_server  # noqa: E402  (the embedded server, own process)
 
 NAMESPACE = "test"
 SET_NAME = "arrow_bench"
@@ -55,18 +58,6 @@ def make_record(i: int) -> dict[str, Any]:
         "s1": f"user-{i}", "s2": f"seg-{i % 17}",
         "emb": [(i + j) / 10 for j in range(LIST_LEN)],
     }
-
-
-def start_server() -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aerospike_py.server", "--port", "0"],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "listening on" not in line:
-        proc.kill()
-        raise RuntimeError(f"the server did not start: {line!r}")
-    return proc, int(line.rsplit(":", 1)[1])
 
 
 def load(client: Any) -> None:
