@@ -47,6 +47,9 @@ def parse_args(argv: list[str]) -> orchestrator.Config:
     p.add_argument("--c-concurrency", type=int, help="Env C concurrency (default 10)")
     p.add_argument("--c-duration", type=float, help="Env C seconds per mode")
     p.add_argument("--no-gil", action="store_true", help="skip the GIL-contention runs")
+    p.add_argument("--gc-freeze", action="store_true",
+                   help="Env B/C: every app calls gc.freeze() after start-up (the serving "
+                        "practice that keeps the start-up heap out of full collections)")
     p.add_argument("--timeout-ms", type=int, help="per-call total_timeout for every client")
     p.add_argument("--python", action="append", default=[], metavar="CLIENT=PATH",
                    help="interpreter (or, for native, binary) to use for a client or library")
@@ -92,6 +95,7 @@ def parse_args(argv: list[str]) -> orchestrator.Config:
         cfg.only_python = sys.executable
     if a.no_gil:
         cfg.gil = False
+    cfg.gc_freeze = a.gc_freeze
     for item in a.python:
         name, sep, path = item.partition("=")
         if not sep:

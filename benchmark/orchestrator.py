@@ -80,6 +80,9 @@ class Config:
     c_warmup_s: float = 5.0
     c_gil_modes: list[str] = field(default_factory=lambda: ["single"])
     model_threads: int = 1
+    # Env B/C apps call gc.freeze() once connected and loaded (every app alike):
+    # the start-up heap (FastAPI, PyTorch) then stays out of full collections.
+    gc_freeze: bool = False
     app_loop: str = "auto"
     request_timeout_s: float = 10.0
     timeout_ms: int | None = None  # per-call total_timeout; None: each client's default
@@ -354,6 +357,8 @@ class Runner:
                 "--loop", self.cfg.app_loop, "--timeout-ms", str(self.cfg.timeout_ms or 0)]
         if with_model:
             argv.append("--model")
+        if self.cfg.gc_freeze:
+            argv.append("--gc-freeze")
         log = self.log(f"app-{r.spec.name}")
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                 cwd=self.scratch)

@@ -525,6 +525,8 @@ def header(res: dict[str, Any]) -> list[str]:
         ["git", f"{sysi.get('git_commit')} ({sysi.get('git_dirty_files')} uncommitted files)"],
         ["per-call timeout", f"{cfg.get('timeout_ms')} ms" if cfg.get("timeout_ms")
          else "each client's default"],
+        ["Env B/C apps' cyclic GC", "gc.freeze() after start-up in every app"
+         if cfg.get("gc_freeze") else "as started (nothing frozen)"],
     ]
     out += _table(["item", "value"], rows)
     out += ["", "### Clients", ""]

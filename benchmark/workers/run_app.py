@@ -28,6 +28,8 @@ def main() -> int:
     p.add_argument("--timeout-ms", type=int, default=0,
                    help="per-call total_timeout (0: the client's default)")
     p.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"])
+    p.add_argument("--gc-freeze", action="store_true",
+                   help="gc.freeze() once connected and the model loaded")
     args = p.parse_args()
 
     if args.library:
@@ -45,7 +47,8 @@ def main() -> int:
     if isinstance(driver, drivers.Fake):
         driver.loaded = {pl.name: pl.loaded for pl in plans}
     application = app.create_app(driver, args.namespace, plans, args.seed,
-                                 args.model_threads, args.model, args.client)
+                                 args.model_threads, args.model, args.client,
+                                 gc_freeze=args.gc_freeze)
     loop = args.loop
     if loop == "auto":
         loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"

@@ -118,7 +118,8 @@ class Serving:
 
 
 def create_app(driver: Driver, namespace: str, plans: list[dataset.SetPlan], seed: int,
-               model_threads: int, with_model: bool, client_label: str) -> Any:
+               model_threads: int, with_model: bool, client_label: str,
+               gc_freeze: bool = False) -> Any:
     """The FastAPI app around one connected-at-startup driver."""
     from fastapi import FastAPI, HTTPException
 
@@ -127,6 +128,13 @@ def create_app(driver: Driver, namespace: str, plans: list[dataset.SetPlan], see
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         await driver.aconnect()
+        if gc_freeze:
+            # What a serving process does after start-up: what exists now
+            # (the framework, the model, the client) is moved out of the
+            # collector's generations, so full collections walk only what
+            # requests leave behind.
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
@@ -143,6 +151,7 @@ def create_app(driver: Driver, namespace: str, plans: list[dataset.SetPlan], see
             "identity": library_identity(), "python": sys.version.split()[0],
             "merge_how": driver.merge_how,
             "loop": f"{type(loop).__module__}.{type(loop).__name__}",
+            "gc_frozen": gc.get_freeze_count(),
             "model": None if state.model is None else
             {"backend": state.model.backend, "version": state.model.version},
         }
