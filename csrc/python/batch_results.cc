@@ -168,6 +168,7 @@ PyObject* Handle_user_keys(PyObject* self, PyObject*) {
   if (!list) return nullptr;
   KeySource keys(h->st, h->keys, *h->cmd);
   for (size_t i = 0; i < n; ++i) {
+    keys.Prefetch(i);
     PyObject* pk = keys.UserKey(i);
     if (pk == nullptr) return nullptr;
     PyList_SET_ITEM(list.get(), static_cast<Py_ssize_t>(i), pk);
@@ -256,6 +257,7 @@ PyObject* NewLazyBatch(ModuleState* st, std::unique_ptr<client::Command>& owned,
   if (!positional) return nullptr;
   KeySource source(st, keys, *cmd);
   for (size_t i = 0; i < n; ++i) {
+    source.Prefetch(i);
     const BatchRecordResult& r = cmd->results[i];
     if (!r.answered || r.result != ResultCode::kOk) {
       PyList_SET_ITEM(positional.get(), static_cast<Py_ssize_t>(i), Py_NewRef(Py_None));
@@ -318,6 +320,7 @@ PyObject* NewRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys, PyOb
   KeySource source(st, keys, *cmd);
   MetaCache metas(st);
   for (size_t i = 0; i < n; ++i) {
+    source.Prefetch(i);
     const BatchRecordResult& r = cmd->results[i];
     Ref key = Ref::Steal(source.NewKey(i, DigestOf(*cmd, i)));
     if (!key) return nullptr;
