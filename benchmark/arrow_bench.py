@@ -39,7 +39,7 @@ ROOT = os.path.dirname(HERE)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from benchmark.batch_micro import start_server  # noqa: E402  (the embedded server, own process)
+from benchmark.embedded import start_server  # noqa: E402
 
 NAMESPACE = "test"
 SET_NAME = "arrow_bench"
@@ -91,7 +91,7 @@ def main() -> None:
     plans = [[[(NAMESPACE, SET_NAME, k) for k in rng.sample(range(RECORDS), BATCH)]
               for _ in range(FANOUT)] for _ in range(64)]
 
-    server, port = start_server()
+    server, _, port = start_server()
     try:
         config = {"hosts": [("127.0.0.1", port)], "policies": {"batch": {"total_timeout": 10_000}}}
         sync_client = aerospike_py.client(config).connect()

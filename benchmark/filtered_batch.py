@@ -198,15 +198,15 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # Orchestrator
 
-def start_server() -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen([sys.executable, "-m", "aerospike_py.server", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "listening on" not in line:
-        proc.kill()
-        raise RuntimeError(f"the server did not start: {line!r}")
-    return proc, int(line.rsplit(":", 1)[1])
+def start_server(python: str = sys.executable) -> tuple[subprocess.Popen[str], str, int]:
+    """benchmark/embedded.py's, imported only where a server is started: this
+    file also runs as a worker in aerospike-py's venv, where the repository
+    must stay off sys.path (it would import our aerospike_py)."""
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
+    from benchmark import embedded
+
+    return embedded.start_server(python)
 
 
 def load(host: str, port: int) -> None:
@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         port = int(port_text)
         target = f"server {host}:{port}"
     else:
-        server, port = start_server()
+        server, _, port = start_server()
         host = "127.0.0.1"
         target = f"embedded server (pid {server.pid})"
     results: dict[str, dict[str, Any]] = {}

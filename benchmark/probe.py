@@ -25,12 +25,12 @@ import asyncio
 import gc
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from typing import Any
 
+from benchmark.embedded import start_server
 from benchmark.workers.aspy_bench import dataset
 
 
@@ -72,16 +72,6 @@ def _delta(a: dict[str, tuple[float, float]],
            b: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     return {k: (v[0] - a.get(k, (0.0, 0.0))[0], v[1] - a.get(k, (0.0, 0.0))[1])
             for k, v in b.items()}
-
-
-def start_server() -> tuple[subprocess.Popen[str], list[tuple[str, int]]]:
-    proc = subprocess.Popen([sys.executable, "-m", "aerospike_py.server", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    hostport = line.rsplit(" ", 1)[1].strip()
-    host, port = hostport.rsplit(":", 1)
-    return proc, [(host, int(port))]
 
 
 def load(hosts: list[tuple[str, int]], set_name: str, n: int) -> None:
@@ -162,7 +152,8 @@ def main() -> int:
         h, port = args.hosts.rsplit(":", 1)
         hosts = [(h, int(port))]
     else:
-        server, hosts = start_server()
+        server, host, port = start_server()
+        hosts = [(host, port)]
         server_pid = server.pid
     try:
         if not args.no_load:

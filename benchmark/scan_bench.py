@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -255,16 +254,12 @@ class Result:
         return max(self.runs, key=lambda r: r["rps"]) if self.runs else None
 
 
-def start_server() -> tuple[subprocess.Popen[str], str, int]:
-    proc = subprocess.Popen([OURS, "-m", "aerospike_py.server", "--port", "0"],
-                            stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    m = re.search(r"listening on ([\d.]+):(\d+)", line)
-    if not m:
-        proc.kill()
-        raise SystemExit(f"the embedded server did not start: {line!r}")
-    return proc, m.group(1), int(m.group(2))
+def start_server(python: str) -> tuple[subprocess.Popen[str], str, int]:
+    if REPO not in sys.path:
+        sys.path.insert(0, REPO)
+    from benchmark import embedded
+
+    return embedded.start_server(python)
 
 
 def run_worker(name: str, host: str, port: int, set_name: str, runs: int) -> Result:
@@ -300,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         host, _, port_text = args.hosts.split(",")[0].partition(":")
         port = int(port_text or 3000)
     else:
-        server, host, port = start_server()
+        server, host, port = start_server(OURS)
     set_name = args.set or f"q_scan_{os.getpid()}"
     try:
         if not args.set:
