@@ -2,6 +2,11 @@
 
 A process rather than a thread: the server's CPU then shows apart from the
 client's, and the client's GIL is not shared with it.
+
+Benchmarks run as scripts import this as a sibling module (``from embedded
+import start_server``), never by putting the repository on sys.path: some of
+them also run as workers in aerospike-py's venv, where that would import our
+``aerospike_py`` in place of theirs.
 """
 
 from __future__ import annotations

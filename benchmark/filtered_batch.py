@@ -45,6 +45,11 @@ import sys
 import time
 from typing import Any
 
+try:  # run as a script, benchmark/ is on sys.path (see embedded.py's docstring)
+    from benchmark.embedded import start_server
+except ImportError:
+    from embedded import start_server  # type: ignore[no-redef]
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -197,16 +202,6 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------
 # Orchestrator
-
-def start_server(python: str = sys.executable) -> tuple[subprocess.Popen[str], str, int]:
-    """benchmark/embedded.py's, imported only where a server is started: this
-    file also runs as a worker in aerospike-py's venv, where the repository
-    must stay off sys.path (it would import our aerospike_py)."""
-    if ROOT not in sys.path:
-        sys.path.insert(0, ROOT)
-    from benchmark import embedded
-
-    return embedded.start_server(python)
 
 
 def load(host: str, port: int) -> None:

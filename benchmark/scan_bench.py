@@ -41,6 +41,11 @@ import textwrap
 import time
 from dataclasses import dataclass
 
+try:  # run as a script, benchmark/ is on sys.path (see embedded.py's docstring)
+    from benchmark.embedded import start_server
+except ImportError:
+    from embedded import start_server  # type: ignore[no-redef]
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 OURS = os.path.join(REPO, ".venv", "bin", "python")
@@ -253,13 +258,6 @@ class Result:
     def best(self) -> dict[str, float] | None:
         return max(self.runs, key=lambda r: r["rps"]) if self.runs else None
 
-
-def start_server(python: str) -> tuple[subprocess.Popen[str], str, int]:
-    if REPO not in sys.path:
-        sys.path.insert(0, REPO)
-    from benchmark import embedded
-
-    return embedded.start_server(python)
 
 
 def run_worker(name: str, host: str, port: int, set_name: str, runs: int) -> Result:
