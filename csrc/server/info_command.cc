@@ -225,7 +225,7 @@ std::string Processor::InfoCommand(int node, std::string_view line, ClientSessio
   if (name == "sindex-exists") return state_->sindexes.Exists(params);
   if (name == "sindex-stat") return state_->sindexes.Stat(params);
   if (name == "sindex") {
-    return args.empty() ? state_->sindexes.List(params) : state_->sindexes.StatPath(args);
+    return args.empty() ? state_->sindexes.List(params, false) : state_->sindexes.StatPath(args);
   }
   if (name == "truncate-undo") return TruncateUndoInfo(params, false);
   if (name == "truncate-namespace-undo") return TruncateUndoInfo(params, true);
@@ -415,7 +415,9 @@ std::string Processor::SetsInfo(std::string_view args) {
                       ":sindexes=", state_->sindexes.CountForSet(ns->name(), sets[id].name),
                       ":index_populating=false:truncating=false:"
                       "default-read-touch-ttl-pct=0:default-ttl=0:disable-eviction=false:"
-                      "enable-index=false:stop-writes-count=0:stop-writes-size=0;");
+                      "enable-index=",
+                      state_->sindexes.SetIndexed(ns->name(), sets[id].name) ? "true" : "false",
+                      ":stop-writes-count=0:stop-writes-size=0;");
     }
   }
   return v;

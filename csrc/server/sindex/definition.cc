@@ -93,39 +93,43 @@ std::string_view InfoParam(std::string_view params, std::string_view name, bool*
   return {};
 }
 
+namespace {
+
+// One parameter checked as the real server's required/optional parameter
+// checks do: absent (an error when required), empty, or too long, answered
+// with result `code`. False with `*error` set when it fails.
+bool CheckParam(std::string_view params, std::string_view name, size_t max_size, bool required,
+                int code, std::string_view* value, std::string* error) {
+  bool present = false;
+  *value = InfoParam(params, name, &present);
+  const absl::string_view n = AbslView(name);
+  std::string problem;
+  if (!present) {
+    if (!required) return true;
+    problem = absl::StrCat("missing '", n, "'");
+  } else if (value->empty()) {
+    problem = absl::StrCat("missing '", n, "' value");
+  } else if (value->size() > max_size) {
+    problem = absl::StrCat("'", n, "' value too long");
+  } else {
+    return true;
+  }
+  *error = absl::StrCat("ERROR:", code, ":", problem);
+  return false;
+}
+
+}  // namespace
+
 bool ParseCreate(std::string_view params, Definition* out, std::string* error) {
-  bool has = false;
-  std::string_view name = InfoParam(params, "indexname", &has);
-  if (!has) {
-    *error = Error("missing 'indexname'");
-    return false;
-  }
-  if (name.empty()) {
-    *error = Error("missing 'indexname' value");
-    return false;
-  }
-  if (name.size() > kMaxIndexName) {
-    *error = Error("'indexname' value too long");
-    return false;
-  }
+  std::string_view name, ns, set;
+  if (!CheckParam(params, "indexname", kMaxIndexName, true, 4, &name, error)) return false;
   // A missing or bad namespace is AS_ERR_NAMESPACE (20), not a parameter error.
-  std::string_view ns = InfoParam(params, "namespace", &has);
-  if (!has) {
-    *error = "ERROR:20:missing 'namespace'";
-    return false;
-  }
-  if (ns.empty()) {
-    *error = "ERROR:20:missing 'namespace' value";
-    return false;
-  }
-  if (ns.size() > 31) {
-    *error = "ERROR:20:'namespace' value too long";
-    return false;
-  }
+  if (!CheckParam(params, "namespace", 31, true, 20, &ns, error)) return false;
   // A set index (8.1: indextype=SET) takes only a namespace and a set; the
   // server refuses the parameters of a bin index first, in this order.
   bool has_itype = false;
-  if (Lower(InfoParam(params, "indextype", &has_itype)) == "set" && has_itype) {
+  const std::string_view itype = InfoParam(params, "indextype", &has_itype);
+  if (has_itype && Lower(itype) == "set") {
     for (const char* p : {"context", "indexdata", "type", "bin", "exp"}) {
       bool present = false;
       InfoParam(params, p, &present);
@@ -134,25 +138,20 @@ bool ParseCreate(std::string_view params, Definition* out, std::string* error) {
         return false;
       }
     }
-    // Set indexes themselves are not modelled by the embedded server.
-    *error = Error("set indexes are not supported by the embedded server");
-    return false;
+    if (!CheckParam(params, "set", kMaxSetName, true, 4, &set, error)) return false;
+    Definition d;
+    d.ns = std::string(ns);
+    d.set = std::string(set);
+    d.name = std::string(name);
+    d.set_index = true;
+    *out = std::move(d);
+    return true;
   }
   Definition d;
   d.name = std::string(name);
   d.ns = std::string(ns);
-  std::string_view set = InfoParam(params, "set", &has);
-  if (has) {
-    if (set.empty()) {
-      *error = Error("missing 'set' value");
-      return false;
-    }
-    if (set.size() > kMaxSetName) {
-      *error = Error("'set' value too long");
-      return false;
-    }
-    d.set = std::string(set);
-  }
+  if (!CheckParam(params, "set", kMaxSetName, false, 4, &set, error)) return false;
+  d.set = std::string(set);
   bool has_ctx = false;
   std::string_view ctx = InfoParam(params, "context", &has_ctx);
   if (has_ctx) {
@@ -172,8 +171,7 @@ bool ParseCreate(std::string_view params, Definition* out, std::string* error) {
     d.ctx = std::move(raw);
     d.ctx_b64 = std::string(ctx);
   }
-  std::string_view itype = InfoParam(params, "indextype", &has);
-  if (has) {
+  if (has_itype) {
     const std::string t = Lower(itype);
     if (t == "default") d.collection = Collection::kDefault;
     else if (t == "list") d.collection = Collection::kList;

@@ -3,8 +3,9 @@
 // collection type (default, list elements, map keys, map values), an
 // optional CDT context reaching inside the bin, and the key type (numeric,
 // string, blob, geo2dsphere). ParseCreate() reads the info command in both
-// the 8.x form (`bin=..;type=..`) and the older `indexdata=bin,type`, with
-// the real server's checks and error texts. Used by the sindex room.
+// the 8.x form (`bin=..;type=..`) and the older `indexdata=bin,type`, and
+// the set index of 8.1 (`indextype=SET`), with the real server's checks and
+// error texts. Used by the sindex room.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,9 @@ struct Definition {
   std::string ns;
   std::string set;   // empty: every record of the namespace
   std::string name;
+  // A set index (8.1 `indextype=SET`): names a set and nothing else; the
+  // fields below stay at their defaults.
+  bool set_index = false;
   std::string bin;   // empty for an expression index
   Collection collection = Collection::kDefault;
   uint8_t key_type = kNumeric;
@@ -35,7 +39,7 @@ struct Definition {
 
   // Same index apart from the name (what makes a create a no-op or a clash).
   bool SameDefinition(const Definition& o) const {
-    return ns == o.ns && set == o.set && bin == o.bin && collection == o.collection &&
+    return set_index == o.set_index && ns == o.ns && set == o.set && bin == o.bin && collection == o.collection &&
            key_type == o.key_type && ctx == o.ctx && exp == o.exp;
   }
 };

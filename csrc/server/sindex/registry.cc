@@ -32,9 +32,13 @@ std::string Registry::Create(std::string_view params) {
   Definition def;
   std::string error;
   if (!ParseCreate(params, &def, &error)) return error;
+  if (def.set_index) return CreateSetIndex(std::move(def));
   // An unknown namespace is accepted and nothing is created (the real
   // server's system metadata skips definitions of namespaces it lacks).
   if (store_->Find(def.ns) == nullptr) return "ok";
+  if (FindSetIndex(def.ns, def.name) != nullptr) {
+    return Err(kSindexFound, "'indexname' already exists with different definition");
+  }
   Index* same_name = Find(def.ns, def.name);
   if (same_name != nullptr) {
     if (same_name->def().SameDefinition(def)) return "ok";
@@ -61,6 +65,55 @@ std::string Registry::Create(std::string_view params) {
   indexes_.push_back(std::move(index));
   StartBuild();
   return "ok";
+}
+
+// The real server checks the namespace, then makes the set (it shows in the
+// `sets` info from then on), then compares names across both kinds of index.
+std::string Registry::CreateSetIndex(Definition def) {
+  Namespace* ns = store_->Find(def.ns);
+  if (ns == nullptr) return Err(4, "namespace not found");
+  if (!ns->CanUseSet(def.set)) return Err(4, "failed to get/create set");
+  ns->SetId(def.set);
+  const Definition* same_name = FindSetIndex(def.ns, def.name);
+  if (same_name != nullptr && same_name->set == def.set) return "ok";
+  if (same_name != nullptr || Find(def.ns, def.name) != nullptr) {
+    return Err(kSindexFound, "'indexname' already exists with different definition");
+  }
+  for (Definition& existing : set_indexes_) {
+    if (existing.ns == def.ns && existing.set == def.set) {
+      existing.name = std::move(def.name);  // renamed
+      return "ok";
+    }
+  }
+  set_indexes_.push_back(std::move(def));
+  return "ok";
+}
+
+const Definition* Registry::FindSetIndex(std::string_view ns, std::string_view name) const {
+  for (const Definition& d : set_indexes_) {
+    if (d.ns == ns && d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+bool Registry::SetIndexed(std::string_view ns, std::string_view set) const {
+  return std::any_of(set_indexes_.begin(), set_indexes_.end(),
+                     [&](const Definition& d) { return d.ns == ns && d.set == set; });
+}
+
+// entries: the set's records; used_bytes: 16 per record of every
+// set-indexed set of the namespace (the real server's tree element size).
+std::string Registry::SetIndexStats(const Definition& def) const {
+  const Namespace* ns = store_->Find(def.ns);
+  auto objects = [&](std::string_view set) -> uint64_t {
+    const int id = ns == nullptr ? -1 : ns->FindSetId(set);
+    return id < 0 ? 0 : ns->sets()[static_cast<size_t>(id)].objects;
+  };
+  uint64_t indexed = 0;
+  for (const Definition& d : set_indexes_) {
+    if (d.ns == def.ns) indexed += objects(d.set);
+  }
+  return absl::StrCat("entries=", objects(def.set), ";used_bytes=", indexed * 16, ";load_pct=100");
 }
 
 // The real server's sindex-delete, -exists and -stat answer a missing or
@@ -99,6 +152,11 @@ std::string Registry::Delete(std::string_view params) {
     return i->def().ns == ns && i->def().name == name;
   });
   if (it != indexes_.end()) indexes_.erase(it);
+  set_indexes_.erase(std::remove_if(set_indexes_.begin(), set_indexes_.end(),
+                                    [&](const Definition& d) {
+                                      return d.ns == ns && d.name == name;
+                                    }),
+                     set_indexes_.end());
   return "ok";  // dropping an index that does not exist is not an error
 }
 
@@ -120,9 +178,10 @@ std::string ExpText(const Definition& d, bool b64) {
 
 }  // namespace
 
-std::string Registry::List(std::string_view params) const {
+std::string Registry::List(std::string_view params, bool set_indexes) const {
   // The real server answers the secondary indexes, then ';' and its set
-  // indexes (none here; a bad namespace errs in both halves).
+  // indexes (a bad namespace errs in both halves; with set indexes only, the
+  // answer starts with the ';').
   bool has_ns = false;
   std::string_view ns = InfoParam(params, "namespace", &has_ns);
   if (has_ns) {
@@ -155,7 +214,14 @@ std::string Registry::List(std::string_view params) const {
                     ";");
   }
   if (!out.empty()) out.pop_back();
-  return out;
+  if (!set_indexes) return out;
+  std::string sets;
+  for (const Definition& d : set_indexes_) {
+    if (has_ns && d.ns != ns) continue;
+    absl::StrAppend(&sets, ";ns=", d.ns, ":indexname=", d.name, ":set=", d.set,
+                    ":indextype=set");
+  }
+  return out + sets;
 }
 
 std::string Registry::Exists(std::string_view params) const {
@@ -167,7 +233,7 @@ std::string Registry::Exists(std::string_view params) const {
   for (const auto& index : indexes_) {
     if (index->def().ns == ns && index->def().name == name) return "true";
   }
-  return "false";
+  return FindSetIndex(ns, name) != nullptr ? "true" : "false";
 }
 
 namespace {
@@ -204,6 +270,7 @@ std::string Registry::Stat(std::string_view params) const {
     for (const auto& index : indexes_) {
       if (index->def().ns == ns && index->def().name == name) return StatsOf(*index, start_ms_);
     }
+    if (const Definition* d = FindSetIndex(ns, name)) return SetIndexStats(*d);
   }
   return out + Err(kSindexNotFound, "no index");
 }
@@ -215,12 +282,13 @@ std::string Registry::StatPath(std::string_view path) const {
   const std::string_view ns = path.substr(0, slash);
   if (!path.empty() && store_->Find(ns) == nullptr) return "ns_type=unknown";
   if (slash == std::string_view::npos) {
-    return path.empty() ? List("") : List(absl::StrCat("ns=", AbslView(ns)));
+    return path.empty() ? List("", false) : List(absl::StrCat("ns=", AbslView(ns)), false);
   }
   const std::string_view name = path.substr(slash + 1);
   for (const auto& index : indexes_) {
     if (index->def().ns == ns && index->def().name == name) return StatsOf(*index, start_ms_);
   }
+  if (const Definition* d = FindSetIndex(ns, name)) return SetIndexStats(*d);
   return Err(kSindexNotFound, "no index");
 }
 

@@ -99,6 +99,47 @@ TEST(Sindex, CreateStatListDeleteAnswers) {
   EXPECT_NE(h.Info("sets/test/demo").find(":sindexes=0:"), std::string::npos);
 }
 
+// Set indexes (8.1 indextype=SET): answers as the real server gave them
+// (tests/golden/recorded/set_index.jsonl holds the recorded exchanges).
+TEST(Sindex, SetIndexesAreListedAfterBinIndexesOnePerSet) {
+  Harness h;
+  for (int i = 0; i < 4; ++i) Put(h, i, {Write("age", Value::Int(20 + i))});
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=demo;indexname=si;indextype=SET"), "ok");
+  EXPECT_EQ(h.Info("sindex-list:namespace=test"), ";ns=test:indexname=si:set=demo:indextype=set");
+  EXPECT_EQ(h.Info("sindex/test"), "");  // the old listing shows bin indexes only
+  EXPECT_EQ(h.Info("sindex-stat:namespace=test;indexname=si"),
+            "entries=4;used_bytes=64;load_pct=100");
+  EXPECT_NE(h.Info("sets/test/demo").find(":sindexes=0:"), std::string::npos);
+  EXPECT_NE(h.Info("sets/test/demo").find(":enable-index=true:"), std::string::npos);
+  // Another name for the same set renames the index; the name on another
+  // set, or a bin index's name, is taken.
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=demo;indexname=si2;indextype=set"), "ok");
+  EXPECT_EQ(h.Info("sindex-exists:namespace=test;indexname=si"), "false");
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=other;indexname=si2;indextype=SET"),
+            "ERROR:200:'indexname' already exists with different definition");
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=demo;indexname=age_idx;bin=age;type=NUMERIC"),
+            "ok");
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=demo;indexname=age_idx;indextype=SET"),
+            "ERROR:200:'indexname' already exists with different definition");
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=demo;indexname=si2;bin=age;type=NUMERIC"),
+            "ERROR:200:'indexname' already exists with different definition");
+  EXPECT_EQ(h.Info("sindex-list:namespace=test"),
+            "ns=test:indexname=age_idx:set=demo:bin=age:type=numeric:indextype=default:"
+            "context=null:exp=null:state=RW;ns=test:indexname=si2:set=demo:indextype=set");
+  EXPECT_EQ(h.Info("sindex-create:namespace=nope;set=x;indexname=s;indextype=SET"),
+            "ERROR:4:namespace not found");
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;indexname=s;indextype=SET"),
+            "ERROR:4:missing 'set'");
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=x;indexname=s;indextype=SET;bin=a"),
+            "ERROR:4:bin parameter is not supported for set index");
+  // A set never written is made by the create.
+  EXPECT_EQ(h.Info("sindex-create:namespace=test;set=fresh;indexname=sf;indextype=SET"), "ok");
+  EXPECT_NE(h.Info("sets/test/fresh").find("objects=0:"), std::string::npos);
+  EXPECT_EQ(h.Info("sindex-delete:namespace=test;indexname=si2"), "ok");
+  EXPECT_NE(h.Info("sets/test/demo").find(":enable-index=false:"), std::string::npos);
+  EXPECT_EQ(h.Info("sindex-stat:namespace=test;indexname=si2"), "ERROR:201:no index");
+}
+
 TEST(Sindex, BigNamespacesBuildInTheBackgroundWriteOnlyUntilDone) {
   Harness h;
   for (int i = 0; i < 30000; ++i) {

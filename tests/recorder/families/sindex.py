@@ -3,9 +3,8 @@ list / map keys / map values collections, GeoJSON points and regions, a CDT
 context path, an expression), built over records already written; creating
 again (same definition: ok; the name taken: 200), sindex-stat /
 sindex-exists / sindex/<ns>/<name>, a missing index (201), bad definitions
-(4), and sindex-delete (present and missing).
-
-Not modelled: set indexes (8.1 indextype=SET); their parameter errors are."""
+(4), and sindex-delete (present and missing). Set indexes (8.1
+indextype=SET) have their own family, set_index."""
 
 from __future__ import annotations
 
