@@ -147,6 +147,29 @@ def test_index_errors(client: Any, ns: str, qset: str, indexes: list[str]) -> No
         client.index_string_create(ns, qset, "name", name)
 
 
+def test_set_index(client: Any, ns: str, qset: str, indexes: list[str]) -> None:
+    """index_set_create (server 8.1): created on every node, renamed by a
+    create under another name, the name taken elsewhere is 200; a scan of the
+    set returns every record."""
+    seed(client, ns, qset, 12)
+    first, second = iname(), iname()
+    assert client.index_set_create(ns, qset, first) == 0
+    indexes.append(second)
+    wait_readable(client, ns, first)
+    for _, answer in client.info_all(f"sindex-list:namespace={ns}").values():
+        assert f"indexname={first}:set={qset}:indextype=set" in answer
+    client.index_set_create(ns, qset, second)
+    wait_readable(client, ns, second)
+    for _, answer in client.info_all(f"sindex-exists:namespace={ns};indexname={first}").values():
+        assert answer.strip().endswith("false")
+    with pytest.raises(ex.IndexFoundError):
+        client.index_set_create(ns, qset + "_other", second)
+    assert ids(client.query(ns, qset).results()) == list(range(12))
+    client.index_remove(ns, second)
+    for _, answer in client.info_all(f"sets/{ns}/{qset}").values():
+        assert ":enable-index=false:" in answer
+
+
 def test_background_ops(client: Any, ns: str, qset: str, indexes: list[str]) -> None:
     seed(client, ns, qset, 20)
     name = iname()
