@@ -21,6 +21,8 @@ bool Client::IsConnected() const { return engine_->IsConnected(); }
 
 std::vector<std::string> Client::NodeNames() const { return engine_->NodeNames(); }
 
+std::vector<proto::Endpoint> Client::NodeAddresses() const { return engine_->NodeAddresses(); }
+
 const ClientConfig& Client::config() const { return engine_->config(); }
 
 }  // namespace aerospike_py::client

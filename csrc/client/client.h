@@ -11,6 +11,7 @@
 #include "client/command.h"
 #include "client/policy.h"
 #include "common/status.h"
+#include "proto/info.h"
 
 namespace aerospike_py::client {
 
@@ -35,6 +36,7 @@ class Client {
 
   bool IsConnected() const;                  // at least one active node
   std::vector<std::string> NodeNames() const;
+  std::vector<proto::Endpoint> NodeAddresses() const;  // same order
 
   const ClientConfig& config() const;
 

@@ -197,13 +197,23 @@ std::vector<std::string> Engine::NodeNames() const {
   return node_names_;
 }
 
+std::vector<proto::Endpoint> Engine::NodeAddresses() const {
+  absl::MutexLock lock(&names_mu_);
+  return node_addresses_;
+}
+
 void Engine::PublishNodes() {
   std::vector<std::string> names;
+  std::vector<proto::Endpoint> addresses;
   if (cluster_ != nullptr) {
-    for (const auto& node : cluster_->nodes()) names.push_back(node->name());
+    for (const auto& node : cluster_->nodes()) {
+      names.push_back(node->name());
+      addresses.push_back(node->address());
+    }
   }
   absl::MutexLock lock(&names_mu_);
   node_names_ = std::move(names);
+  node_addresses_ = std::move(addresses);
 }
 
 int64_t Engine::NowMs() {

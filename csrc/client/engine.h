@@ -40,6 +40,7 @@
 #include "io/timer_queue.h"
 #include "tls/tls_context.h"
 #include "proto/batch.h"
+#include "proto/info.h"
 #include "proto/digest.h"
 
 namespace aerospike_py::client {
@@ -57,6 +58,8 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   void Close();
   bool IsConnected() const;
   std::vector<std::string> NodeNames() const;
+  // The active nodes' service addresses (host, port), in NodeNames()' order.
+  std::vector<proto::Endpoint> NodeAddresses() const;
   const ClientConfig& config() const { return config_; }
 
   // --- event thread (executions) ---
@@ -139,6 +142,7 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   // Node names for other threads.
   mutable absl::Mutex names_mu_;
   std::vector<std::string> node_names_ ABSL_GUARDED_BY(names_mu_);
+  std::vector<proto::Endpoint> node_addresses_ ABSL_GUARDED_BY(names_mu_);
 
   // Event-thread state. `loop_` is declared first so that it is destroyed
   // last: everything below may hold pointers into it.

@@ -174,6 +174,23 @@ PyObject* Client_get_node_names(PyObject* obj, PyObject*) {
   return list.release();
 }
 
+// get_nodes(): the official client's [(host, port), ...] of the active nodes.
+PyObject* Client_get_nodes(PyObject* obj, PyObject*) {
+  ClientObject* self = AsClient(obj);
+  Ref list = Ref::Steal(PyList_New(0));
+  if (!list) return nullptr;
+  if (self->s->core == nullptr || self->s->fork_generation != self->st->fork_generation) {
+    return list.release();
+  }
+  for (const proto::Endpoint& e : self->s->core->NodeAddresses()) {
+    Ref item = Ref::Steal(Py_BuildValue("(s#i)", e.host.data(),
+                                        static_cast<Py_ssize_t>(e.host.size()),
+                                        static_cast<int>(e.port)));
+    if (!item || PyList_Append(list.get(), item.get()) < 0) return nullptr;
+  }
+  return list.release();
+}
+
 template <typename F>
 PyCFunction Fast(F f) {
   return reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(f));
@@ -191,6 +208,8 @@ PyMethodDef kClientMethods[] = {
      "is_connected()\n--\n\nTrue when at least one cluster node is active (local state only)."},
     {"get_node_names", Client_get_node_names, METH_NOARGS,
      "get_node_names()\n--\n\nNames of the cluster's active nodes."},
+    {"get_nodes", Client_get_nodes, METH_NOARGS,
+     "get_nodes()\n--\n\n[(host, port), ...] of the cluster's active nodes."},
     {"ping", Client_ping, METH_NOARGS,
      "ping()\n--\n\nSends info('build') to a random node; True when it answers. Never raises."},
     {"get", Fast(Client_get), kFast,

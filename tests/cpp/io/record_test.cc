@@ -17,6 +17,10 @@ TEST_F(RecordTest, ConnectsAndAnswersInfo) {
   ASSERT_NE(client, nullptr);
   EXPECT_TRUE(client->IsConnected());
   ASSERT_EQ(client->NodeNames(), std::vector<std::string>{server->NodeId(0)});
+  const std::vector<proto::Endpoint> addresses = client->NodeAddresses();
+  ASSERT_EQ(addresses.size(), 1u);
+  EXPECT_EQ(addresses[0].host, server->host());
+  EXPECT_EQ(addresses[0].port, server->ports()[0]);
 
   auto random = Exec(*client, Info(Target::kRandomNode, "build\nnode"));
   ASSERT_TRUE(random->status.ok()) << random->status;
