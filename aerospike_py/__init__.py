@@ -53,6 +53,7 @@ from aerospike_py._observability import (
     sync_log_level,
 )
 from aerospike_py.client import AsyncClient, Client, async_client, client
+from aerospike_py._local_helpers import calc_digest
 from aerospike_py import predicates
 from aerospike_py.query import (
     AsyncQuery,
@@ -170,6 +171,8 @@ __all__ += [
     "partition_filter_by_range",
     "predicates",
 ]
+# The official client's digest of a key.
+__all__ += ["calc_digest"]
 __all__ += constants.__all__
 __all__ += exception.__all__
 __all__ += policy.__all__

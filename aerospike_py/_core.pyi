@@ -60,6 +60,9 @@ class Client:
         """Whether at least one cluster node is active (local state, no I/O)."""
     def get_node_names(self) -> list[str]:
         """Names of the cluster's active nodes (local state, no I/O)."""
+    def get_nodes(self) -> list[tuple[str, int]]:
+        """``[(host, port), ...]`` of the active nodes, as the official client's
+        ``get_nodes`` (local state, no I/O)."""
     def ping(self) -> bool:
         """Sends the ``build`` info command to a random node: whether it answered. Never raises."""
     def get(self, key: _Key, policy: _Policy = None) -> Record:
@@ -366,6 +369,9 @@ class AsyncClient:
         """Whether at least one cluster node is active (local state, no I/O)."""
     def get_node_names(self) -> list[str]:
         """Names of the cluster's active nodes (local state, no I/O)."""
+    def get_nodes(self) -> list[tuple[str, int]]:
+        """``[(host, port), ...]`` of the active nodes, as the official client's
+        ``get_nodes`` (local state, no I/O)."""
     def ping(self) -> asyncio.Future[bool]:
         """Sends the ``build`` info command to a random node: whether it answered. Never raises.
 

@@ -175,6 +175,11 @@ def _job_info(answers: Sequence[Any], job_id: int) -> dict[str, int]:
     return {"status": status, "progress_pct": pct, "records_read": records}
 
 
+def _check_options(options: Any) -> None:
+    if options is not None and not isinstance(options, Mapping):
+        raise InvalidArgError(f"options must be a dict, not {type(options).__name__}", code=-2)
+
+
 def _require_connected(client: Any) -> None:
     """aerospike-py refuses to make a query on a client that is not
     connected; so do we, with the error every other call gives then."""
@@ -195,6 +200,28 @@ class QueryClientMethods:
         """The official client's name for a query without a predicate."""
         _require_connected(self)
         return Query(self, namespace, set_name)
+
+    def query_apply(self, ns: str, set: str | None, predicate: Any, module: str, function: str,
+                    args: Sequence[Any] | None = None,
+                    policy: Mapping[str, Any] | None = None) -> int:
+        """The official client's background UDF over a query: runs
+        ``module.function(record, *args)`` on every record ``predicate`` (an
+        ``aerospike_py.predicates`` tuple, or None for all) matches, on the
+        servers; returns the job id for :meth:`job_info` once every node
+        accepted the job."""
+        q = self.query(ns, set)
+        if predicate is not None:
+            q.where(predicate)
+        return q.apply(module, function, args).execute_background(policy)
+
+    def scan_apply(self, ns: str, set: str | None, module: str, function: str,
+                   args: Sequence[Any] | None = None, policy: Mapping[str, Any] | None = None,
+                   options: Mapping[str, Any] | None = None) -> int:
+        """The official client's background UDF over a whole set (a query
+        without a predicate); ``options`` (the official client's deprecated
+        scan options) must be a dict and changes nothing. Returns the job id."""
+        _check_options(options)
+        return self.query_apply(ns, set, None, module, function, args, policy)
 
     # -- indexes --
 
@@ -341,6 +368,23 @@ class AsyncQueryClientMethods:
         """The official client's name for a query without a predicate."""
         _require_connected(self)
         return AsyncQuery(self, namespace, set_name)
+
+    async def query_apply(self, ns: str, set: str | None, predicate: Any, module: str,
+                          function: str, args: Sequence[Any] | None = None,
+                          policy: Mapping[str, Any] | None = None) -> int:
+        """The asyncio form of :meth:`Client.query_apply`."""
+        q = self.query(ns, set)
+        if predicate is not None:
+            q.where(predicate)
+        return await q.apply(module, function, args).execute_background(policy)
+
+    async def scan_apply(self, ns: str, set: str | None, module: str, function: str,
+                         args: Sequence[Any] | None = None,
+                         policy: Mapping[str, Any] | None = None,
+                         options: Mapping[str, Any] | None = None) -> int:
+        """The asyncio form of :meth:`Client.scan_apply`."""
+        _check_options(options)
+        return await self.query_apply(ns, set, None, module, function, args, policy)
 
     async def _sindex_create(self, command: str, ns: str, name: str,
                              policy: Mapping[str, Any] | None) -> None:

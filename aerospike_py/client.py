@@ -31,6 +31,7 @@ from typing import Any, Literal, cast, overload
 
 from aerospike_py import _core
 from aerospike_py._observability import ensure_log_thread
+from aerospike_py._local_helpers import LocalHelpers
 from aerospike_py._query_api import AsyncQueryClientMethods, QueryClientMethods
 from aerospike_py._udf import AsyncUdfMixin, UdfMixin  # UDF registration (issue 15)
 from aerospike_py.batch import BatchRecords, fill_batch_records, is_batch_records
@@ -145,7 +146,7 @@ async def _aretry_batch(
 __all__ = ["AsyncClient", "Client", "async_client", "client"]
 
 
-class Client(QueryClientMethods, UdfMixin, _core.Client):
+class Client(QueryClientMethods, UdfMixin, LocalHelpers, _core.Client):
     """Blocking Aerospike client.
 
     ``Client(config)`` does not connect; call :meth:`connect` (it returns the
@@ -262,7 +263,7 @@ class Client(QueryClientMethods, UdfMixin, _core.Client):
         return False
 
 
-class AsyncClient(AsyncQueryClientMethods, AsyncUdfMixin, _core.AsyncClient):
+class AsyncClient(AsyncQueryClientMethods, AsyncUdfMixin, LocalHelpers, _core.AsyncClient):
     """asyncio Aerospike client.
 
     Data methods return futures of the running event loop: ``await

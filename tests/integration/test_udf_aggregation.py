@@ -222,3 +222,24 @@ async def test_background_udf_with_a_where_clause(db: Db, ns: str, agg: str) -> 
         assert sorted(bumped) == [1000 + i for i in range(10)]
     finally:
         await db.index_remove(ns, name)
+
+
+async def test_scan_apply_and_query_apply(db: Db, ns: str, agg: str) -> None:
+    """The official client's scan_apply / query_apply: background UDFs over
+    the whole set and over an index range, job ids for job_info."""
+    job = await db.scan_apply(ns, agg, MODULE, "bump", [100])
+    assert isinstance(job, int) and job > 0
+    await db.wait_for_job(job)
+    assert (await db.job_info(job))["records_read"] == N
+    assert await results(db, ns, agg, "sum", ["i"]) == [sum(range(N)) + 100 * N]
+    name = "agg_" + uuid.uuid4().hex[:12]
+    await db.index_integer_create(ns, agg, "i", name)
+    try:
+        job = await db.query_apply(ns, agg, p.between("i", 100, 109), MODULE, "bump", [1000])
+        await db.wait_for_job(job)
+        bumped = await results(db, ns, agg, "above", [999])
+        assert sorted(bumped) == [1100 + i for i in range(10)]
+    finally:
+        await db.index_remove(ns, name)
+    with pytest.raises(exception.InvalidArgError):
+        await db.scan_apply(ns, agg, MODULE, "bump", [1], None, "not a dict")
