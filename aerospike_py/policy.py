@@ -67,9 +67,12 @@ class ReadPolicy(TypedDict, total=False):
     request and ask for a compressed reply).
 
     Serving additions (docs/serving.md): ``coalesce`` (a get/select may be
-    merged with others into one batch request per node) and
+    merged with others into one batch request per node),
     ``hedge_fraction`` (in [0, 1): after this fraction of the budget, send
-    the read to another replica too; 0: never).
+    the read to another replica too; 0: never) and ``hedge_percentile`` (in
+    [0, 100): hedge once the read has waited as long as the other replica
+    takes for this percentile of its recent reads, e.g. 95; at least 1 ms;
+    0: off; with both, the earlier).
     """
 
     socket_timeout: int
@@ -85,6 +88,7 @@ class ReadPolicy(TypedDict, total=False):
     # Serving (issue 17).
     coalesce: bool
     hedge_fraction: float
+    hedge_percentile: float
 
 
 class WritePolicy(TypedDict, total=False):
@@ -425,7 +429,8 @@ class ClientConfig(TypedDict, total=False):
     Serving (docs/serving.md): ``coalesce_gets`` (default of the read
     policy's ``coalesce``), ``coalesce_window_us`` (0..10000: how long the
     event thread waits for more coalescable gets), ``hedge_reads`` (default
-    of the read policy's ``hedge_fraction``).
+    of the read policy's ``hedge_fraction``), ``hedge_percentile`` (default
+    of the read policy's ``hedge_percentile``).
     """
 
     hosts: list[tuple[str, int] | tuple[str, int, str] | str]
@@ -455,6 +460,7 @@ class ClientConfig(TypedDict, total=False):
     coalesce_gets: bool
     coalesce_window_us: int
     hedge_reads: float
+    hedge_percentile: float
 
 
 def _keys(td: Any) -> frozenset[str]:

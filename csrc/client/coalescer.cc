@@ -24,7 +24,7 @@ bool IsCoalescable(const Command& command) {
   // A hedged read keeps its own path: a merged batch goes once per node
   // and is never hedged, so merging would silently drop the hedge.
   return rc.coalescable && !rc.is_write && rc.n_udf_fields == 0 &&
-         rc.policy.hedge_permille == 0 && (rc.info1 & proto::info1::kRead) != 0 &&
+         !rc.policy.hedged() && (rc.info1 & proto::info1::kRead) != 0 &&
          rc.info2 == 0;
 }
 

@@ -21,6 +21,14 @@ int64_t HedgeDelayMs(const CommandPolicy& policy, bool is_write) {
   return std::max<int64_t>(1, int64_t{budget} * policy.hedge_permille / 1000);
 }
 
+int64_t AdaptiveHedgeDelayMs(const CommandPolicy& policy, int64_t fixed_ms,
+                             const io::LatencyWindow& target) {
+  const uint32_t micros = target.Percentile(policy.hedge_percentile);
+  if (micros == 0) return fixed_ms;
+  const int64_t adaptive = (int64_t{micros} + 999) / 1000 + 1;
+  return fixed_ms == 0 ? adaptive : std::min(fixed_ms, adaptive);
+}
+
 void CancelLoser(io::Attempt* loser, uint32_t timeout_delay_ms) {
   if (!loser->running()) return;
   GlobalServingCounters().hedge.losers_cancelled.fetch_add(1, std::memory_order_relaxed);

@@ -14,6 +14,7 @@
 #include "client/policy.h"
 #include "cluster/node.h"
 #include "io/attempt.h"
+#include "io/latency_window.h"
 
 namespace aerospike_py::client {
 
@@ -38,6 +39,16 @@ class HedgeLeg final : public io::AttemptListener {
 // else the socket timeout), at least 1 ms. 0: never hedged (no fraction,
 // no budget, or a write).
 int64_t HedgeDelayMs(const CommandPolicy& policy, bool is_write);
+
+// The adaptive delay (hedge_percentile) before hedging to a replica whose
+// recent reads are `target`: that percentile of them, rounded up to whole
+// milliseconds, plus 1 ms: the timers count from the loop's millisecond
+// clock, cached when its iteration began, so one may fire up to 1 ms
+// early, and a hedge sent before the percentile is a hedge wasted on a
+// healthy read. Combined with the fixed delay (`fixed_ms`, 0: none) as the
+// earlier of the two. 0: no hedge (no fraction, and no estimate yet).
+int64_t AdaptiveHedgeDelayMs(const CommandPolicy& policy, int64_t fixed_ms,
+                             const io::LatencyWindow& target);
 
 // Ends a losing attempt: returned to its pool to drain when the policy
 // keeps timed-out connections (timeout_delay_ms), closed otherwise.

@@ -81,6 +81,12 @@ struct CommandPolicy {
   // fraction (per mille) of its budget is sent to another replica too; the
   // first answer wins (0: never hedged; writes never are).
   uint32_t hedge_permille = 0;
+  // Adaptive hedging: the read is sent to the other replica too once it
+  // has waited as long as that replica takes for this percentile of its
+  // recent reads (e.g. 95: its p95), at least 1 ms (0: off). With both set,
+  // the earlier of the two delays.
+  double hedge_percentile = 0;
+  bool hedged() const { return hedge_permille != 0 || hedge_percentile != 0; }
 };
 
 }  // namespace aerospike_py::client

@@ -1,6 +1,8 @@
 #include "client/record_execution.h"
 
 #include <algorithm>
+#include <chrono>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "client/counters.h"
@@ -34,6 +36,12 @@ uint32_t ServerTimeoutMs(const CommandPolicy& policy) {
 }
 
 namespace {
+
+int64_t MonotonicMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 bool RetryableResult(uint8_t code) {
   return code == static_cast<uint8_t>(ResultCode::kTimeout) ||
@@ -173,11 +181,39 @@ void RecordExecution::NextAttempt() {
   attempt_.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/false);
   attempt_.Start(&engine_->loop(), nio->data_pool(),
                  absl::Span<const ByteSpan>(parts_, n_parts_), deadline);
-  if (cmd_->policy.hedge_permille != 0 && !cmd_->is_write && attempt_.running()) ArmHedge();
+  if (cmd_->policy.hedged() && !cmd_->is_write && attempt_.running()) {
+    if (cmd_->policy.hedge_percentile != 0) attempt_started_us_ = MonotonicMicros();
+    ArmHedge();
+  }
+}
+
+cluster::Node* RecordExecution::HedgeTarget() const {
+  const cluster::NamespacePartitions* table =
+      engine_->cluster().partitions().Find(cmd_->key.ns);
+  if (table == nullptr) return nullptr;
+  // The next replica in sequence order; none when the partition has one
+  // copy (RF 1) or the others are down.
+  cluster::RouteOptions o = engine_->RouteFor(cmd_->policy, false, attempt_no_ + 1);
+  o.replica = cluster::ReplicaPolicy::kSequence;
+  cluster::Node* node = cluster::Route(*table, pid_, o);
+  return node == node_.get() ? nullptr : node;
+}
+
+void RecordExecution::NoteLatency(const cluster::Node& node, int64_t started_us) {
+  if (cmd_->policy.hedge_percentile == 0 || started_us == 0) return;
+  io::NodeIo* nio = io::NodeIo::Of(node);
+  if (nio == nullptr) return;
+  const int64_t took = MonotonicMicros() - started_us;
+  nio->read_latency().Add(static_cast<uint32_t>(std::clamp<int64_t>(took, 0, std::numeric_limits<uint32_t>::max())));
 }
 
 void RecordExecution::ArmHedge() {
-  const int64_t after = HedgeDelayMs(cmd_->policy, cmd_->is_write);
+  int64_t after = HedgeDelayMs(cmd_->policy, cmd_->is_write);
+  if (cmd_->policy.hedge_percentile != 0) {
+    const cluster::Node* target = HedgeTarget();
+    io::NodeIo* nio = target == nullptr ? nullptr : io::NodeIo::Of(*target);
+    if (nio != nullptr) after = AdaptiveHedgeDelayMs(cmd_->policy, after, nio->read_latency());
+  }
   if (after == 0) return;
   hedge_timer_.Start(&engine_->loop().timers(), engine_->loop().NowMs() + after,
                      &io::Timer::Thunk<RecordExecution, &RecordExecution::OnHedgeTimer>, this);
@@ -186,15 +222,8 @@ void RecordExecution::ArmHedge() {
 void RecordExecution::OnHedgeTimer() {
   if (!attempt_.running()) return;
   if (hedge_ != nullptr && hedge_->attempt.running()) return;
-  const cluster::NamespacePartitions* table =
-      engine_->cluster().partitions().Find(cmd_->key.ns);
-  if (table == nullptr) return;
-  // The next replica in sequence order; none when the partition has one
-  // copy (RF 1) or the others are down.
-  cluster::RouteOptions o = engine_->RouteFor(cmd_->policy, false, attempt_no_ + 1);
-  o.replica = cluster::ReplicaPolicy::kSequence;
-  cluster::Node* node = cluster::Route(*table, pid_, o);
-  if (node == nullptr || node == node_.get()) return;
+  cluster::Node* node = HedgeTarget();
+  if (node == nullptr) return;
   io::NodeIo* nio = io::NodeIo::Of(*node);
   if (nio == nullptr || !engine_->CheckErrorRate(*node).ok()) return;
   if (hedge_ == nullptr) hedge_ = std::make_unique<HedgeLeg>(this);
@@ -206,6 +235,7 @@ void RecordExecution::OnHedgeTimer() {
   if (deadline_ms_ != 0 && (deadline == 0 || deadline > deadline_ms_)) deadline = deadline_ms_;
   GlobalServingCounters().hedge.hedged.fetch_add(1, std::memory_order_relaxed);
   hedge_->attempt.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/false);
+  if (cmd_->policy.hedge_percentile != 0) hedge_started_us_ = MonotonicMicros();
   hedge_->attempt.Start(&engine_->loop(), nio->data_pool(),
                         absl::Span<const ByteSpan>(parts_, n_parts_), deadline);
 }
@@ -224,6 +254,7 @@ void RecordExecution::OnHedgeDone(const Status& status) {
   }
   GlobalServingCounters().hedge.hedge_wins.fetch_add(1, std::memory_order_relaxed);
   CancelLoser(&attempt_, cmd_->policy.timeout_delay_ms);
+  NoteLatency(*hedge_->node, hedge_started_us_);
   node_ = hedge_->node;
   cmd_->node = node_->name();
   OnAnswer(status);
@@ -263,6 +294,7 @@ void RecordExecution::OnAttemptDone(const Status& status) {
     }
     CancelLoser(&hedge_->attempt, cmd_->policy.timeout_delay_ms);
   }
+  if (status.ok() && node_ != nullptr) NoteLatency(*node_, attempt_started_us_);
   OnAnswer(status);
 }
 

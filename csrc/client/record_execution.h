@@ -47,6 +47,10 @@ class RecordExecution final : public Execution, private io::AttemptListener {
   void OnAnswer(const Status& status);
   void ArmHedge();
   void OnHedgeTimer();
+  // The replica a hedge goes to (the next in sequence order), or null.
+  cluster::Node* HedgeTarget() const;
+  // Adaptive hedging: an answered read's latency into its node's window.
+  void NoteLatency(const cluster::Node& node, int64_t started_us);
 
   RecordCommand* cmd_;
   ByteBuffer head_;        // proto header + AS_MSG header + fields
@@ -65,6 +69,9 @@ class RecordExecution final : public Execution, private io::AttemptListener {
   io::Timer sleep_timer_;
   io::Timer hedge_timer_;
   std::unique_ptr<HedgeLeg> hedge_;  // made on the first hedge
+  // Adaptive hedging (policy.hedge_percentile): when each leg was sent.
+  int64_t attempt_started_us_ = 0;
+  int64_t hedge_started_us_ = 0;
 };
 
 // Shared by record and batch encoders: a field (size, type, data).

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "io/address.h"
 #include "io/connection_security.h"
+#include "io/latency_window.h"
 
 namespace aerospike_py::io {
 
@@ -42,6 +43,9 @@ class NodeIo : public cluster::NodeExtension {
   const ConnectionPool* data_pool() const { return data_.get(); }
   ConnectionPool* tend_pool() { return tend_.get(); }
   const SocketAddress& address() const { return address_; }
+  // How long the node took to answer its recent single-record reads (kept
+  // by reads whose policy hedges adaptively; client/hedge.h).
+  LatencyWindow& read_latency() { return read_latency_; }
 
   // Reaps idle data connections and pre-warms min_conns.
   void Maintain(int64_t now_ms);
@@ -53,6 +57,7 @@ class NodeIo : public cluster::NodeExtension {
   SocketAddress address_;
   std::unique_ptr<ConnectionPool> data_;
   std::unique_ptr<ConnectionPool> tend_;
+  LatencyWindow read_latency_;
 };
 
 }  // namespace aerospike_py::io

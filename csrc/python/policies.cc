@@ -20,7 +20,7 @@ enum Field : uint8_t {
   kMaxRecords, kRecordsPerSecond, kMaxConcurrentNodes, kRecordQueueSize, kExpectedDuration,
   kIncludeBinData, kIgnoredAny,
   // Serving (issue 17): coalesced gets, hedged reads.
-  kCoalesce, kHedgeFraction,
+  kCoalesce, kHedgeFraction, kHedgePercentile,
 };
 
 constexpr uint16_t Bit(PolicyKind k) { return static_cast<uint16_t>(1u << static_cast<int>(k)); }
@@ -56,6 +56,7 @@ constexpr KeyInfo kKeys[] = {
     {"compress", kCompress, R | W | B | Q | S},
     {"coalesce", kCoalesce, R},
     {"hedge_fraction", kHedgeFraction, R},
+    {"hedge_percentile", kHedgePercentile, R},
     {"durable_delete", kDurableDelete, W | B | M | BW | BD | BU | DM | S},
     {"key", kKey, W | B | M | BW | BD | BU | DM},
     {"exists", kExists, W | B | M | BW},
@@ -157,6 +158,25 @@ bool ReadHedgeFraction(ModuleState* st, PyObject* v, const char* what, const cha
   return true;
 }
 
+// An adaptive hedging percentile: 0 (off) or in (0, 100).
+bool ReadHedgePercentile(ModuleState* st, PyObject* v, const char* what, const char* key,
+                         double* percentile) {
+  if (PyBool_Check(v) || (!PyFloat_Check(v) && !PyLong_Check(v))) {
+    RaiseInvalidArg(st, "%s: '%s' must be a number in [0, 100), not %.100s", what, key,
+                    Py_TYPE(v)->tp_name);
+    return false;
+  }
+  const double x = PyFloat_AsDouble(v);
+  if (x == -1.0 && PyErr_Occurred()) return false;
+  if (!(x >= 0.0 && x < 100.0)) {
+    RaiseInvalidArg(st, "%s: '%s' is %R, expected a percentile in [0, 100) (0: off)", what, key,
+                    v);
+    return false;
+  }
+  *percentile = x;
+  return true;
+}
+
 bool ReadString(ModuleState* st, PyObject* v, const char* what, const char* key,
                 std::string* out) {
   if (!PyUnicode_Check(v)) {
@@ -198,6 +218,8 @@ bool ApplyField(ModuleState* st, Field field, PyObject* v, PolicyKind kind, cons
     case kCompress: return ReadBool(st, v, what, key, &p->base.compress);
     case kCoalesce: return ReadBool(st, v, what, key, &p->coalesce);
     case kHedgeFraction: return ReadHedgeFraction(st, v, what, key, &p->base.hedge_permille);
+    case kHedgePercentile:
+      return ReadHedgePercentile(st, v, what, key, &p->base.hedge_percentile);
     case kDurableDelete: return ReadBool(st, v, what, key, &p->durable_delete);
     case kKey:
       if (!ReadInt(st, v, what, key, 0, 1, &x)) return false;
@@ -628,7 +650,9 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
   PyObject *k, *v;
   const char* what = "config";
   bool coalesce_gets = false, has_coalesce_gets = false, has_hedge = false;
+  bool has_hedge_percentile = false;
   uint32_t hedge_permille = 0;
+  double hedge_percentile = 0;
   while (PyDict_Next(dict, &pos, &k, &v)) {
     if (!PyUnicode_Check(k)) {
       RaiseInvalidArg(st, "config keys must be str, got %R", k);
@@ -704,6 +728,10 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
       // Serving (issue 17): the read policy's default for 'hedge_fraction'.
       ok = ReadHedgeFraction(st, v, what, key, &hedge_permille);
       has_hedge = ok;
+    } else if (name == "hedge_percentile") {
+      // The read policy's default for 'hedge_percentile'.
+      ok = ReadHedgePercentile(st, v, what, key, &hedge_percentile);
+      has_hedge_percentile = ok;
     } else if (name == "app_id") {
       ok = ReadString(st, v, what, key, &config->app_id);
     } else if (name == "policies") {
@@ -735,6 +763,7 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
   }
   if (has_coalesce_gets) policies->read.coalesce = coalesce_gets;
   if (has_hedge) policies->read.base.hedge_permille = hedge_permille;
+  if (has_hedge_percentile) policies->read.base.hedge_percentile = hedge_percentile;
   return true;
 }
 

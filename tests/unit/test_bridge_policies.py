@@ -43,6 +43,7 @@ VALID: dict[str, Any] = {
     # Serving (issue 17).
     "coalesce": True,
     "hedge_fraction": 0.05,
+    "hedge_percentile": 95,
 }
 
 KINDS = [
@@ -102,6 +103,10 @@ def test_batch_remove_meta() -> None:
         ("read", {"read_touch_ttl_percent": -2}),
         ("read", {"filter_expression": "not compiled"}),
         ("read", {"compress": "yes"}),
+        ("read", {"hedge_percentile": 100}),
+        ("read", {"hedge_percentile": -1}),
+        ("read", {"hedge_percentile": True}),
+        ("read", {"hedge_percentile": "95"}),
         ("write", {"exists": 5}),
         ("write", {"gen": 3}),
         ("write", {"key": 2}),
@@ -150,6 +155,7 @@ GOOD_CONFIG: dict[str, Any] = {
     "coalesce_gets": True,
     "coalesce_window_us": 200,
     "hedge_reads": 0.05,
+    "hedge_percentile": 99.5,
     "policies": {
         "read": {"total_timeout": 500},
         "write": {"ttl": 60},
@@ -203,6 +209,7 @@ def test_full_config_is_accepted() -> None:
         {"hosts": [("h", 3000)], "tls": {"enable": True, "cafile": 5}},
         {"hosts": [("h", 3000)], "tls": []},
         {"hosts": [("h", 3000)], "max_conns_per_node": 0},
+        {"hosts": [("h", 3000)], "hedge_percentile": 100.0},
         "hosts",
         None,
     ],

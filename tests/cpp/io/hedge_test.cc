@@ -1,5 +1,7 @@
 // Hedged reads (client/hedge.h) without Python: the threshold taken from
-// the policy's fraction of its budget (HedgeDelayMs), and, against the
+// the policy's fraction of its budget (HedgeDelayMs) or from the hedge
+// target's recent latencies (LatencyWindow, AdaptiveHedgeDelayMs), and,
+// against the
 // embedded three-node cluster (replication factor 2) with one node slowed
 // by a fault, the first answer wins, the losing attempt is cancelled, a
 // fast answer is never hedged and writes never are.
@@ -47,6 +49,43 @@ TEST(HedgeDelay, IsTheFractionOfTheBudget) {
   EXPECT_EQ(HedgeDelayMs(p, false), 1) << "at least 1 ms";
 }
 
+TEST(LatencyWindow, PercentileOfTheLastSamples) {
+  io::LatencyWindow w;
+  EXPECT_EQ(w.Percentile(95), 0u) << "no samples: no estimate";
+  for (uint32_t i = 1; i < io::LatencyWindow::kMinSamples; ++i) w.Add(i);
+  EXPECT_EQ(w.Percentile(95), 0u) << "too few samples";
+  w.Add(io::LatencyWindow::kMinSamples);  // 1..32
+  EXPECT_EQ(w.Percentile(50), 16u);
+  EXPECT_EQ(w.Percentile(95), 31u) << "nearest rank: ceil(0.95 * 32) = 31st";
+  EXPECT_EQ(w.Percentile(99.9), 32u);
+  // The ring keeps the last kSize: 256 samples of 1000 push the small ones out.
+  for (size_t i = 0; i < io::LatencyWindow::kSize; ++i) w.Add(1000);
+  EXPECT_EQ(w.count(), io::LatencyWindow::kSize);
+  EXPECT_EQ(w.Percentile(50), 1000u);
+  // A few slow answers move the high percentiles once refreshed, not the median.
+  for (int i = 0; i < 16; ++i) w.Add(50000);
+  EXPECT_EQ(w.Percentile(50), 1000u);
+  EXPECT_EQ(w.Percentile(99), 50000u);
+  EXPECT_EQ(w.Percentile(0), 0u) << "outside (0, 100): none";
+  EXPECT_EQ(w.Percentile(100), 0u);
+}
+
+TEST(HedgeDelay, AdaptiveIsTheTargetsPercentileInWholeMilliseconds) {
+  CommandPolicy p;
+  p.total_timeout_ms = 1000;
+  p.hedge_percentile = 95;
+  io::LatencyWindow target;
+  EXPECT_EQ(AdaptiveHedgeDelayMs(p, 0, target), 0) << "no estimate and no fraction: no hedge";
+  EXPECT_EQ(AdaptiveHedgeDelayMs(p, 200, target), 200) << "no estimate: the fraction's delay";
+  for (int i = 0; i < 64; ++i) target.Add(300);  // 0.3 ms
+  EXPECT_EQ(AdaptiveHedgeDelayMs(p, 0, target), 2)
+      << "rounded up to 1 ms, plus the 1 ms a timer may fire early";
+  for (int i = 0; i < 256; ++i) target.Add(7200);
+  EXPECT_EQ(AdaptiveHedgeDelayMs(p, 0, target), 9) << "7.2 ms: 8, plus 1";
+  EXPECT_EQ(AdaptiveHedgeDelayMs(p, 5, target), 5) << "the earlier of the two";
+  EXPECT_EQ(AdaptiveHedgeDelayMs(p, 50, target), 9);
+}
+
 class HedgeTest : public ClientTest {
  protected:
   void SetUp() override {
@@ -75,11 +114,12 @@ class HedgeTest : public ClientTest {
     f.delay_ms = ms;
     ASSERT_TRUE(server_->SetFault(node, f).ok());
   }
-  std::unique_ptr<RecordCommand> HedgedGet(uint32_t permille) {
+  std::unique_ptr<RecordCommand> HedgedGet(uint32_t permille, double percentile = 0) {
     auto c = Get(IntKey("h", key_));
     c->policy.total_timeout_ms = 2000;
     c->policy.max_retries = 0;
     c->policy.hedge_permille = permille;
+    c->policy.hedge_percentile = percentile;
     return c;
   }
 
@@ -128,6 +168,33 @@ TEST_F(HedgeTest, TheMastersAnswerWinsWhenTheReplicaIsSlower) {
   EXPECT_EQ(h.hedged.load(), 1);
   EXPECT_EQ(h.hedge_wins.load(), 0);
   EXPECT_EQ(h.losers_cancelled.load(), 1);
+  server_->ClearFaults();
+}
+
+TEST_F(HedgeTest, AdaptiveHedgeWaitsAboutTheReplicasOwnLatency) {
+  // No fraction: until the replica's latency is known, nothing is hedged.
+  SlowNode(1, 600);
+  auto cold = Exec(*client_, HedgedGet(0, 95));
+  ASSERT_TRUE(cold->status.ok()) << cold->status;
+  EXPECT_EQ(cold->node, server_->NodeId(1)) << "no estimate of the replica yet: waited";
+  EXPECT_EQ(GlobalServingCounters().hedge.hedged.load(), 0);
+  server_->ClearFaults();
+  // Healthy reads of every node teach the client their latencies.
+  for (int i = 0; i < 300; ++i) {
+    auto g = Get(IntKey("h", i % 200));
+    g->policy.hedge_percentile = 95;
+    ASSERT_TRUE(Exec(*client_, std::move(g))->status.ok());
+  }
+  ResetHedgeCounters();
+  SlowNode(1, 1500);
+  const auto t0 = Clock::now();
+  auto done = Exec(*client_, HedgedGet(0, 95));
+  const double took = MsSince(t0);
+  ASSERT_TRUE(done->status.ok()) << done->status;
+  EXPECT_EQ(BinsOf(done->message)["v"].as_int(), key_);
+  EXPECT_NE(done->node, server_->NodeId(1)) << "the replica answered";
+  EXPECT_LT(took, 500) << "hedged after the replica's p95 (a few ms), not the slow 1.5 s";
+  EXPECT_EQ(GlobalServingCounters().hedge.hedge_wins.load(), 1);
   server_->ClearFaults();
 }
 
