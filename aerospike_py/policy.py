@@ -71,8 +71,8 @@ class ReadPolicy(TypedDict, total=False):
     ``hedge_fraction`` (in [0, 1): after this fraction of the budget, send
     the read to another replica too; 0: never) and ``hedge_percentile`` (in
     [0, 100): hedge once the read has waited as long as the other replica
-    takes for this percentile of its recent reads, e.g. 95; at least 1 ms;
-    0: off; with both, the earlier).
+    takes for this percentile of its recent reads, e.g. 95, in whole
+    milliseconds plus one; 0: off; with both, the earlier).
     """
 
     socket_timeout: int

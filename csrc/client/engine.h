@@ -40,8 +40,8 @@
 #include "io/timer_queue.h"
 #include "tls/tls_context.h"
 #include "proto/batch.h"
-#include "proto/info.h"
 #include "proto/digest.h"
+#include "proto/info.h"
 
 namespace aerospike_py::client {
 

@@ -83,8 +83,8 @@ struct CommandPolicy {
   uint32_t hedge_permille = 0;
   // Adaptive hedging: the read is sent to the other replica too once it
   // has waited as long as that replica takes for this percentile of its
-  // recent reads (e.g. 95: its p95), at least 1 ms (0: off). With both set,
-  // the earlier of the two delays.
+  // recent reads (e.g. 95: its p95; client/hedge.h rounds it to the
+  // timers' milliseconds), 0: off. With both set, the earlier delay.
   double hedge_percentile = 0;
   bool hedged() const { return hedge_permille != 0 || hedge_percentile != 0; }
 };

@@ -203,8 +203,9 @@ void RecordExecution::NoteLatency(const cluster::Node& node, int64_t started_us)
   if (cmd_->policy.hedge_percentile == 0 || started_us == 0) return;
   io::NodeIo* nio = io::NodeIo::Of(node);
   if (nio == nullptr) return;
-  const int64_t took = MonotonicMicros() - started_us;
-  nio->read_latency().Add(static_cast<uint32_t>(std::clamp<int64_t>(took, 0, std::numeric_limits<uint32_t>::max())));
+  const int64_t took = std::clamp<int64_t>(MonotonicMicros() - started_us, 0,
+                                           std::numeric_limits<uint32_t>::max());
+  nio->read_latency().Add(static_cast<uint32_t>(took));
 }
 
 void RecordExecution::ArmHedge() {

@@ -37,6 +37,12 @@ def test_hedge_mode_quick(tmp_path: os.PathLike[str]) -> None:
     p = run(str(tmp_path), "--mode", "hedge", "--seconds", "0.5", "--lanes", "4")
     assert p.returncode == 0, p.stderr[-3000:]
     result = json.loads((tmp_path / "serving_hedge.json").read_text())  # type: ignore[operator]
-    assert set(result["cases"]) == {"healthy", "slow node, not hedged", "slow node, hedged"}
-    assert all(c["calls"] > 0 for c in result["cases"].values())
-    assert "hedged_reads" in result["report"]
+    assert set(result["cases"]) == {
+        "healthy", "healthy, hedged adaptively (p95)", "slow node, not hedged",
+        "slow node, hedged", "slow node, hedged adaptively (p95)"}
+    cases = result["cases"]
+    assert all(c["calls"] > 0 for c in cases.values())
+    assert cases["healthy"]["hedged_reads"] == 0
+    assert cases["slow node, not hedged"]["hedged_reads"] == 0
+    assert cases["slow node, hedged"]["hedge_wins"] > 0  # 3 ms against a 20 ms node
+    assert "| hedge wins |" in result["report"]
