@@ -871,7 +871,8 @@ def _decode_value(particle_type: int, data: bytes) -> Any:
     """A bin value as read back from ``(particle_type, bytes)`` (for tests)."""
 
 def _parse_key(key: Any) -> tuple[str, str, int, bytes, bytes]:
-    """A key as the bridge reads it: ``(ns, set, key_type, key_bytes, digest)`` (for tests)."""
+    """A key as the bridge reads it: ``(ns, set, key_type, key_bytes, digest)`` (the
+    digest behind :func:`aerospike_py.calc_digest`; tests use the rest)."""
 
 def _check_policy(kind: str, value: Any) -> None:
     """Validates a policy, meta or config dict of ``kind``; raises ``ParamError`` (for tests)."""

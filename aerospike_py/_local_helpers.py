@@ -16,10 +16,9 @@ from typing import Any
 from aerospike_py import _core
 from aerospike_py.exception import InvalidArgError
 from aerospike_py.predicates import encode_ctx
+from aerospike_py.query import N_PARTITIONS
 
 __all__ = ["LocalHelpers", "calc_digest"]
-
-_PARTITIONS = 4096
 
 
 def calc_digest(ns: str, set: str, key: Any) -> bytearray:
@@ -48,7 +47,7 @@ class LocalHelpers:
         anything else is an InvalidArgError, and so is a ``set`` that is not
         a str (as the official client requires); see :func:`calc_digest`."""
         digest = calc_digest(ns, set, key)
-        return (digest[0] | digest[1] << 8) % _PARTITIONS
+        return (digest[0] | digest[1] << 8) % N_PARTITIONS
 
     def get_cdtctx_base64(self, ctx: Any) -> str:
         """A CDT context (a list of ``(CDT_CTX_*, value)`` pairs, of the
