@@ -151,22 +151,27 @@ PyObject* Client_close(PyObject* obj, PyObject*) {
   Py_RETURN_NONE;
 }
 
+// The client's core when it is started in this process (not inherited
+// through fork()), else null, raising nothing (unlike LiveCore()): the
+// state the local-state getters read.
+const client::Client* CoreOrNull(const ClientObject* self) {
+  if (self->s->core == nullptr || self->s->fork_generation != self->st->fork_generation) {
+    return nullptr;
+  }
+  return self->s->core.get();
+}
+
 PyObject* Client_is_connected(PyObject* obj, PyObject*) {
-  ClientObject* self = AsClient(obj);
-  const bool connected = self->s->core != nullptr &&
-                         self->s->fork_generation == self->st->fork_generation &&
-                         self->s->core->IsConnected();
-  return Py_NewRef(connected ? Py_True : Py_False);
+  const client::Client* core = CoreOrNull(AsClient(obj));
+  return Py_NewRef(core != nullptr && core->IsConnected() ? Py_True : Py_False);
 }
 
 PyObject* Client_get_node_names(PyObject* obj, PyObject*) {
-  ClientObject* self = AsClient(obj);
+  const client::Client* core = CoreOrNull(AsClient(obj));
   Ref list = Ref::Steal(PyList_New(0));
   if (!list) return nullptr;
-  if (self->s->core == nullptr || self->s->fork_generation != self->st->fork_generation) {
-    return list.release();
-  }
-  for (const std::string& name : self->s->core->NodeNames()) {
+  if (core == nullptr) return list.release();
+  for (const std::string& name : core->NodeNames()) {
     Ref s = Ref::Steal(PyUnicode_FromStringAndSize(name.data(),
                                                    static_cast<Py_ssize_t>(name.size())));
     if (!s || PyList_Append(list.get(), s.get()) < 0) return nullptr;
@@ -176,13 +181,11 @@ PyObject* Client_get_node_names(PyObject* obj, PyObject*) {
 
 // get_nodes(): the official client's [(host, port), ...] of the active nodes.
 PyObject* Client_get_nodes(PyObject* obj, PyObject*) {
-  ClientObject* self = AsClient(obj);
+  const client::Client* core = CoreOrNull(AsClient(obj));
   Ref list = Ref::Steal(PyList_New(0));
   if (!list) return nullptr;
-  if (self->s->core == nullptr || self->s->fork_generation != self->st->fork_generation) {
-    return list.release();
-  }
-  for (const proto::Endpoint& e : self->s->core->NodeAddresses()) {
+  if (core == nullptr) return list.release();
+  for (const proto::Endpoint& e : core->NodeAddresses()) {
     Ref item = Ref::Steal(Py_BuildValue("(s#i)", e.host.data(),
                                         static_cast<Py_ssize_t>(e.host.size()),
                                         static_cast<int>(e.port)));

@@ -138,21 +138,31 @@ bool ReadBool(ModuleState* st, PyObject* v, const char* what, const char* key, b
   return false;
 }
 
-// A hedging threshold: a fraction of the read's budget in [0, 1) (0: no
-// hedging), kept in per mille.
-bool ReadHedgeFraction(ModuleState* st, PyObject* v, const char* what, const char* key,
-                       uint32_t* permille) {
+// A number (int or float, not bool) in [0, limit); `expected` names it in
+// the errors ("a fraction in [0, 1)").
+bool ReadNumberBelow(ModuleState* st, PyObject* v, const char* what, const char* key,
+                     double limit, const char* expected, double* out) {
   if (PyBool_Check(v) || (!PyFloat_Check(v) && !PyLong_Check(v))) {
-    RaiseInvalidArg(st, "%s: '%s' must be a float in [0, 1), not %.100s", what, key,
+    RaiseInvalidArg(st, "%s: '%s' must be %s, not %.100s", what, key, expected,
                     Py_TYPE(v)->tp_name);
     return false;
   }
   const double x = PyFloat_AsDouble(v);
   if (x == -1.0 && PyErr_Occurred()) return false;
-  if (!(x >= 0.0 && x < 1.0)) {
-    RaiseInvalidArg(st, "%s: '%s' is %R, expected a fraction in [0, 1)", what, key, v);
+  if (!(x >= 0.0 && x < limit)) {
+    RaiseInvalidArg(st, "%s: '%s' is %R, expected %s", what, key, v, expected);
     return false;
   }
+  *out = x;
+  return true;
+}
+
+// A hedging threshold: a fraction of the read's budget in [0, 1) (0: no
+// hedging), kept in per mille.
+bool ReadHedgeFraction(ModuleState* st, PyObject* v, const char* what, const char* key,
+                       uint32_t* permille) {
+  double x = 0;
+  if (!ReadNumberBelow(st, v, what, key, 1.0, "a fraction in [0, 1)", &x)) return false;
   *permille = static_cast<uint32_t>(x * 1000.0 + 0.5);
   if (x > 0.0 && *permille == 0) *permille = 1;
   return true;
@@ -161,20 +171,8 @@ bool ReadHedgeFraction(ModuleState* st, PyObject* v, const char* what, const cha
 // An adaptive hedging percentile: 0 (off) or in (0, 100).
 bool ReadHedgePercentile(ModuleState* st, PyObject* v, const char* what, const char* key,
                          double* percentile) {
-  if (PyBool_Check(v) || (!PyFloat_Check(v) && !PyLong_Check(v))) {
-    RaiseInvalidArg(st, "%s: '%s' must be a number in [0, 100), not %.100s", what, key,
-                    Py_TYPE(v)->tp_name);
-    return false;
-  }
-  const double x = PyFloat_AsDouble(v);
-  if (x == -1.0 && PyErr_Occurred()) return false;
-  if (!(x >= 0.0 && x < 100.0)) {
-    RaiseInvalidArg(st, "%s: '%s' is %R, expected a percentile in [0, 100) (0: off)", what, key,
-                    v);
-    return false;
-  }
-  *percentile = x;
-  return true;
+  return ReadNumberBelow(st, v, what, key, 100.0, "a percentile in [0, 100) (0: off)",
+                         percentile);
 }
 
 bool ReadString(ModuleState* st, PyObject* v, const char* what, const char* key,
