@@ -61,6 +61,11 @@ import tempfile
 import time
 from typing import Any
 
+try:  # run from the repository root, or as a script (benchmark/ first on sys.path)
+    from benchmark.raw_reply import read_reply
+except ImportError:
+    from raw_reply import read_reply  # type: ignore[no-redef]
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 NAMESPACE = "test"
@@ -224,22 +229,6 @@ class RawSocketDriver:
         header = wire.Header(info1=wire.READ, timeout=1000)
         return bytes(wire.message(header, wire.record_fields(NAMESPACE, SET_NAME, call["key"]), [op]))
 
-    def read_reply(self, sock: Any) -> int:
-        """Reads one whole reply frame; returns its result code."""
-        view = memoryview(self.buf)
-        got = 0
-        need = 8
-        while got < need:
-            n = sock.recv_into(view[got:])
-            if n == 0:
-                raise RuntimeError("the server closed the connection")
-            got += n
-            if need == 8 and got >= 8:
-                need = 8 + int.from_bytes(self.buf[2:8], "big")
-                if need > len(self.buf):
-                    raise RuntimeError("reply larger than the probe's buffer")
-        return self.buf[13]
-
     def run(self, scenario: str, calls: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
         requests = [self.request(scenario, c) for c in calls]
         self.connect_all(concurrency)
@@ -253,7 +242,7 @@ class RawSocketDriver:
                 sent.append(time.perf_counter_ns())
                 sock.sendall(req)
             for sock, t0 in zip(socks, sent):
-                code = self.read_reply(sock)
+                code = read_reply(sock, self.buf)
                 latencies.append((time.perf_counter_ns() - t0) / 1000.0)
                 if code != 0:
                     raise RuntimeError(f"result code {code}")

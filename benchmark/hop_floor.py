@@ -7,7 +7,8 @@ process:
 
 * ``raw``: the request encoded before the clock starts (the recorder's
   stdlib-only encoder, tests/recorder/wire.py), written to a blocking socket
-  and read back whole: the server's time plus loopback TCP and one wake-up
+  and read back whole into a buffer allocated once (benchmark/raw_reply.py,
+  as cdt_operate's floor): the server's time plus loopback TCP and one wake-up
   of the reading thread — the floor of any client;
 * ``sync``: ``aerospike_py.Client.get`` (the caller hands the command to the
   event thread and sleeps until it is woken with the answer);
@@ -37,6 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import aerospike_py  # noqa: E402
+from benchmark.raw_reply import read_reply  # noqa: E402
 from tests.recorder.families._common import get as wire_get  # noqa: E402
 
 SET = "hop_floor"
@@ -47,18 +49,14 @@ def raw(host: str, port: int, n: int) -> list[float]:
     s = socket.create_connection((host, port))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     request = wire_get(SET, KEY)
+    buf = bytearray(1 << 16)
     lat = []
     try:
         for _ in range(n):
             t = time.perf_counter()
             s.sendall(request)
-            header = b""
-            while len(header) < 8:
-                header += s.recv(8 - len(header))
-            size = int.from_bytes(header[2:8], "big")
-            body = b""
-            while len(body) < size:
-                body += s.recv(size - len(body))
+            if read_reply(s, buf) != 0:
+                raise RuntimeError("the floor's get did not find its record")
             lat.append(time.perf_counter() - t)
     finally:
         s.close()
