@@ -803,8 +803,9 @@ def serving_stats(reset: bool = False, /) -> dict[str, Any]:
 
     ``coalesced_batches``, ``coalesced_calls``, ``coalesced_max_calls``,
     ``coalesced_batches_by_calls`` (a dict: "2", "3-4", ... "257+"),
-    ``hedged_reads``, ``hedge_wins``, ``hedge_losers_cancelled``. ``reset``
-    zeroes them after reading.
+    ``hedged_reads``, ``hedge_wins``, ``hedge_losers_cancelled``,
+    ``hedged_batch_requests``, ``hedge_batch_rows``. ``reset`` zeroes them
+    after reading.
     """
 
 def stage_stats(reset: bool = False) -> dict[str, dict[str, int]]:

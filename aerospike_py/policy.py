@@ -134,6 +134,12 @@ class BatchPolicy(TypedDict, total=False):
     after a per-key error. ``key``/``exists``/``gen``/``commit_level``/
     ``durable_delete``/``ttl`` are defaults for ``batch_write`` records
     (per-record meta wins). Addition: ``compress``.
+
+    Serving additions (docs/serving.md): ``hedge_fraction`` and
+    ``hedge_percentile`` as in :class:`ReadPolicy`, for read-only batches: a
+    node's request still unanswered after the threshold sends its rows to
+    their other replicas too, and each row takes the first answer. A batch
+    with a write, delete or UDF row is never hedged.
     """
 
     socket_timeout: int
@@ -156,6 +162,9 @@ class BatchPolicy(TypedDict, total=False):
     durable_delete: bool
     ttl: int
     compress: bool
+    # Serving (issue 17).
+    hedge_fraction: float
+    hedge_percentile: float
 
 
 class BatchReadPolicy(TypedDict, total=False):

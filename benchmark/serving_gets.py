@@ -24,7 +24,8 @@ sequential gets for ``--seconds``; p50/p99 healthy, with one node slowed
 (fault hook ``delay``), and slowed but hedged: after a fixed fraction of the
 budget (``--hedge-fraction``) and adaptively, after the other replica's
 ``--hedge-percentile`` (healthy too, to count the hedges it sends for
-nothing).
+nothing). Then the same with lanes of sequential ``batch_read`` calls of
+``--batch-keys`` keys (hedged in the batch policy; 0 leaves them out).
 
 Run from the repository root: ``.venv/bin/python -m benchmark.serving_gets
 [--hosts 127.0.0.1:3600] [--mode gets|hedge]``. Without ``--hosts`` an
@@ -247,7 +248,8 @@ def run_hedge(args: argparse.Namespace) -> dict[str, Any]:
         seed(host, port, 2000)
         out: dict[str, Any] = {}
 
-        async def measure(policy: dict[str, Any]) -> dict[str, float]:
+        async def measure(policy: dict[str, Any], batch: int) -> dict[str, float]:
+            """Lanes of gets (batch 0) or of batch_read calls of `batch` keys."""
             client = await aerospike_py.async_client({"hosts": server.hosts}).connect()
             lat: list[float] = []
             stop = time.perf_counter() + args.seconds
@@ -256,7 +258,13 @@ def run_hedge(args: argparse.Namespace) -> dict[str, Any]:
                 i = w
                 while time.perf_counter() < stop:
                     t = time.perf_counter()
-                    await client.get((NAMESPACE, SET, i % 2000), policy=policy)
+                    if batch:
+                        keys = [(NAMESPACE, SET, (i * batch + j) % 2000) for j in range(batch)]
+                        got = await client.batch_read(keys, policy=policy)
+                        if any(r.result != 0 for r in got.batch_records):
+                            raise RuntimeError("a batch row failed")
+                    else:
+                        await client.get((NAMESPACE, SET, i % 2000), policy=policy)
                     lat.append(time.perf_counter() - t)
                     i += args.lanes
             try:
@@ -271,37 +279,46 @@ def run_hedge(args: argparse.Namespace) -> dict[str, Any]:
         hedged = {**base, "hedge_fraction": args.hedge_fraction}
         adaptive = {**base, "hedge_percentile": args.hedge_percentile}
 
-        def case(name: str, policy: dict[str, Any]) -> None:
+        def case(name: str, policy: dict[str, Any], batch: int = 0) -> None:
             aerospike_py._core.serving_stats(True)
-            out[name] = asyncio.run(measure(policy))
+            out[name] = asyncio.run(measure(policy, batch))
             st = aerospike_py._core.serving_stats()
-            out[name]["hedged_reads"] = st["hedged_reads"]
-            out[name]["hedge_wins"] = st["hedge_wins"]
+            # Gets count second attempts; batches their hedge requests.
+            out[name]["hedged_reads"] = st["hedged_batch_requests" if batch else "hedged_reads"]
+            out[name]["hedge_wins"] = st["hedge_batch_rows" if batch else "hedge_wins"]
 
-        case("healthy", base)
-        case(f"healthy, hedged adaptively (p{args.hedge_percentile:g})", adaptive)
-        server.set_fault(1, "delay", delay_ms=args.slow_ms, scope="data")
-        case("slow node, not hedged", base)
-        case("slow node, hedged", hedged)
-        case(f"slow node, hedged adaptively (p{args.hedge_percentile:g})", adaptive)
-        server.clear_faults()
+        adaptive_name = f"hedged adaptively (p{args.hedge_percentile:g})"
+        kinds = [("", 0)]
+        if args.batch_keys:
+            kinds.append((f"batch of {args.batch_keys}, ", args.batch_keys))
+        for prefix, batch in kinds:
+            case(f"{prefix}healthy", base, batch)
+            case(f"{prefix}healthy, {adaptive_name}", adaptive, batch)
+            server.set_fault(1, "delay", delay_ms=args.slow_ms, scope="data")
+            case(f"{prefix}slow node, not hedged", base, batch)
+            case(f"{prefix}slow node, hedged", hedged, batch)
+            case(f"{prefix}slow node, {adaptive_name}", adaptive, batch)
+            server.clear_faults()
     finally:
         server.stop()
     lines = [f"embedded 3-node cluster, RF 2; node 1 holds each data reply {args.slow_ms} ms; "
              f"{args.lanes} lanes of sequential gets, {args.seconds} s each (a new client "
              f"each); hedged: after {args.hedge_fraction} x 1000 ms; adaptively: after the "
-             f"other replica's p{args.hedge_percentile:g}; load average {os.getloadavg()}", "",
+             f"other replica's p{args.hedge_percentile:g}; batch cases: lanes of sequential "
+             f"batch_read calls of {args.batch_keys} keys, 'hedged' = hedge requests sent and "
+             f"'hedge wins' = rows a hedge answered first; load average {os.getloadavg()}", "",
              "| case | calls | p50 ms | p99 ms | max ms | hedged | hedge wins |",
              "|---|---|---|---|---|---|---|"]
     for name, r in out.items():
         lines.append(f"| {name} | {r['calls']} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
                      f"{r['max_ms']:.1f} | {r['hedged_reads']} | {r['hedge_wins']} |")
-    h, p = out["healthy"], out["slow node, not hedged"]
     lines.append("")
-    for name in (n for n in out if n.startswith("slow node, hedged")):
-        s = out[name]
-        lines.append(f"{name}: p99 / healthy x{s['p99_ms'] / h['p99_ms']:.2f}; "
-                     f"p99 / not hedged x{s['p99_ms'] / p['p99_ms']:.3f}")
+    for prefix, _ in kinds:
+        h, p = out[f"{prefix}healthy"], out[f"{prefix}slow node, not hedged"]
+        for name in (n for n in out if n.startswith(f"{prefix}slow node, hedged")):
+            s = out[name]
+            lines.append(f"{name}: p99 / healthy x{s['p99_ms'] / h['p99_ms']:.2f}; "
+                         f"p99 / not hedged x{s['p99_ms'] / p['p99_ms']:.3f}")
     return {"cases": out, "report": "\n".join(lines)}
 
 
@@ -320,6 +337,8 @@ def main() -> None:
     ap.add_argument("--slow-ms", type=int, default=20)
     ap.add_argument("--hedge-fraction", type=float, default=0.003)
     ap.add_argument("--hedge-percentile", type=float, default=95.0)
+    ap.add_argument("--batch-keys", type=int, default=50,
+                    help="hedge mode: keys per batch_read of the batch cases (0: none)")
     ap.add_argument("--out", default="")
     ap.add_argument("--worker", default="")
     ap.add_argument("--host", default="127.0.0.1")

@@ -1,13 +1,17 @@
 #include "client/batch_execution.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "client/counters.h"
 #include "client/engine.h"
+#include "client/hedge.h"
 #include "client/record_execution.h"
+#include "client/serving_counters.h"
 #include "cluster/router.h"
 #include "common/byte_order.h"
 #include "io/event_loop.h"
@@ -53,9 +57,16 @@ struct BatchExecution::Chunk : public io::AttemptListener {
   bool live = false;
   bool last_seen = false;
   uint32_t answered = 0;  // record messages accepted from this request
+  uint32_t rows_seen = 0;  // ... and those answered by a hedge first
   uint8_t last_result = 0;
   std::vector<uint32_t> retry_keys;  // waiting out sleep_between_retries
   io::Timer sleep_timer;
+  // Hedged batches: the slow request this one hedges (0: none), the
+  // hedges sent for this one, when it was sent (adaptive hedging).
+  uint32_t hedge_of = 0;
+  std::vector<uint32_t> hedges;
+  int64_t sent_us = 0;
+  io::Timer hedge_timer;
   io::Attempt attempt{this};
 };
 
@@ -89,6 +100,7 @@ Status BatchExecution::Prepare() {
   // Filter fields per spec, complete (size, type, data).
   spec_fields_.resize(c.specs.size());
   bool any_send_key = false;
+  bool any_write = false;
   for (size_t i = 0; i < c.specs.size(); ++i) {
     const BatchRowSpec& spec = c.specs[i];
     if (!spec.filter_expression.empty()) {
@@ -96,9 +108,16 @@ Status BatchExecution::Prepare() {
                   AsBytes(spec.filter_expression));
     }
     any_send_key = any_send_key || spec.send_key;
+    any_write = any_write || spec.is_write;
   }
   c.results.resize(n_);
   owner_.assign(n_, kNoChunk);
+  // Writes are never hedged (a row may not be applied twice); coalesced
+  // gets never carry a hedging policy (client/coalescer.h).
+  if (c.policy.hedged() && !any_write && c.row_listener == nullptr) {
+    hedge_owner_.assign(n_, kNoChunk);
+    answered_by_.assign(n_, kNoChunk);
+  }
   if (c.row_listener != nullptr) handed_.assign(n_, 0);
   shape_of_.resize(n_);
   if (any_send_key) {
@@ -282,9 +301,12 @@ void BatchExecution::Route(absl::Span<const uint32_t> keys, uint32_t attempt_no)
 }
 
 void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
-                          uint32_t attempt_no) {
+                          uint32_t attempt_no, Chunk* hedge_of) {
   if (Status open = engine_->CheckErrorRate(*node); !open.ok()) {
-    RetryLater(std::vector<uint32_t>(keys.begin(), keys.end()), attempt_no, open);
+    // A hedge is a bonus: its rows stay with the request it would hedge.
+    if (hedge_of == nullptr) {
+      RetryLater(std::vector<uint32_t>(keys.begin(), keys.end()), attempt_no, open);
+    }
     return;
   }
   auto owned = std::make_unique<Chunk>(this, next_chunk_id_++);
@@ -301,9 +323,10 @@ void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
   rows.resize(keys.size());
   size_t estimate = 64 + cmd_->filter_expression.size() + keys.size() * 26;
   const proto::BatchRowShape* previous = nullptr;
+  std::vector<uint32_t>& owners = hedge_of == nullptr ? owner_ : hedge_owner_;
   for (size_t i = 0; i < keys.size(); ++i) {
     const uint32_t k = keys[i];
-    owner_[k] = chunk->id;
+    owners[k] = chunk->id;
     proto::BatchRow& row = rows[i];
     row.index = index_base_ + k;
     row.digest = cmd_->keys[k].digest.data();
@@ -334,9 +357,92 @@ void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
   }
   if (deadline_ms_ != 0 && (deadline == 0 || deadline > deadline_ms_)) deadline = deadline_ms_;
   ByteSpan part = chunk->request.span();
+  const bool hedging = !hedge_owner_.empty();
+  if (hedge_of != nullptr) {
+    chunk->hedge_of = hedge_of->id;
+    hedge_of->hedges.push_back(chunk->id);
+    GlobalServingCounters().hedge.batch_hedged.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (hedging) chunk->sent_us = io::SteadyNowNs() / 1000;
   chunk->attempt.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/true);
   chunk->attempt.Start(&engine_->loop(), io::NodeIo::Of(*node)->data_pool(),
                        absl::MakeConstSpan(&part, 1), deadline);
+  if (hedging && hedge_of == nullptr && chunk->attempt.running()) ArmHedge(chunk);
+}
+
+// The fraction of the budget, or the slowest estimate among the other
+// nodes (their recent batch answers at the policy's percentile; the rows'
+// replicas are among them, and which ones differs row by row), whichever
+// comes first; no hedge without either.
+void BatchExecution::ArmHedge(Chunk* c) {
+  int64_t after = HedgeDelayMs(cmd_->policy, /*is_write=*/false);
+  if (cmd_->policy.hedge_percentile != 0) {
+    int64_t slowest = 0;
+    for (const cluster::NodeRef& node : engine_->cluster().nodes()) {
+      if (node.get() == c->node.get()) continue;
+      io::NodeIo* nio = io::NodeIo::Of(*node);
+      if (nio == nullptr) continue;
+      const int64_t estimate = AdaptiveHedgeDelayMs(cmd_->policy, 0, nio->batch_latency());
+      if (estimate == 0) {  // a replica not measured yet: the fraction decides
+        slowest = 0;
+        break;
+      }
+      slowest = std::max(slowest, estimate);
+    }
+    if (slowest != 0) after = after == 0 ? slowest : std::min(after, slowest);
+  }
+  if (after == 0) return;
+  c->hedge_timer.Start(
+      &engine_->loop().timers(), engine_->loop().NowMs() + after,
+      [](void* arg) {
+        auto* chunk = static_cast<Chunk*>(arg);
+        chunk->batch->OnHedgeTimer(chunk);
+      },
+      c);
+}
+
+// Sends the rows `c` still owes to their next replicas (sequence order),
+// one request per node, leaving `c` running: each row takes whichever
+// answer comes first.
+void BatchExecution::OnHedgeTimer(Chunk* c) {
+  if (finished() || !c->live || !c->attempt.running()) return;
+  std::vector<uint32_t> waiting;
+  for (uint32_t k : c->keys) {
+    if (owner_[k] == c->id && !cmd_->results[k].answered && hedge_owner_[k] == kNoChunk) {
+      waiting.push_back(k);
+    }
+  }
+  if (waiting.empty()) return;
+  const BatchCommand& cmd = *cmd_;
+  cluster::RouteOptions route = engine_->RouteFor(cmd.policy, false, c->attempt_no + 1);
+  route.replica = cluster::ReplicaPolicy::kSequence;
+  // Few nodes: a list beats a map. Row order (grouped by shape) is kept.
+  std::vector<std::pair<cluster::Node*, std::vector<uint32_t>>> groups;
+  for (uint32_t k : waiting) {
+    const BatchKey& key = cmd.keys[k];
+    const cluster::NamespacePartitions* table =
+        engine_->cluster().partitions().Find(cmd.ns_sets[key.ns_set].ns);
+    if (table == nullptr) continue;
+    cluster::Node* node = cluster::Route(*table, proto::PartitionId(key.digest), route);
+    if (node == nullptr || node == c->node.get() || io::NodeIo::Of(*node) == nullptr) continue;
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [node](const auto& g) { return g.first == node; });
+    if (it == groups.end()) {
+      groups.emplace_back(node, std::vector<uint32_t>());
+      it = groups.end() - 1;
+    }
+    it->second.push_back(k);
+  }
+  const size_t max_rows = std::max<uint32_t>(engine_->config().max_keys_per_batch_request, 1);
+  ++hold_;
+  for (auto& [node, keys] : groups) {
+    for (size_t at = 0; at < keys.size(); at += max_rows) {
+      const size_t stop = std::min(keys.size(), at + max_rows);
+      Send(node, absl::MakeConstSpan(keys.data() + at, stop - at), c->attempt_no + 1, c);
+    }
+  }
+  --hold_;
+  MaybeFinish();
 }
 
 StatusOr<bool> BatchExecution::OnChunkFrame(Chunk* c, proto::Frame frame) {
@@ -389,9 +495,9 @@ Status BatchExecution::ReadChunkFrame(Chunk* c, const proto::Frame& f, bool* don
       }
       // A request the server completed without an error answers every row
       // (error rows included): a gap means rows were lost on the way.
-      if (m->header.result_code == 0 && c->answered != c->keys.size()) {
+      if (m->header.result_code == 0 && c->rows_seen != c->keys.size()) {
         return absl::DataLossError(absl::StrCat("batch answer from ", node, " ended after ",
-                                                c->answered, " of its ", c->keys.size(),
+                                                c->rows_seen, " of its ", c->keys.size(),
                                                 " rows"));
       }
       c->last_seen = true;
@@ -400,13 +506,18 @@ Status BatchExecution::ReadChunkFrame(Chunk* c, const proto::Frame& f, bool* don
       return absl::OkStatus();
     }
     const uint32_t index = m->header.transaction_ttl - index_base_;
-    if (index >= n_ || owner_[index] != c->id) {
+    if (index >= n_ ||
+        (owner_[index] != c->id && (hedge_owner_.empty() || hedge_owner_[index] != c->id))) {
       return absl::DataLossError(absl::StrCat("batch answer from ", node, " for row index ",
                                               m->header.transaction_ttl,
                                               ", which was not asked of it"));
     }
     BatchRecordResult& r = cmd_->results[index];
     if (r.answered) {
+      if (!answered_by_.empty() && answered_by_[index] != c->id) {
+        ++c->rows_seen;  // the other request of a hedged pair answered it first
+        continue;
+      }
       return absl::DataLossError(
           absl::StrCat("batch answer from ", node, " repeats key index ", index));
     }
@@ -421,6 +532,13 @@ Status BatchExecution::ReadChunkFrame(Chunk* c, const proto::Frame& f, bool* don
     r.void_time = m->header.record_ttl;
     r.message = *m;
     ++c->answered;
+    ++c->rows_seen;
+    if (!answered_by_.empty()) {
+      answered_by_[index] = c->id;
+      if (c->hedge_of != kNoChunk) {
+        GlobalServingCounters().hedge.batch_hedge_rows.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
     *used = true;
     if (!handed_.empty()) fresh_.push_back(index);
   }
@@ -431,12 +549,14 @@ void BatchExecution::RevokeAnswers(Chunk* c) {
   if (c->answered == 0) return;
   uint32_t kept = 0;
   for (uint32_t k : c->keys) {
-    if (owner_[k] != c->id || !cmd_->results[k].answered) continue;
+    if (!cmd_->results[k].answered) continue;
+    if (answered_by_.empty() ? owner_[k] != c->id : answered_by_[k] != c->id) continue;
     if (!handed_.empty() && handed_[k] != 0) {
       ++kept;  // its caller has it already: final
       continue;
     }
     cmd_->results[k] = BatchRecordResult();
+    if (!answered_by_.empty()) answered_by_[k] = kNoChunk;
   }
   c->answered = kept;
 }
@@ -451,6 +571,10 @@ void BatchExecution::OnChunkDone(Chunk* c, const Status& status) {
   if (finished()) return;
   cmd_->timings.answered = std::max(cmd_->timings.answered, c->attempt.answered_ns());
   if (cmd_->timings.sent == 0) cmd_->timings.sent = c->attempt.sent_ns();
+  if (!hedge_owner_.empty()) {
+    OnHedgedChunkDone(c, status);
+    return;
+  }
   std::vector<uint32_t> unanswered;
   for (uint32_t k : c->keys) {
     if (owner_[k] == c->id && !cmd_->results[k].answered) unanswered.push_back(k);
@@ -491,6 +615,86 @@ void BatchExecution::OnChunkDone(Chunk* c, const Status& status) {
     RetryLater(std::move(unanswered), c->attempt_no, status);
   } else {
     FailKeys(unanswered, status);
+  }
+  Retire(c);
+}
+
+// A request of a hedged batch ended. Its rows another live request still
+// awaits are left to that one (a hedge takes over the rows of the request
+// it hedged when that one fails); the rest are answered, retried or failed
+// as in OnChunkDone. Then the other request of the pair is cancelled if
+// every row it awaits has its answer.
+void BatchExecution::OnHedgedChunkDone(Chunk* c, const Status& status) {
+  c->hedge_timer.Cancel();
+  if (status.code() == absl::StatusCode::kUnavailable) engine_->OnNodeTrouble();
+  if (status.code() == absl::StatusCode::kDataLoss) RevokeAnswers(c);
+  if (status.ok() && cmd_->policy.hedge_percentile != 0 && c->sent_us != 0) {
+    if (io::NodeIo* nio = io::NodeIo::Of(*c->node)) {
+      const int64_t took = io::SteadyNowNs() / 1000 - c->sent_us;
+      nio->batch_latency().Add(static_cast<uint32_t>(
+          std::clamp<int64_t>(took, 0, std::numeric_limits<uint32_t>::max())));
+    }
+  }
+  std::vector<uint32_t> orphans;  // rows no live request awaits any more
+  for (uint32_t k : c->keys) {
+    const bool owned = owner_[k] == c->id;
+    const bool hedged = hedge_owner_[k] == c->id;
+    if (!owned && !hedged) continue;
+    if (owned) owner_[k] = kNoChunk;
+    if (hedged) hedge_owner_[k] = kNoChunk;
+    if (cmd_->results[k].answered) continue;
+    if (owned && LiveChunk(hedge_owner_[k]) != nullptr) {
+      owner_[k] = hedge_owner_[k];
+      hedge_owner_[k] = kNoChunk;
+      continue;
+    }
+    if (hedged && LiveChunk(owner_[k]) != nullptr) continue;
+    orphans.push_back(k);
+  }
+  if (!orphans.empty()) {
+    if (status.ok() && c->last_result != 0) {
+      if (cmd_->result == ResultCode::kOk) cmd_->result = static_cast<ResultCode>(c->last_result);
+      for (uint32_t k : orphans) cmd_->results[k].result = static_cast<ResultCode>(c->last_result);
+    } else if (status.ok()) {
+      FailKeys(orphans, absl::DataLossError(absl::StrCat(
+                            "the server ended the batch without answering ", orphans.size(),
+                            " key(s)")));
+    } else if (IsRetryable(status)) {
+      RetryLater(std::move(orphans), c->attempt_no, status);
+    } else {
+      FailKeys(orphans, status);
+    }
+  }
+  if (Chunk* first = LiveChunk(c->hedge_of)) CancelIfAnswered(first);
+  for (uint32_t id : c->hedges) {
+    if (Chunk* hedge = LiveChunk(id)) CancelIfAnswered(hedge);
+  }
+  Retire(c);
+}
+
+BatchExecution::Chunk* BatchExecution::LiveChunk(uint32_t id) const {
+  // Ids are handed out in order and every chunk is kept: chunks_[id - 1].
+  if (id == kNoChunk || id > chunks_.size()) return nullptr;
+  Chunk* c = chunks_[id - 1].get();
+  return c->live ? c : nullptr;
+}
+
+bool BatchExecution::AllAnswered(const Chunk* c) const {
+  for (uint32_t k : c->keys) {
+    if ((owner_[k] == c->id || hedge_owner_[k] == c->id) && !cmd_->results[k].answered) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void BatchExecution::CancelIfAnswered(Chunk* c) {
+  if (!AllAnswered(c)) return;
+  c->hedge_timer.Cancel();
+  CancelLoser(&c->attempt, cmd_->policy.timeout_delay_ms);
+  for (uint32_t k : c->keys) {
+    if (owner_[k] == c->id) owner_[k] = kNoChunk;
+    if (hedge_owner_[k] == c->id) hedge_owner_[k] = kNoChunk;
   }
   Retire(c);
 }
@@ -565,6 +769,7 @@ void BatchExecution::Stop(const Status& why, bool timed_out) {
       chunk->attempt.Abort();
     }
     chunk->sleep_timer.Cancel();
+    chunk->hedge_timer.Cancel();
     chunk->live = false;
     for (uint32_t k : chunk->keys) {
       if (owner_[k] != chunk->id || cmd_->results[k].answered) continue;
@@ -599,6 +804,7 @@ void BatchExecution::Done(const Status& status) {
   for (auto& chunk : chunks_) {
     chunk->attempt.Abort();
     chunk->sleep_timer.Cancel();
+    chunk->hedge_timer.Cancel();
   }
   cmd_->attempts = max_attempt_ + 1;
   if (cmd_->finisher) cmd_->finisher->OnBatchDone(*cmd_, status);

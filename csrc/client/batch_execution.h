@@ -18,7 +18,13 @@
 //     frame that checked out are handed to it at once, so their callers
 //     need not wait for the rest of the batch; handed rows are final;
 //  8. when the batch ends, the command's BatchFinisher (if any) runs here,
-//     before the command goes to its sink (e.g. the NumPy fill, off-GIL).
+//     before the command goes to its sink (e.g. the NumPy fill, off-GIL);
+//  9. hedged (a read-only batch whose policy sets hedge_fraction or
+//     hedge_percentile, client/hedge.h): a node request still unanswered
+//     after its threshold sends its unanswered rows to their next replicas
+//     too; each row takes the first answer, the other is skipped, and a
+//     request whose every row is answered elsewhere is cancelled. A
+//     request that fails hands its rows to the hedge still awaiting them.
 // Every key gets a result slot; keys never answered keep answered == false
 // with the reason in `result` (and in_doubt for writes that were sent).
 #pragma once
@@ -52,7 +58,9 @@ class BatchExecution final : public Execution {
 
   Status Prepare();
   void Route(absl::Span<const uint32_t> keys, uint32_t attempt_no);
-  void Send(cluster::Node* node, absl::Span<const uint32_t> keys, uint32_t attempt_no);
+  // `hedge_of`: the slow request these rows are a hedge of (else null).
+  void Send(cluster::Node* node, absl::Span<const uint32_t> keys, uint32_t attempt_no,
+            Chunk* hedge_of = nullptr);
   StatusOr<bool> OnChunkFrame(Chunk* c, proto::Frame frame);
   Status ReadChunkFrame(Chunk* c, const proto::Frame& f, bool* done, bool* used);
   // Takes back every answer `c` delivered: its stream turned out malformed,
@@ -63,6 +71,14 @@ class BatchExecution final : public Execution {
   bool CanRetry(uint32_t attempt_no) const;
   void FailKeys(absl::Span<const uint32_t> keys, const Status& why);
   void Retire(Chunk* c);
+  // Hedging (step 9).
+  void ArmHedge(Chunk* c);
+  void OnHedgeTimer(Chunk* c);
+  void OnHedgedChunkDone(Chunk* c, const Status& status);
+  Chunk* LiveChunk(uint32_t id) const;
+  // True when no row `c` awaits is unanswered.
+  bool AllAnswered(const Chunk* c) const;
+  void CancelIfAnswered(Chunk* c);
   void MaybeFinish();
   void OnTotalTimeout();
   // Fails every key still waiting; `timed_out`: connections in mid-answer
@@ -96,6 +112,10 @@ class BatchExecution final : public Execution {
   // whether it was handed to the listener (then never revoked).
   std::vector<uint32_t> fresh_;
   std::vector<uint8_t> handed_;
+  // Hedged batches only (else empty): per key, the hedge request also
+  // awaiting it (0: none) and the request whose answer it took.
+  std::vector<uint32_t> hedge_owner_;
+  std::vector<uint32_t> answered_by_;
   int64_t deadline_ms_ = 0;
   Status first_error_;
   io::Timer total_timer_;

@@ -23,6 +23,10 @@ struct HedgeCounters {
   std::atomic<int64_t> hedged{0};      // reads that sent a second attempt
   std::atomic<int64_t> hedge_wins{0};  // ... whose second attempt answered first
   std::atomic<int64_t> losers_cancelled{0};    // losing attempts cancelled (connection closed or returned to drain)
+  // Batch reads: hedge requests sent for a node's slow rows, and rows a
+  // hedge answered before the first request did.
+  std::atomic<int64_t> batch_hedged{0};
+  std::atomic<int64_t> batch_hedge_rows{0};
 };
 
 struct ServingCounters {

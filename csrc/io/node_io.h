@@ -46,6 +46,8 @@ class NodeIo : public cluster::NodeExtension {
   // How long the node took to answer its recent single-record reads (kept
   // by reads whose policy hedges adaptively; client/hedge.h).
   LatencyWindow& read_latency() { return read_latency_; }
+  // The same for its answers to batch requests (kept by hedged batches).
+  LatencyWindow& batch_latency() { return batch_latency_; }
 
   // Reaps idle data connections and pre-warms min_conns.
   void Maintain(int64_t now_ms);
@@ -58,6 +60,7 @@ class NodeIo : public cluster::NodeExtension {
   std::unique_ptr<ConnectionPool> data_;
   std::unique_ptr<ConnectionPool> tend_;
   LatencyWindow read_latency_;
+  LatencyWindow batch_latency_;
 };
 
 }  // namespace aerospike_py::io

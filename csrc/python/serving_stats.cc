@@ -33,7 +33,7 @@ PyObject* ServingStatsImpl(PyObject*, PyObject* const* args, Py_ssize_t nargs,
     Ref n = Ref::Steal(PyLong_FromLongLong(Take(c.coalesce.by_size[b], reset)));
     if (!n || PyDict_SetItemString(sizes.get(), kSizeLabels[b], n.get()) < 0) return nullptr;
   }
-  return Py_BuildValue("{s:L,s:L,s:L,s:O,s:L,s:L,s:L}",
+  return Py_BuildValue("{s:L,s:L,s:L,s:O,s:L,s:L,s:L,s:L,s:L}",
                        "coalesced_batches", static_cast<long long>(Take(c.coalesce.batches, reset)),
                        "coalesced_calls", static_cast<long long>(Take(c.coalesce.calls, reset)),
                        "coalesced_max_calls",
@@ -42,7 +42,11 @@ PyObject* ServingStatsImpl(PyObject*, PyObject* const* args, Py_ssize_t nargs,
                        "hedged_reads", static_cast<long long>(Take(c.hedge.hedged, reset)),
                        "hedge_wins", static_cast<long long>(Take(c.hedge.hedge_wins, reset)),
                        "hedge_losers_cancelled",
-                       static_cast<long long>(Take(c.hedge.losers_cancelled, reset)));
+                       static_cast<long long>(Take(c.hedge.losers_cancelled, reset)),
+                       "hedged_batch_requests",
+                       static_cast<long long>(Take(c.hedge.batch_hedged, reset)),
+                       "hedge_batch_rows",
+                       static_cast<long long>(Take(c.hedge.batch_hedge_rows, reset)));
 }
 
 }  // namespace
@@ -53,7 +57,8 @@ PyMethodDef kServingMethods[] = {
      METH_FASTCALL | METH_KEYWORDS,
      "serving_stats(reset=False)\n--\n\nCumulative counters of coalesced gets (batches, "
      "calls carried, the largest batch, batches by calls carried) and hedged reads "
-     "(hedges sent, hedges that answered first, losing attempts cancelled)."},
+     "(hedges sent, hedges that answered first, losing attempts cancelled; batch hedge "
+     "requests and the rows they answered first)."},
     {nullptr, nullptr, 0, nullptr},
 };
 

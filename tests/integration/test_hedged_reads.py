@@ -195,3 +195,105 @@ async def test_hedged_reads_are_not_coalesced(
             await client.close()
     finally:
         aerospike_cluster3.clear_faults()
+
+
+# ---------------------------------------------------------------- batch reads
+
+
+async def timed_batch(client: Any, keys: list[tuple[str, str, int]],
+                      policy: dict[str, Any]) -> tuple[float, list[Any]]:
+    """One batch_read: its latency (ms) and each row's (result, bins)."""
+    t = time.perf_counter()
+    r = client.batch_read(keys, policy=policy)
+    if inspect.isawaitable(r):
+        r = await r
+    ms = (time.perf_counter() - t) * 1000
+    return ms, [(b.result, b.record[2] if b.record else None) for b in r.batch_records]
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+async def test_hedged_batch_read_beats_a_slow_node(
+    aerospike_cluster3: EmbeddedServer, set_name: str, flavour: str
+) -> None:
+    """The slow node's request of a batch is hedged: its rows go to their
+    other replicas, which answer first; the slow request is cancelled."""
+    keys = seed_numbered(aerospike_cluster3, set_name, 60)
+    missing = [("test", set_name, 1000 + i) for i in range(6)]
+    expected = [(0, {"v": i}) for i in range(60)] + [(2, None)] * 6
+    aerospike_cluster3.set_fault(1, "delay", delay_ms=SLOW_MS, scope="data")
+    try:
+        client = await connect({"hosts": aerospike_cluster3.hosts}, flavour == "async")
+        try:
+            plain_ms, plain = await timed_batch(client, keys + missing, POLICY)
+            _core.serving_stats(True)
+            hedged_policy = {**POLICY, "hedge_fraction": 0.02}  # after 40 ms
+            hedged_ms, hedged = await timed_batch(client, keys + missing, hedged_policy)
+            s = _core.serving_stats()
+            # The client stays usable: later batches (healthy node set) agree.
+            aerospike_cluster3.clear_faults()
+            _, again = await timed_batch(client, keys + missing, hedged_policy)
+        finally:
+            await close(client)
+    finally:
+        aerospike_cluster3.clear_faults()
+    assert plain == hedged == again == expected
+    assert plain_ms >= SLOW_MS * 0.9  # (2/3)**66 that the slow node masters none of them
+    assert hedged_ms < SLOW_MS / 2, hedged_ms
+    assert s["hedged_batch_requests"] >= 1, s
+    # Every row the slow node owed was answered by its replica.
+    assert s["hedge_batch_rows"] >= 10, s
+    assert s["hedge_losers_cancelled"] >= 1, s
+    assert s["hedged_reads"] == 0, s  # single-record counters untouched
+
+
+async def test_adaptive_hedged_batch_after_the_replicas_batch_latency(
+    aerospike_cluster3: EmbeddedServer, set_name: str
+) -> None:
+    """hedge_percentile alone: healthy batches teach the client each node's
+    batch latency; once a node is slowed, its request is hedged after the
+    other replicas' p95, far under the slow node's 800 ms."""
+    keys = seed_numbered(aerospike_cluster3, set_name, 60)
+    policy = {**POLICY, "hedge_percentile": 95}
+    client = await aerospike_py.async_client({"hosts": aerospike_cluster3.hosts}).connect()
+    try:
+        for _ in range(40):  # a request per node per batch: 40 samples each, 32 are enough
+            await timed_batch(client, keys, policy)
+        _core.serving_stats(True)
+        aerospike_cluster3.set_fault(1, "delay", delay_ms=SLOW_MS, scope="data")
+        try:
+            lat = []
+            for _ in range(3):
+                ms, got = await timed_batch(client, keys, policy)
+                lat.append(ms)
+                assert got == [(0, {"v": i}) for i in range(60)]
+            s = _core.serving_stats()
+        finally:
+            aerospike_cluster3.clear_faults()
+    finally:
+        await client.close()
+    assert s["hedged_batch_requests"] >= 3, s
+    assert max(lat) < SLOW_MS / 2, lat
+
+
+async def test_batches_with_writes_are_never_hedged(
+    aerospike_cluster3: EmbeddedServer, set_name: str
+) -> None:
+    keys = seed_numbered(aerospike_cluster3, set_name, 30)
+    aerospike_cluster3.set_fault(1, "delay", delay_ms=100, scope="data")
+    try:
+        client = await aerospike_py.async_client({"hosts": aerospike_cluster3.hosts}).connect()
+        try:
+            _core.serving_stats(True)
+            policy = {**POLICY, "hedge_fraction": 0.005}  # after 10 ms
+            t = time.perf_counter()
+            res = await client.batch_write([(k, {"w": 1}) for k in keys], policy=policy)
+            assert (time.perf_counter() - t) * 1000 >= 90  # it waited for the slow node
+            assert [r.result for r in res.batch_records] == [0] * 30
+            assert _core.serving_stats()["hedged_batch_requests"] == 0
+            # A read-only batch of the same client and policy is hedged.
+            await client.batch_read(keys, policy=policy)
+            assert _core.serving_stats()["hedged_batch_requests"] >= 1
+        finally:
+            await client.close()
+    finally:
+        aerospike_cluster3.clear_faults()

@@ -118,6 +118,8 @@ def test_batch_remove_meta() -> None:
         ("meta", {"gen": "1"}),
         ("meta", {"ttl": "60"}),
         ("batch", {"concurrency": 2}),
+        ("batch", {"hedge_fraction": 1.0}),
+        ("batch", {"hedge_percentile": 100}),
         ("info", {"timeout": -5}),
         ("read", {1: 2}),
         ("read", ["total_timeout", 5]),

@@ -37,12 +37,13 @@ def test_hedge_mode_quick(tmp_path: os.PathLike[str]) -> None:
     p = run(str(tmp_path), "--mode", "hedge", "--seconds", "0.5", "--lanes", "4")
     assert p.returncode == 0, p.stderr[-3000:]
     result = json.loads((tmp_path / "serving_hedge.json").read_text())  # type: ignore[operator]
-    assert set(result["cases"]) == {
-        "healthy", "healthy, hedged adaptively (p95)", "slow node, not hedged",
-        "slow node, hedged", "slow node, hedged adaptively (p95)"}
+    names = ["healthy", "healthy, hedged adaptively (p95)", "slow node, not hedged",
+             "slow node, hedged", "slow node, hedged adaptively (p95)"]
+    assert set(result["cases"]) == set(names) | {f"batch of 50, {n}" for n in names}
     cases = result["cases"]
     assert all(c["calls"] > 0 for c in cases.values())
-    assert cases["healthy"]["hedged_reads"] == 0
-    assert cases["slow node, not hedged"]["hedged_reads"] == 0
-    assert cases["slow node, hedged"]["hedge_wins"] > 0  # 3 ms against a 20 ms node
+    for prefix in ("", "batch of 50, "):
+        assert cases[f"{prefix}healthy"]["hedged_reads"] == 0
+        assert cases[f"{prefix}slow node, not hedged"]["hedged_reads"] == 0
+        assert cases[f"{prefix}slow node, hedged"]["hedge_wins"] > 0  # 3 ms against 20 ms
     assert "| hedge wins |" in result["report"]

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "client/hedge.h"
 #include "client/serving_counters.h"
@@ -209,6 +210,127 @@ TEST_F(HedgeTest, WritesAreNeverHedged) {
   EXPECT_EQ(done->result, ResultCode::kOk);
   EXPECT_EQ(done->node, server_->NodeId(1));
   EXPECT_EQ(GlobalServingCounters().hedge.hedged.load(), 0);
+  server_->ClearFaults();
+}
+
+// Hedged batch reads (client/batch_execution.h, step 9). Keys 0..199 of
+// set "h" are written by HedgeTest's SetUp up to the first one node 1
+// masters; these tests write their own.
+class BatchHedgeTest : public HedgeTest {
+ protected:
+  void SetUp() override {
+    HedgeTest::SetUp();
+    for (int i = 0; i < 90; ++i) {
+      auto put = Exec(*client_, Put(IntKey("bh", i), {{"v", Value::Int(i)}}));
+      ASSERT_EQ(put->result, ResultCode::kOk);
+      (put->node == server_->NodeId(1) ? on_slow_ : elsewhere_).push_back(i);
+    }
+    ASSERT_GE(on_slow_.size(), 5u);
+    ResetHedgeCounters();
+    GlobalServingCounters().hedge.batch_hedged.store(0);
+    GlobalServingCounters().hedge.batch_hedge_rows.store(0);
+  }
+  std::unique_ptr<BatchCommand> Batch(const std::vector<int>& keys, uint32_t permille) {
+    BatchBuilder b;
+    const uint16_t spec = b.ReadAllSpec();
+    for (int k : keys) b.AddIntKey("test", "bh", k, spec);
+    b.cmd->policy.total_timeout_ms = 3000;
+    b.cmd->policy.max_retries = 0;
+    b.cmd->policy.hedge_permille = permille;
+    return std::move(b.cmd);
+  }
+  // Every row answered with its own record.
+  static void ExpectAll(const BatchCommand& done, const std::vector<int>& keys) {
+    ASSERT_TRUE(done.status.ok()) << done.status;
+    ASSERT_EQ(done.results.size(), keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      ASSERT_TRUE(done.results[i].answered) << "row " << i;
+      ASSERT_EQ(done.results[i].result, ResultCode::kOk) << "row " << i;
+      EXPECT_EQ(BinsOf(done.results[i].message)["v"].as_int(), keys[i]);
+    }
+  }
+  static std::vector<int> All(const std::vector<int>& a, const std::vector<int>& b) {
+    std::vector<int> all = a;
+    all.insert(all.end(), b.begin(), b.end());
+    return all;
+  }
+
+  std::vector<int> on_slow_;    // keys node 1 masters
+  std::vector<int> elsewhere_;  // the others
+};
+
+TEST_F(BatchHedgeTest, TheSlowNodesRowsAreAnsweredByTheirReplicas) {
+  SlowNode(1, 1500);
+  const std::vector<int> keys = All(on_slow_, elsewhere_);
+  const auto t0 = Clock::now();
+  auto done = Exec(*client_, Batch(keys, 50));  // hedge after 150 ms
+  const double took = MsSince(t0);
+  ExpectAll(*done, keys);
+  EXPECT_LT(took, 1000) << "the slow node was not waited for";
+  const HedgeCounters& h = GlobalServingCounters().hedge;
+  EXPECT_GE(h.batch_hedged.load(), 1);
+  EXPECT_EQ(h.batch_hedge_rows.load(), static_cast<int64_t>(on_slow_.size()));
+  EXPECT_EQ(h.losers_cancelled.load(), 1) << "the slow request, every row answered elsewhere";
+  EXPECT_EQ(h.hedged.load(), 0) << "single-read counters untouched";
+  server_->ClearFaults();
+  // The cancelled request's connection was closed: the next batch is right.
+  auto again = Exec(*client_, Batch(keys, 50));
+  ExpectAll(*again, keys);
+}
+
+TEST_F(BatchHedgeTest, RowsSplitBetweenTheSlowRequestAndItsHedge) {
+  // Node 1 answers two rows at once and the rest 1.5 s later: the hedge
+  // asks only for the rows still owed, and answers them.
+  server::Fault f;
+  f.kind = server::FaultKind::kStallAfterRows;
+  f.scope = server::FaultScope::kData;
+  f.rows = 2;
+  f.delay_ms = 1500;
+  ASSERT_TRUE(server_->SetFault(1, f).ok());
+  const auto t0 = Clock::now();
+  auto done = Exec(*client_, Batch(on_slow_, 50));
+  const double took = MsSince(t0);
+  ExpectAll(*done, on_slow_);
+  EXPECT_LT(took, 1000);
+  const HedgeCounters& h = GlobalServingCounters().hedge;
+  EXPECT_EQ(h.batch_hedge_rows.load(), static_cast<int64_t>(on_slow_.size() - 2));
+  EXPECT_EQ(h.losers_cancelled.load(), 1);
+  server_->ClearFaults();
+}
+
+TEST_F(BatchHedgeTest, AFailedHedgeLeavesItsRowsToTheFirstRequest) {
+  // Only node 1's keys: the hedges go to nodes 0 and 2, which drop their
+  // replies; node 1, slow but sound, still answers every row.
+  SlowNode(1, 400);
+  server::Fault drop;
+  drop.kind = server::FaultKind::kDropMidReply;
+  drop.scope = server::FaultScope::kData;
+  ASSERT_TRUE(server_->SetFault(0, drop).ok());
+  ASSERT_TRUE(server_->SetFault(2, drop).ok());
+  auto done = Exec(*client_, Batch(on_slow_, 20));  // hedge after 60 ms
+  ExpectAll(*done, on_slow_);
+  const HedgeCounters& h = GlobalServingCounters().hedge;
+  EXPECT_GE(h.batch_hedged.load(), 1);
+  EXPECT_EQ(h.batch_hedge_rows.load(), 0);
+  EXPECT_EQ(h.losers_cancelled.load(), 0);
+  server_->ClearFaults();
+}
+
+TEST_F(BatchHedgeTest, AFastBatchAndABatchWithWritesAreNotHedged) {
+  const std::vector<int> keys = All(on_slow_, elsewhere_);
+  ExpectAll(*Exec(*client_, Batch(keys, 500)), keys);  // hedge after 1.5 s: never
+  EXPECT_EQ(GlobalServingCounters().hedge.batch_hedged.load(), 0);
+  SlowNode(1, 300);
+  BatchBuilder b;
+  const uint16_t write = b.WriteSpec({{"w", Value::Int(1)}});
+  for (int k : on_slow_) b.AddIntKey("test", "bh", k, write);
+  b.cmd->policy.total_timeout_ms = 3000;
+  b.cmd->policy.max_retries = 0;
+  b.cmd->policy.hedge_permille = 10;  // 30 ms
+  auto done = Exec(*client_, std::move(b.cmd));
+  ASSERT_TRUE(done->status.ok()) << done->status;
+  for (const BatchRecordResult& r : done->results) EXPECT_EQ(r.result, ResultCode::kOk);
+  EXPECT_EQ(GlobalServingCounters().hedge.batch_hedged.load(), 0);
   server_->ClearFaults();
 }
 
