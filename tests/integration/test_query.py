@@ -109,6 +109,31 @@ async def test_scan_results_foreach_and_stream(db: Db, ns: str, qset: str) -> No
 
 
 @pytest.mark.asyncio
+async def test_stream_metadata_is_each_records_own(db: Db, ns: str, qset: str) -> None:
+    """Runs of records with equal metadata share one RecordMetadata; a record
+    whose generation or expiry differs from the one before gets its own."""
+    await fill(db, ns, qset, 40)
+    for i in range(0, 40, 3):  # generation 2 or 3
+        await db.put((ns, qset, i), {"i": i})
+        if i % 2:
+            await db.put((ns, qset, i), {"i": i})
+    for i in range(1, 40, 5):  # an expiry of its own
+        await db.put((ns, qset, i), {"i": i}, meta={"ttl": 1000 + i * 100})
+    expected: dict[int, tuple[int, int | None]] = {}
+    for i in range(40):
+        rec = await wait(db.client.get((ns, qset, i)))
+        expected[i] = (rec.meta.gen, rec.meta.ttl)
+    got = await collect(db, db.client.query(ns, qset).stream())
+    assert keys_of(got) == list(range(40))
+    for r in got:
+        gen, ttl = expected[r.key.user_key]  # type: ignore[index,union-attr]
+        assert r.meta.gen == gen, r
+        # A second may pass between the get and the scan.
+        assert ttl is not None and ttl - 2 <= r.meta.ttl <= ttl, (r, ttl)
+    assert len({r.meta.gen for r in got}) >= 3  # 1, 2, 3 and 4 (both loops)
+
+
+@pytest.mark.asyncio
 async def test_scan_select_metadata_only_and_max_records(db: Db, ns: str, qset: str) -> None:
     await fill(db, ns, qset, 50)
     q = db.client.query(ns, qset)
