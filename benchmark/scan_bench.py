@@ -27,6 +27,14 @@ Clients (skipped, with the reason printed, when their interpreter is missing):
 
 The last lines print each client's figures and, for ours, the ratio of records/s to the best
 peer (and to each peer).
+
+On two shared cores the client, the server's scan threads and the hypervisor's steal compete for
+the same CPUs, so a client's rate moves by tens of percent with whatever else ran at that moment.
+``--rounds N`` runs the whole list of clients N times, one after the other within each round, and
+prints each round's ratio and their median: the clients of one round met the same machine. With
+``--server-pid`` (known without it for the embedded server) each line also gives the server's CPU
+microseconds per record while that client scanned (its scans, connect and close included), which
+tells how much of two cores were left to the client.
 """
 
 from __future__ import annotations
@@ -254,13 +262,38 @@ class Result:
     runs: list[dict[str, float]]
     error: str = ""
 
+    server_cpu_us_per_record: float | None = None
+
     @property
     def best(self) -> dict[str, float] | None:
         return max(self.runs, key=lambda r: r["rps"]) if self.runs else None
 
 
+def process_cpu_s(pid: int) -> float | None:
+    """The user + system CPU seconds a process has used (None when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    # utime and stime are the 14th and 15th fields; the split starts at the 3rd.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-def run_worker(name: str, host: str, port: int, set_name: str, runs: int) -> Result:
+
+
+def run_worker(name: str, host: str, port: int, set_name: str, runs: int,
+               server_pid: int | None = None) -> Result:
+    """One client's scans in a process of its own; the server's CPU while it ran, if known."""
+    before = process_cpu_s(server_pid) if server_pid else None
+    result = run_worker_process(name, host, port, set_name, runs)
+    after = process_cpu_s(server_pid) if server_pid else None
+    records = sum(r["records"] for r in result.runs)
+    if before is not None and after is not None and records:
+        result.server_cpu_us_per_record = (after - before) * 1e6 / records
+    return result
+
+
+def run_worker_process(name: str, host: str, port: int, set_name: str, runs: int) -> Result:
     python = PYTHONS[name]
     if not os.path.exists(python):
         return Result(name, [], f"no interpreter at {python}")
@@ -287,13 +320,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", default=",".join(WORKERS), help="comma-separated subset")
     ap.add_argument("--set", default="", help="use an existing set (skip loading)")
     ap.add_argument("--json", default="", help="also write the results to this file")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the list of clients this many times, interleaved")
+    ap.add_argument("--server-pid", type=int, default=0,
+                    help="the server's process id, to report its CPU per record")
     args = ap.parse_args(argv)
     server = None
+    server_pid = args.server_pid or None
     if args.hosts:
         host, _, port_text = args.hosts.split(",")[0].partition(":")
         port = int(port_text or 3000)
     else:
         server, host, port = start_server(OURS)
+        server_pid = server.pid
     set_name = args.set or f"q_scan_{os.getpid()}"
     try:
         if not args.set:
@@ -302,22 +341,32 @@ def main(argv: list[str] | None = None) -> int:
                            check=True, env={**os.environ, "PYTHONPATH": REPO})
             print(f"loaded {args.records} records into test/{set_name} in "
                   f"{time.perf_counter() - t0:.1f} s", flush=True)
-        results = []
-        for name in [c for c in args.clients.split(",") if c]:
-            r = run_worker(name, host, port, set_name, args.runs)
-            results.append(r)
-            b = r.best
-            if b is None:
-                print(f"{name:24s} skipped: {r.error}", flush=True)
-            else:
-                print(f"{name:24s} {b['rps']:>11,.0f} rec/s  {b['cpu_us_per_record']:6.2f} us CPU/rec"
-                      f"  RSS +{b['rss_growth_mb']:7.1f} MiB  ({b['records']:.0f} records)",
-                      flush=True)
+        names = [c for c in args.clients.split(",") if c]
+        rounds: list[list[Result]] = []
+        for k in range(args.rounds):
+            if args.rounds > 1:
+                print(f"-- round {k + 1} of {args.rounds}", flush=True)
+            rounds.append([])
+            for name in names:
+                r = run_worker(name, host, port, set_name, args.runs, server_pid)
+                rounds[-1].append(r)
+                print_line(r)
+        results = merge_rounds(rounds)
+        if args.rounds > 1:
+            print("-- best of every round")
+            for r in results:
+                print_line(r)
         report(results)
+        if args.rounds > 1:
+            report_rounds(rounds)
         if args.json:
             with open(args.json, "w") as f:
-                json.dump({r.name: {"runs": r.runs, "error": r.error} for r in results}, f,
-                          indent=1)
+                json.dump({"clients": {r.name: {"runs": r.runs, "error": r.error,
+                                                "server_cpu_us_per_record":
+                                                    r.server_cpu_us_per_record}
+                                       for r in results},
+                           "rounds": [{r.name: r.runs for r in rnd} for rnd in rounds]},
+                          f, indent=1)
     finally:
         if server is not None:
             server.terminate()
@@ -340,6 +389,55 @@ def info(host: str, port: int, command: str) -> str:
                 break
             data += chunk
     return data[8:].decode(errors="replace").strip().partition("\t")[2]
+
+
+def print_line(r: Result) -> None:
+    b = r.best
+    if b is None:
+        print(f"{r.name:24s} skipped: {r.error}", flush=True)
+        return
+    server = ("" if r.server_cpu_us_per_record is None
+              else f"  server {r.server_cpu_us_per_record:5.2f} us CPU/rec")
+    print(f"{r.name:24s} {b['rps']:>11,.0f} rec/s  {b['cpu_us_per_record']:6.2f} us CPU/rec"
+          f"  RSS +{b['rss_growth_mb']:7.1f} MiB  ({b['records']:.0f} records){server}", flush=True)
+
+
+def merge_rounds(rounds: list[list[Result]]) -> list[Result]:
+    """One Result per client with the runs of every round; the server's CPU per record is
+    the mean over the rounds that measured it."""
+    merged: dict[str, Result] = {}
+    server: dict[str, list[float]] = {}
+    for rnd in rounds:
+        for r in rnd:
+            m = merged.setdefault(r.name, Result(r.name, []))
+            m.runs.extend(r.runs)
+            m.error = m.error or r.error
+            if r.server_cpu_us_per_record is not None:
+                server.setdefault(r.name, []).append(r.server_cpu_us_per_record)
+    for name, values in server.items():
+        merged[name].server_cpu_us_per_record = sum(values) / len(values)
+    return list(merged.values())
+
+
+def report_rounds(rounds: list[list[Result]]) -> None:
+    """Each round's ratio of ours to that round's best peer, and the median over rounds."""
+    ratios: dict[str, list[float]] = {}
+    for k, rnd in enumerate(rounds):
+        peers = [r for r in rnd if not r.name.startswith("ours") and r.best]
+        if not peers:
+            continue
+        best_peer = max(peers, key=lambda r: r.best["rps"])  # type: ignore[index]
+        cells = []
+        for o in (r for r in rnd if r.name.startswith("ours") and r.best):
+            x = o.best["rps"] / best_peer.best["rps"]  # type: ignore[index]
+            ratios.setdefault(o.name, []).append(x)
+            cells.append(f"{o.name} x{x:.2f}")
+        print(f"round {k + 1}: best peer {best_peer.name}; " + ", ".join(cells))
+    for name, xs in ratios.items():
+        xs = sorted(xs)
+        median = xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+        print(f"{name}: median x{median:.2f} the round's best peer over {len(xs)} rounds "
+              f"(x{xs[0]:.2f}-x{xs[-1]:.2f})")
 
 
 def report(results: list[Result]) -> None:
