@@ -13,8 +13,8 @@ Additions:
 * ``q.stream(policy)`` returns a :class:`QueryStream`: iterate it with ``for``
   (sync) or ``async for`` (asyncio); records arrive as the server sends them.
   When the consumer is slower than the server, the client stops reading the
-  query's sockets once a bounded buffer (``record_queue_size`` x 4 KiB, 1 MiB
-  by default) is full, so TCP pushes back on the server and memory stays flat
+  query's sockets once a bounded buffer (``record_queue_size`` x 4 KiB, 256
+  KiB by default) is full, so TCP pushes back on the server and memory stays flat
   however large the result. Leaving the loop and closing the stream (or just
   dropping it) cancels the query on the server and closes its connections.
 * Cursors: ``stream.cursor()`` (or ``q.cursor()`` after ``results``/``foreach``)

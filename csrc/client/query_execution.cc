@@ -22,6 +22,12 @@ namespace aerospike_py::client {
 
 namespace {
 
+// A real server flushes a scan's records in frames of 1 MiB; read whole,
+// three of them (the one being consumed, one queued, one arriving) made a
+// stream's memory. Handed over in pieces of this size as they arrive, the
+// stream holds its read-ahead (record_queue_size) plus two pieces.
+constexpr size_t kStreamPieceBytes = 128 << 10;
+
 constexpr uint8_t kResultOk = 0;
 constexpr uint8_t kResultNotFound = static_cast<uint8_t>(ResultCode::kRecordNotFound);
 
@@ -349,6 +355,7 @@ void QueryExecution::LaunchMore() {
     int64_t deadline = deadline_ms_;
     ArmIdle(s);
     ByteSpan part = s->request.span();
+    s->attempt.set_split_frames(kStreamPieceBytes);
     s->attempt.Start(&engine_->loop(), io::NodeIo::Of(*s->node)->data_pool(),
                      absl::MakeConstSpan(&part, 1), deadline);
     if (cmd_->timings.sent == 0) cmd_->timings.sent = io::SteadyNowNs();

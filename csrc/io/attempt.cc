@@ -136,7 +136,7 @@ void Attempt::Use(Connection* c) {
     return;
   }
   conn_ = c;
-  c->Attach(this);
+  c->Attach(this, split_frames_);
   state_ = State::kExchanging;
   SendResult r = c->Send(absl::Span<const ByteSpan>(parts_, n_parts_));
   sent_ = sent_ || r.any_written;

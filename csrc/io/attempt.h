@@ -72,6 +72,11 @@ class Attempt final : private PoolWaiter, private ConnectionUser, private Connec
     multi_record_ = multi_record;
   }
 
+  // Scans and queries: their 1 MiB frames are handed to the listener in
+  // pieces of about `bytes` as they arrive (proto::FrameReader), so what a
+  // stream holds is bounded by pieces, not frames. 0: whole frames.
+  void set_split_frames(size_t bytes) { split_frames_ = bytes; }
+
   // Multi-frame answers (scans, queries) whose consumer falls behind: stop
   // and restart reading the connection (see Connection::PauseReading).
   // No-ops unless a connection is held.
@@ -114,6 +119,7 @@ class Attempt final : private PoolWaiter, private ConnectionUser, private Connec
   bool sent_ = false;
   bool multi_record_ = false;
   uint32_t timeout_delay_ms_ = 0;
+  size_t split_frames_ = 0;
   int64_t sent_ns_ = 0;
   int64_t answered_ns_ = 0;
   ByteSpan parts_[kMaxParts];

@@ -65,7 +65,12 @@ class Connection {
   ConnectionOwner* owner() const { return owner_; }
   void set_owner(ConnectionOwner* owner) { owner_ = owner; }
 
-  void Attach(ConnectionUser* user) { user_ = user; }
+  // `split_frames`: hand large message frames out in pieces of about that
+  // many bytes (proto::FrameReader::set_split_bytes; 0: whole frames).
+  void Attach(ConnectionUser* user, size_t split_frames = 0) {
+    user_ = user;
+    reader_.set_split_bytes(split_frames);
+  }
   // The user gives up the connection without closing it (it must then be
   // closed or released by the caller). A paused connection reads again.
   void Detach() {

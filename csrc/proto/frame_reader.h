@@ -1,5 +1,6 @@
 // FrameReader reassembles proto frames from a byte stream split at any
-// point. It never interprets a body beyond inflating type-4 frames, so the
+// point. It never interprets a body beyond inflating type-4 frames (and,
+// when asked to split, finding where its AS_MSG messages end), so the
 // same reader serves client connections (replies) and server connections
 // (requests). Two ways in:
 //  - Feed(): copies bytes from a scratch buffer (small replies, TLS output);
@@ -61,12 +62,21 @@ class FrameReader {
   // the span returned last.
   Status CommitBodyRead(size_t n, std::vector<Frame>* out);
 
+  // Multi-record answers (scans, queries): a message body (type 3) larger
+  // than twice `bytes` is handed out in pieces of about `bytes` as its bytes
+  // arrive, each piece a Frame of type 3 whose body is a whole number of
+  // AS_MSG messages, instead of as one frame once all of it has arrived.
+  // A real server's scan frames are 1 MiB: the memory a stream holds then
+  // follows the piece, not the frame. 0 (the default): whole frames. Takes
+  // effect from the next frame on; a frame being read keeps its mode.
+  void set_split_bytes(size_t bytes) { split_bytes_ = bytes; }
+
   bool in_body() const { return state_ == State::kBody; }
   // True between frames: no partial frame is buffered.
   bool idle() const { return state_ == State::kHeader && header_have_ == 0; }
   // Body bytes still missing from the frame being read (0 outside a body).
   uint64_t body_remaining() const {
-    return state_ == State::kBody ? body_size_ - body_.size() : 0;
+    return state_ == State::kBody ? body_size_ - received() : 0;
   }
 
  private:
@@ -76,6 +86,14 @@ class FrameReader {
   Status Fail(Status status);
   // Makes room for at least one more body byte (and usually many).
   void GrowBody();
+  // Splitting: hands out the whole messages of the full piece in body_ and
+  // keeps the partial one for the next piece (or grows the piece when not
+  // even one message fits it).
+  Status CutPiece(std::vector<Frame>* out);
+  // After `n` body bytes landed in body_: the frame or a piece is complete.
+  Status BodyBytesAdded(std::vector<Frame>* out);
+  // Body bytes of the current frame received so far (in earlier pieces too).
+  uint64_t received() const { return handed_ + body_.size(); }
 
   uint32_t allowed_types_;
   bool inflate_compressed_;
@@ -85,7 +103,15 @@ class FrameReader {
   size_t header_have_ = 0;
   uint8_t type_ = 0;
   uint64_t body_size_ = 0;  // announced by the header
-  ByteBuffer body_;         // size() = body bytes received so far
+  ByteBuffer body_;         // the body (or, splitting, the current piece) so far
+  size_t split_bytes_ = 0;  // set_split_bytes
+  bool splitting_ = false;  // the current frame goes out in pieces
+  uint64_t handed_ = 0;     // its body bytes handed out in earlier pieces
 };
+
+// The length of the whole AS_MSG messages at the start of `body` (a
+// message cut short is left out), or an error when a message header is not
+// one (wrong header size, a field or op of size 0).
+StatusOr<size_t> WholeMessagesPrefix(ByteSpan body);
 
 }  // namespace aerospike_py::proto

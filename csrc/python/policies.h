@@ -52,7 +52,7 @@ struct OpPolicy {
   // real server's query frames are ~1 MiB, so the client holds the frame
   // being consumed, one queued and the one being read; more read-ahead only
   // adds resident memory (4 MiB held +3.5 MiB RSS at the same speed).
-  uint32_t record_queue_size = 256;
+  uint32_t record_queue_size = 64;  // x 4 KiB (docs/queries.md)
   uint8_t expected_duration = 0;     // QUERY_DURATION_*: 0 long, 1 short, 2 long relax-AP
   bool include_bin_data = true;
 };
