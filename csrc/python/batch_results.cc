@@ -5,6 +5,7 @@
 #include "python/bulk_keys.h"
 #include "python/errors.h"
 #include "python/keys.h"
+#include "python/meta_cache.h"
 #include "python/numpy_batch.h"
 #include "python/numpy_fill.h"
 #include "python/op_results.h"
@@ -60,42 +61,25 @@ PyObject* RowBins(ModuleState* st, const BatchCommand& cmd, PyObject* bins, size
   return BinsOf(st, cmd.results[i], bins, i);
 }
 
-// RecordMetadata objects of one batch. They are immutable, and the records
-// of a batch mostly share their generation and TTL (a bulk load, "never
-// expires"), so records with equal metadata share one object.
-class MetaCache {
+// RecordMetadata objects of one batch (python/meta_cache.h: records with
+// equal metadata share one object), their TTLs measured against one reading
+// of the clock.
+class BatchMetas {
  public:
-  // TTLs of one batch are measured against one reading of the clock.
-  explicit MetaCache(ModuleState* st) : st_(st), now_(proto::NowServerEpochSeconds()) {}
+  explicit BatchMetas(ModuleState* st) : st_(st), now_(proto::NowServerEpochSeconds()) {}
   // New reference.
   PyObject* Get(uint32_t generation, uint32_t void_time) {
-    const uint32_t ttl = proto::TtlFromVoidTime(void_time, now_);
-    if (!last_ || generation != generation_ || ttl != ttl_) {
-      PyObject* items[2] = {PyLong_FromUnsignedLong(generation), PyLong_FromUnsignedLong(ttl)};
-      if (items[0] == nullptr || items[1] == nullptr) {
-        Py_XDECREF(items[0]);
-        Py_XDECREF(items[1]);
-        return nullptr;
-      }
-      last_ = Ref::Steal(NewNamedTuple(st_->meta_type, items, 2));
-      if (!last_) return nullptr;
-      generation_ = generation;
-      ttl_ = ttl;
-    }
-    return Py_NewRef(last_.get());
+    return st_->meta_cache->Get(st_, generation, proto::TtlFromVoidTime(void_time, now_));
   }
 
  private:
   ModuleState* st_;
   int64_t now_;
-  Ref last_;
-  uint32_t generation_ = 0;
-  uint32_t ttl_ = 0;
 };
 
 // Record(key, meta, bins) of an answered key. New reference.
 PyObject* NewRecord(ModuleState* st, const BatchCommand& cmd, PyObject* key_tuple,
-                    PyObject* bins, size_t i, MetaCache* metas) {
+                    PyObject* bins, size_t i, BatchMetas* metas) {
   const BatchRecordResult& r = cmd.results[i];
   PyObject* items[3];
   items[0] = Py_NewRef(key_tuple);
@@ -318,7 +302,7 @@ PyObject* NewRecordList(ModuleState* st, BatchCommand* cmd, PyObject* keys, PyOb
   Ref list = Ref::Steal(PyList_New(static_cast<Py_ssize_t>(n)));
   if (!list) return nullptr;
   KeySource source(st, keys, *cmd);
-  MetaCache metas(st);
+  BatchMetas metas(st);
   for (size_t i = 0; i < n; ++i) {
     source.Prefetch(i);
     const BatchRecordResult& r = cmd->results[i];

@@ -17,6 +17,7 @@
 #include "python/expressions.h"
 #include "python/logging_bridge.h"
 #include "python/loop_bridge.h"
+#include "python/meta_cache.h"
 #include "python/module_state.h"
 #include "python/op_metrics.h"
 #include "python/stage_stats.h"
@@ -149,6 +150,8 @@ void ModuleFree(void* module) {
   ClearState(st);
   delete st->str_caches;
   st->str_caches = nullptr;
+  delete st->meta_cache;
+  st->meta_cache = nullptr;
 }
 
 PyModuleDef_Slot kModuleSlots[] = {

@@ -3,6 +3,7 @@
 #include "python/batch_results.h"
 #include "python/client_object.h"
 #include "python/loop_bridge.h"
+#include "python/meta_cache.h"
 #include "python/query_stream_object.h"
 #include "python/str_cache.h"
 
@@ -55,6 +56,7 @@ int InitState(PyObject* module, ModuleState* st) {
   st->fork_generation = 0;
   st->last_bridge = nullptr;
   st->str_caches = new StrCaches();
+  st->meta_cache = new MetaCache();
 
   Ref exc = Ref::Steal(PyImport_ImportModule("aerospike_py.exception"));
   if (!exc) return -1;
@@ -197,6 +199,7 @@ void ClearState(ModuleState* st) {
   ASPY_STATE_OBJECTS(ASPY_CLEAR_FIELD)
 #undef ASPY_CLEAR_FIELD
   if (st->str_caches != nullptr) st->str_caches->Clear();
+  if (st->meta_cache != nullptr) st->meta_cache->Clear();
 }
 
 }  // namespace aerospike_py::python

@@ -13,6 +13,7 @@
 namespace aerospike_py::python {
 
 struct StrCaches;
+class MetaCache;
 
 // X(field): strong references owned by the state.
 #define ASPY_STATE_OBJECTS(X)                                              \
@@ -128,6 +129,7 @@ struct ModuleState {
   // older generation belong to the parent and must not be touched.
   uint64_t fork_generation;
   StrCaches* str_caches;  // owned; freed in m_free
+  MetaCache* meta_cache;  // owned; freed in m_free
   // Offset of Expr's `_wire` slot (set with expr_type).
   Py_ssize_t expr_wire_offset;
 };

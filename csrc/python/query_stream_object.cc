@@ -14,6 +14,7 @@
 #include "python/arrow_fill.h"
 #include "python/errors.h"
 #include "python/loop_bridge.h"
+#include "python/meta_cache.h"
 #include "python/results.h"
 #include "python/value_decode.h"
 
@@ -54,10 +55,6 @@ struct StreamState {
   bool has_where = false;
   std::string last_set;  // bytes of `last_set_obj`
   uint32_t now = 0;       // server-epoch seconds when the current chunk was taken
-  // What `last_meta` was made of.
-  uint32_t meta_generation = 0;
-  uint32_t meta_void_time = 0;
-  uint32_t meta_now = 0;
   uint64_t delivered = 0;
   bool ended = false;     // the consumer saw the end
   bool reported = false;  // the end's error was raised once
@@ -69,7 +66,6 @@ struct QueryStreamObject {
   ModuleState* st;
   PyObject* ns;            // str
   PyObject* last_set_obj;  // str or None
-  PyObject* last_meta;     // the last record's RecordMetadata, or null
   PyObject* next;          // the cached _QueryNext awaitable
   PyObject* waiting;       // the future yielded last (async), or null
   StreamState* s;
@@ -126,36 +122,12 @@ PyObject* NewStr(std::string_view v) {
   return PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "replace");
 }
 
-// RecordMetadata(gen, ttl): as results.h NewMeta() computes it, with the
-// clock read once per chunk instead of once per record.
-PyObject* NewMetaAt(ModuleState* st, uint32_t generation, uint32_t void_time, uint32_t now) {
-  PyObject* items[2];
-  items[0] = PyLong_FromUnsignedLong(generation);
-  items[1] = PyLong_FromUnsignedLong(proto::TtlFromVoidTime(void_time, now));
-  if (!items[0] || !items[1]) {
-    Py_XDECREF(items[0]);
-    Py_XDECREF(items[1]);
-    return nullptr;
-  }
-  return NewNamedTuple(st->meta_type, items, 2);
-}
-
-// Records of one scan mostly share their metadata (written alike: the same
-// generation and expiry), so the last RecordMetadata is handed out again
-// while it fits, as the set name is: an immutable tuple, shared invisibly
-// but to `is`, saves two objects per record.
+// RecordMetadata(gen, ttl) as results.h NewMeta() makes it (shared while
+// it repeats: python/meta_cache.h), with the clock read once per chunk
+// instead of once per record.
 PyObject* MetaFor(QueryStreamObject* self, const proto::MessageView& m) {
-  StreamState* s = self->s;
-  if (self->last_meta == nullptr || m.header.generation != s->meta_generation ||
-      m.header.record_ttl != s->meta_void_time || s->now != s->meta_now) {
-    PyObject* meta = NewMetaAt(self->st, m.header.generation, m.header.record_ttl, s->now);
-    if (meta == nullptr) return nullptr;
-    Py_XSETREF(self->last_meta, meta);
-    s->meta_generation = m.header.generation;
-    s->meta_void_time = m.header.record_ttl;
-    s->meta_now = s->now;
-  }
-  return Py_NewRef(self->last_meta);
+  return self->st->meta_cache->Get(
+      self->st, m.header.generation, proto::TtlFromVoidTime(m.header.record_ttl, self->s->now));
 }
 
 // Record(key=AerospikeKey(ns, set, user_key, digest), meta, bins) from
@@ -472,7 +444,6 @@ int QueryStream_traverse(PyObject* obj, visitproc visit, void* arg) {
   Py_VISIT(Py_TYPE(obj));
   Py_VISIT(self->ns);
   Py_VISIT(self->last_set_obj);
-  Py_VISIT(self->last_meta);
   Py_VISIT(self->next);
   Py_VISIT(self->waiting);
   return 0;
@@ -482,7 +453,6 @@ int QueryStream_clear(PyObject* obj) {
   QueryStreamObject* self = AsStream(obj);
   Py_CLEAR(self->ns);
   Py_CLEAR(self->last_set_obj);
-  Py_CLEAR(self->last_meta);
   Py_CLEAR(self->next);
   Py_CLEAR(self->waiting);
   return 0;

@@ -10,6 +10,7 @@
 #include "python/batch_results.h"
 #include "python/errors.h"
 #include "python/keys.h"
+#include "python/meta_cache.h"
 #include "python/op_results.h"
 #include "python/value_decode.h"
 
@@ -186,15 +187,7 @@ PyObject* NewNamedTuple(PyObject* type_obj, PyObject** items, Py_ssize_t n) {
 
 PyObject* NewMeta(ModuleState* st, uint32_t generation, uint32_t void_time) {
   const uint32_t ttl = proto::TtlFromVoidTime(void_time, proto::NowServerEpochSeconds());
-  PyObject* items[2];
-  items[0] = PyLong_FromUnsignedLong(generation);
-  items[1] = PyLong_FromUnsignedLong(ttl);
-  if (!items[0] || !items[1]) {
-    Py_XDECREF(items[0]);
-    Py_XDECREF(items[1]);
-    return nullptr;
-  }
-  return NewNamedTuple(st->meta_type, items, 2);
+  return st->meta_cache->Get(st, generation, ttl);
 }
 
 PyObject* ConvertResult(ModuleState* st, ResultKind kind, std::unique_ptr<client::Command>& owned,

@@ -119,10 +119,18 @@ async def test_stream_metadata_is_each_records_own(db: Db, ns: str, qset: str) -
             await db.put((ns, qset, i), {"i": i})
     for i in range(1, 40, 5):  # an expiry of its own
         await db.put((ns, qset, i), {"i": i}, meta={"ttl": 1000 + i * 100})
+    def gen_of(i: int) -> int:  # the writes above
+        return 1 + (i % 3 == 0) + (i % 3 == 0 and i % 2 == 1) + (i % 5 == 1)
+
     expected: dict[int, tuple[int, int | None]] = {}
-    for i in range(40):
+    for i in range(40):  # single reads, alternating metadata: each its own
         rec = await wait(db.client.get((ns, qset, i)))
+        assert rec.meta.gen == gen_of(i), (i, rec.meta)
         expected[i] = (rec.meta.gen, rec.meta.ttl)
+    batch = await db.batch_read([(ns, qset, i) for i in range(40)])
+    for i, row in enumerate(batch.batch_records):
+        assert row.record is not None and row.record.meta.gen == gen_of(i), (i, row)
+        assert abs(row.record.meta.ttl - expected[i][1]) <= 2  # type: ignore[operator]
     got = await collect(db, db.client.query(ns, qset).stream())
     assert keys_of(got) == list(range(40))
     for r in got:
