@@ -43,6 +43,7 @@ import argparse
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -434,10 +435,8 @@ def report_rounds(rounds: list[list[Result]]) -> None:
             cells.append(f"{o.name} x{x:.2f}")
         print(f"round {k + 1}: best peer {best_peer.name}; " + ", ".join(cells))
     for name, xs in ratios.items():
-        xs = sorted(xs)
-        median = xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
-        print(f"{name}: median x{median:.2f} the round's best peer over {len(xs)} rounds "
-              f"(x{xs[0]:.2f}-x{xs[-1]:.2f})")
+        print(f"{name}: median x{statistics.median(xs):.2f} the round's best peer over "
+              f"{len(xs)} rounds (x{min(xs):.2f}-x{max(xs):.2f})")
 
 
 def report(results: list[Result]) -> None:

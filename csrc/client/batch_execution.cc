@@ -1,7 +1,6 @@
 #include "client/batch_execution.h"
 
 #include <algorithm>
-#include <limits>
 #include <random>
 #include <utility>
 
@@ -217,14 +216,23 @@ void BatchExecution::Start() {
   MaybeFinish();
 }
 
+// Per namespace/set of the command, its partition table (null: unknown),
+// looked up once per routing pass.
+std::vector<const cluster::NamespacePartitions*> BatchExecution::PartitionTables() const {
+  const BatchCommand& c = *cmd_;
+  std::vector<const cluster::NamespacePartitions*> tables(c.ns_sets.size());
+  for (size_t i = 0; i < c.ns_sets.size(); ++i) {
+    tables[i] = engine_->cluster().partitions().Find(c.ns_sets[i].ns);
+  }
+  return tables;
+}
+
 void BatchExecution::Route(absl::Span<const uint32_t> keys, uint32_t attempt_no) {
   ++hold_;
   max_attempt_ = std::max(max_attempt_, attempt_no);
   cluster::Cluster& cluster = engine_->cluster();
   const BatchCommand& c = *cmd_;
-  // Tables per namespace/set, looked up once per routing pass.
-  std::vector<const cluster::NamespacePartitions*> tables(c.ns_sets.size());
-  for (size_t i = 0; i < c.ns_sets.size(); ++i) tables[i] = cluster.partitions().Find(c.ns_sets[i].ns);
+  const std::vector<const cluster::NamespacePartitions*> tables = PartitionTables();
 
   constexpr uint16_t kUnrouted = 0xFFFF;
   std::vector<cluster::Node*> nodes;
@@ -363,7 +371,7 @@ void BatchExecution::Send(cluster::Node* node, absl::Span<const uint32_t> keys,
     hedge_of->hedges.push_back(chunk->id);
     GlobalServingCounters().hedge.batch_hedged.fetch_add(1, std::memory_order_relaxed);
   }
-  if (hedging) chunk->sent_us = io::SteadyNowNs() / 1000;
+  if (hedging) chunk->sent_us = HedgeClockMicros();
   chunk->attempt.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/true);
   chunk->attempt.Start(&engine_->loop(), io::NodeIo::Of(*node)->data_pool(),
                        absl::MakeConstSpan(&part, 1), deadline);
@@ -416,12 +424,12 @@ void BatchExecution::OnHedgeTimer(Chunk* c) {
   const BatchCommand& cmd = *cmd_;
   cluster::RouteOptions route = engine_->RouteFor(cmd.policy, false, c->attempt_no + 1);
   route.replica = cluster::ReplicaPolicy::kSequence;
+  const std::vector<const cluster::NamespacePartitions*> tables = PartitionTables();
   // Few nodes: a list beats a map. Row order (grouped by shape) is kept.
   std::vector<std::pair<cluster::Node*, std::vector<uint32_t>>> groups;
   for (uint32_t k : waiting) {
     const BatchKey& key = cmd.keys[k];
-    const cluster::NamespacePartitions* table =
-        engine_->cluster().partitions().Find(cmd.ns_sets[key.ns_set].ns);
+    const cluster::NamespacePartitions* table = tables[key.ns_set];
     if (table == nullptr) continue;
     cluster::Node* node = cluster::Route(*table, proto::PartitionId(key.digest), route);
     if (node == nullptr || node == c->node.get() || io::NodeIo::Of(*node) == nullptr) continue;
@@ -628,12 +636,9 @@ void BatchExecution::OnHedgedChunkDone(Chunk* c, const Status& status) {
   c->hedge_timer.Cancel();
   if (status.code() == absl::StatusCode::kUnavailable) engine_->OnNodeTrouble();
   if (status.code() == absl::StatusCode::kDataLoss) RevokeAnswers(c);
-  if (status.ok() && cmd_->policy.hedge_percentile != 0 && c->sent_us != 0) {
-    if (io::NodeIo* nio = io::NodeIo::Of(*c->node)) {
-      const int64_t took = io::SteadyNowNs() / 1000 - c->sent_us;
-      nio->batch_latency().Add(static_cast<uint32_t>(
-          std::clamp<int64_t>(took, 0, std::numeric_limits<uint32_t>::max())));
-    }
+  if (status.ok() && cmd_->policy.hedge_percentile != 0) {
+    io::NodeIo* nio = io::NodeIo::Of(*c->node);
+    if (nio != nullptr) NoteLatencySince(nio->batch_latency(), c->sent_us);
   }
   std::vector<uint32_t> orphans;  // rows no live request awaits any more
   for (uint32_t k : c->keys) {

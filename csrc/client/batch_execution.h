@@ -57,6 +57,7 @@ class BatchExecution final : public Execution {
   static constexpr uint32_t kNoChunk = 0;
 
   Status Prepare();
+  std::vector<const cluster::NamespacePartitions*> PartitionTables() const;
   void Route(absl::Span<const uint32_t> keys, uint32_t attempt_no);
   // `hedge_of`: the slow request these rows are a hedge of (else null).
   void Send(cluster::Node* node, absl::Span<const uint32_t> keys, uint32_t attempt_no,

@@ -1,9 +1,11 @@
 #include "client/hedge.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "client/record_execution.h"
 #include "client/serving_counters.h"
+#include "io/event_loop.h"
 
 namespace aerospike_py::client {
 
@@ -27,6 +29,15 @@ int64_t AdaptiveHedgeDelayMs(const CommandPolicy& policy, int64_t fixed_ms,
   if (micros == 0) return fixed_ms;
   const int64_t adaptive = (int64_t{micros} + 999) / 1000 + 1;
   return fixed_ms == 0 ? adaptive : std::min(fixed_ms, adaptive);
+}
+
+int64_t HedgeClockMicros() { return io::SteadyNowNs() / 1000; }
+
+void NoteLatencySince(io::LatencyWindow& window, int64_t started_us) {
+  if (started_us == 0) return;
+  const int64_t took = std::clamp<int64_t>(HedgeClockMicros() - started_us, 0,
+                                           std::numeric_limits<uint32_t>::max());
+  window.Add(static_cast<uint32_t>(took));
 }
 
 void CancelLoser(io::Attempt* loser, uint32_t timeout_delay_ms) {

@@ -50,6 +50,12 @@ int64_t HedgeDelayMs(const CommandPolicy& policy, bool is_write);
 int64_t AdaptiveHedgeDelayMs(const CommandPolicy& policy, int64_t fixed_ms,
                              const io::LatencyWindow& target);
 
+// Adaptive hedging's clock (steady, microseconds) and its sample: how long
+// since `started_us` (a reading of HedgeClockMicros; 0: not measured, then
+// nothing is added), into `window`.
+int64_t HedgeClockMicros();
+void NoteLatencySince(io::LatencyWindow& window, int64_t started_us);
+
 // Ends a losing attempt: returned to its pool to drain when the policy
 // keeps timed-out connections (timeout_delay_ms), closed otherwise.
 // Counts the loser. No-op when the attempt is not running.

@@ -1,8 +1,6 @@
 #include "client/record_execution.h"
 
 #include <algorithm>
-#include <chrono>
-#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "client/counters.h"
@@ -36,12 +34,6 @@ uint32_t ServerTimeoutMs(const CommandPolicy& policy) {
 }
 
 namespace {
-
-int64_t MonotonicMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 bool RetryableResult(uint8_t code) {
   return code == static_cast<uint8_t>(ResultCode::kTimeout) ||
@@ -182,7 +174,7 @@ void RecordExecution::NextAttempt() {
   attempt_.Start(&engine_->loop(), nio->data_pool(),
                  absl::Span<const ByteSpan>(parts_, n_parts_), deadline);
   if (cmd_->policy.hedged() && !cmd_->is_write && attempt_.running()) {
-    if (cmd_->policy.hedge_percentile != 0) attempt_started_us_ = MonotonicMicros();
+    if (cmd_->policy.hedge_percentile != 0) attempt_started_us_ = HedgeClockMicros();
     ArmHedge();
   }
 }
@@ -203,9 +195,7 @@ void RecordExecution::NoteLatency(const cluster::Node& node, int64_t started_us)
   if (cmd_->policy.hedge_percentile == 0 || started_us == 0) return;
   io::NodeIo* nio = io::NodeIo::Of(node);
   if (nio == nullptr) return;
-  const int64_t took = std::clamp<int64_t>(MonotonicMicros() - started_us, 0,
-                                           std::numeric_limits<uint32_t>::max());
-  nio->read_latency().Add(static_cast<uint32_t>(took));
+  NoteLatencySince(nio->read_latency(), started_us);
 }
 
 void RecordExecution::ArmHedge() {
@@ -236,7 +226,7 @@ void RecordExecution::OnHedgeTimer() {
   if (deadline_ms_ != 0 && (deadline == 0 || deadline > deadline_ms_)) deadline = deadline_ms_;
   GlobalServingCounters().hedge.hedged.fetch_add(1, std::memory_order_relaxed);
   hedge_->attempt.set_timeout_delay(cmd_->policy.timeout_delay_ms, /*multi_record=*/false);
-  if (cmd_->policy.hedge_percentile != 0) hedge_started_us_ = MonotonicMicros();
+  if (cmd_->policy.hedge_percentile != 0) hedge_started_us_ = HedgeClockMicros();
   hedge_->attempt.Start(&engine_->loop(), nio->data_pool(),
                         absl::Span<const ByteSpan>(parts_, n_parts_), deadline);
 }

@@ -108,13 +108,16 @@ class HedgeTest : public ClientTest {
     server_.reset();
     ClientTest::TearDown();
   }
-  void SlowNode(int node, uint32_t ms) {
+  // A fault on `node`'s data replies.
+  void DataFault(int node, server::FaultKind kind, uint32_t delay_ms = 0, uint32_t rows = 0) {
     server::Fault f;
-    f.kind = server::FaultKind::kDelay;
+    f.kind = kind;
     f.scope = server::FaultScope::kData;
-    f.delay_ms = ms;
+    f.delay_ms = delay_ms;
+    f.rows = rows;
     ASSERT_TRUE(server_->SetFault(node, f).ok());
   }
+  void SlowNode(int node, uint32_t ms) { DataFault(node, server::FaultKind::kDelay, ms); }
   std::unique_ptr<RecordCommand> HedgedGet(uint32_t permille, double percentile = 0) {
     auto c = Get(IntKey("h", key_));
     c->policy.total_timeout_ms = 2000;
@@ -281,12 +284,7 @@ TEST_F(BatchHedgeTest, TheSlowNodesRowsAreAnsweredByTheirReplicas) {
 TEST_F(BatchHedgeTest, RowsSplitBetweenTheSlowRequestAndItsHedge) {
   // Node 1 answers two rows at once and the rest 1.5 s later: the hedge
   // asks only for the rows still owed, and answers them.
-  server::Fault f;
-  f.kind = server::FaultKind::kStallAfterRows;
-  f.scope = server::FaultScope::kData;
-  f.rows = 2;
-  f.delay_ms = 1500;
-  ASSERT_TRUE(server_->SetFault(1, f).ok());
+  DataFault(1, server::FaultKind::kStallAfterRows, /*delay_ms=*/1500, /*rows=*/2);
   const auto t0 = Clock::now();
   auto done = Exec(*client_, Batch(on_slow_, 50));
   const double took = MsSince(t0);
@@ -302,11 +300,8 @@ TEST_F(BatchHedgeTest, AFailedHedgeLeavesItsRowsToTheFirstRequest) {
   // Only node 1's keys: the hedges go to nodes 0 and 2, which drop their
   // replies; node 1, slow but sound, still answers every row.
   SlowNode(1, 400);
-  server::Fault drop;
-  drop.kind = server::FaultKind::kDropMidReply;
-  drop.scope = server::FaultScope::kData;
-  ASSERT_TRUE(server_->SetFault(0, drop).ok());
-  ASSERT_TRUE(server_->SetFault(2, drop).ok());
+  DataFault(0, server::FaultKind::kDropMidReply);
+  DataFault(2, server::FaultKind::kDropMidReply);
   auto done = Exec(*client_, Batch(on_slow_, 20));  // hedge after 60 ms
   ExpectAll(*done, on_slow_);
   const HedgeCounters& h = GlobalServingCounters().hedge;
