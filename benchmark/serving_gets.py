@@ -12,6 +12,16 @@ keys:
 * ``aerospike-native`` aerospike-native 1.0.0 ``Client.get``
 * ``aerospike-sdk``   aerospike-sdk 1.0.0 ``Session.get`` (its same-tick
   coalescer on, as by default)
+* ``null-client``     no client and no server: ``get`` returns a future that
+  the next loop iteration completes with a record built before the bursts
+  (the same shape: key tuple with digest, metadata, the three bins). It
+  measures the harness alone (10,000 tasks, their futures and wake-ups,
+  ``gather``, the GC over them): a client that returns an asyncio future
+  cannot exceed its calls/s in this loop, so ``ours / null-client`` says
+  how much of the loop's ceiling a client's own work takes.
+
+``--loop uvloop`` runs every worker (the floor too) on uvloop instead of
+stock asyncio.
 
 A burst's calls/s is 10,000 / its wall time; a call's latency runs from the
 burst's start to the call's own answer. Each client does one warm-up burst,
@@ -56,7 +66,8 @@ PEER_PYTHONS = {
     "aerospike-native": "/root/venvs/native/bin/python",
     "aerospike-sdk": "/root/venvs/native/bin/python",
 }
-CLIENTS = ["ours-coalesced", "ours", "aerospike-py", "aerospike-native", "aerospike-sdk"]
+CLIENTS = ["ours-coalesced", "ours", "aerospike-py", "aerospike-native", "aerospike-sdk",
+           "null-client"]
 
 
 # ---------------------------------------------------------------- worker side
@@ -72,7 +83,8 @@ async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
                      window_us: int) -> dict[str, Any]:
     # A peer started from the repository root would import our package under
     # aerospike-py's name: fail instead of measuring the wrong client.
-    peers.assert_library("ours" if kind.startswith("ours") else kind)
+    if kind != "null-client":
+        peers.assert_library("ours" if kind.startswith("ours") else kind)
     if kind in ("ours", "ours-coalesced"):
         import aerospike_py
 
@@ -112,6 +124,30 @@ async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
 
         async def close() -> None:
             await client.close()
+    elif kind == "null-client":
+        loop = asyncio.get_running_loop()
+        pending: list[tuple[asyncio.Future[Any], Any]] = []
+        meta = {"gen": 1, "ttl": 2592000}
+        # Records built before the bursts: the floor pays for no decoding.
+        keys = [(NAMESPACE, SET, i) for i in range(n)]
+        records = [((NAMESPACE, SET, i, i.to_bytes(20, "little")), meta,
+                    {"a": i, "s": "v" * 16, "l": [i, i + 1]}) for i in range(n)]
+
+        def answer() -> None:
+            done = pending[:]
+            pending.clear()
+            for fut, k in done:
+                fut.set_result(records[k[2]])
+
+        def get(k: Any) -> Any:
+            fut = loop.create_future()
+            if not pending:
+                loop.call_soon(answer)
+            pending.append((fut, k))
+            return fut
+
+        async def close() -> None:
+            pass
     elif kind == "aerospike-sdk":
         # As the others: a 10 s budget (its default gives up after 1 s on a
         # loaded machine); the same-tick coalescer stays on (the default).
@@ -149,6 +185,10 @@ async def run_worker(kind: str, host: str, port: int, n: int, rounds: int,
             all_lat.extend(lat)
     finally:
         await close()
+        # aerospike-py's threads may still hand a last callback to the loop
+        # after close(): let it land before the loop is closed (on uvloop a
+        # late one fails the worker).
+        await asyncio.sleep(0.1)
     all_lat.sort()
     out: dict[str, Any] = {
         "client": kind,
@@ -179,7 +219,7 @@ def seed(host: str, port: int, n: int) -> None:
 
 
 def python_for(kind: str) -> str:
-    if kind.startswith("ours"):
+    if kind.startswith("ours") or kind == "null-client":
         return sys.executable
     return PEER_PYTHONS[kind]
 
@@ -199,7 +239,7 @@ def run_gets(args: argparse.Namespace, host: str, port: int, server: str) -> dic
             env["PYTHONPATH"] = here if kind.startswith("ours") else ""
             cmd = [py, os.path.abspath(__file__), "--worker", kind, "--host", host,
                    "--port", str(port), "--n", str(args.n), "--rounds", str(args.rounds),
-                   "--window-us", str(args.window_us)]
+                   "--window-us", str(args.window_us), "--loop", args.loop]
             cwd = here if kind.startswith("ours") else "/"
             p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd,
                                timeout=600)
@@ -219,10 +259,11 @@ def run_gets(args: argparse.Namespace, host: str, port: int, server: str) -> dic
             "cpu_s_per_burst": statistics.median(r["cpu_s_per_burst"] for r in runs),
             "runs": runs,
         }
-    peers = [k for k in summary if not k.startswith("ours")]
+    peers = [k for k in summary if not k.startswith("ours") and k != "null-client"]
     best = max(peers, key=lambda k: summary[k]["calls_per_s"]) if peers else None
-    lines = [f"server: {server}; {args.n} concurrent gets per burst, {args.rounds} bursts x "
-             f"{args.repeat} interleaved repeats; load average {os.getloadavg()}",
+    lines = [f"server: {server}; loop: {args.loop}; {args.n} concurrent gets per burst, "
+             f"{args.rounds} bursts x {args.repeat} interleaved repeats; "
+             f"load average {os.getloadavg()}",
              "", "| client | calls/s | p50 ms | p99 ms | CPU s/burst |", "|---|---|---|---|---|"]
     for kind in summary:
         s = summary[kind]
@@ -235,6 +276,11 @@ def run_gets(args: argparse.Namespace, host: str, port: int, server: str) -> dic
                 s, b = summary[kind], summary[best]
                 lines.append(f"{kind} / {best}: calls/s x{s['calls_per_s'] / b['calls_per_s']:.2f}, "
                              f"p99 x{s['p99_ms'] / b['p99_ms']:.2f} (lower is better)")
+    if "null-client" in summary:
+        floor = summary["null-client"]["calls_per_s"]
+        lines += ["", f"share of the loop's ceiling (null-client, {floor:.0f} calls/s): "
+                  + ", ".join(f"{kind} {summary[kind]['calls_per_s'] / floor:.2f}"
+                              for kind in summary if kind != "null-client")]
     return {"summary": summary, "report": "\n".join(lines)}
 
 
@@ -332,6 +378,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--window-us", type=int, default=200)
+    ap.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio",
+                    help="event loop of every worker")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--lanes", type=int, default=20)
     ap.add_argument("--slow-ms", type=int, default=20)
@@ -345,8 +393,17 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=3000)
     args = ap.parse_args()
     if args.worker:
-        r = asyncio.run(run_worker(args.worker, args.host, args.port, args.n, args.rounds,
-                                   args.window_us))
+        if args.loop == "uvloop":
+            import uvloop
+
+            loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+        else:
+            loop = asyncio.new_event_loop()
+        try:
+            r = loop.run_until_complete(run_worker(args.worker, args.host, args.port, args.n,
+                                                   args.rounds, args.window_us))
+        finally:
+            loop.close()
         print(json.dumps(r))
         return
     if args.mode == "hedge":

@@ -32,6 +32,19 @@ def test_gets_mode_quick(tmp_path: os.PathLike[str]) -> None:
     assert stats["coalesced_calls"] >= 2
 
 
+def test_gets_mode_floor_on_uvloop(tmp_path: os.PathLike[str]) -> None:
+    p = run(str(tmp_path), "--clients", "ours-coalesced,null-client", "--n", "300", "--rounds",
+            "1", "--repeat", "1", "--loop", "uvloop")
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert "loop: uvloop" in p.stdout
+    result = json.loads((tmp_path / "serving_gets.json").read_text())  # type: ignore[operator]
+    assert result["summary"]["null-client"]["calls_per_s"] > 0
+    # The floor is no peer: the ratios against "the best peer" leave it out.
+    assert "best peer" not in p.stdout
+    assert "share of the loop's ceiling (null-client" in p.stdout
+    assert "ours-coalesced " in p.stdout.split("share of the loop's ceiling")[1]
+
+
 @pytest.mark.embedded_server
 def test_hedge_mode_quick(tmp_path: os.PathLike[str]) -> None:
     p = run(str(tmp_path), "--mode", "hedge", "--seconds", "0.5", "--lanes", "4")
