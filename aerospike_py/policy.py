@@ -139,7 +139,12 @@ class BatchPolicy(TypedDict, total=False):
     ``hedge_percentile`` as in :class:`ReadPolicy`, for read-only batches: a
     node's request still unanswered after the threshold sends its rows to
     their other replicas too, and each row takes the first answer. A batch
-    with a write, delete or UDF row is never hedged.
+    with a write, delete or UDF row is never hedged. ``coalesce``: this
+    ``batch_read`` may travel with the other ``batch_read`` calls submitted
+    with it (same wakeup of the event thread, or within
+    ``coalesce_window_us``) whose policies agree, as one batch: one request
+    per node for all of them; each call still gets its own records, its own
+    errors and its own exception.
     """
 
     socket_timeout: int
@@ -165,6 +170,7 @@ class BatchPolicy(TypedDict, total=False):
     # Serving (issue 17).
     hedge_fraction: float
     hedge_percentile: float
+    coalesce: bool
 
 
 class BatchReadPolicy(TypedDict, total=False):
@@ -436,8 +442,10 @@ class ClientConfig(TypedDict, total=False):
     ``policies["auth_mode"]`` is accepted too.
 
     Serving (docs/serving.md): ``coalesce_gets`` (default of the read
+    policy's ``coalesce``), ``coalesce_batches`` (default of the batch
     policy's ``coalesce``), ``coalesce_window_us`` (0..10000: how long the
-    event thread waits for more coalescable gets), ``hedge_reads`` (default
+    event thread waits for more coalescable gets and batch reads),
+    ``hedge_reads`` (default
     of the read policy's ``hedge_fraction``), ``hedge_percentile`` (default
     of the read policy's ``hedge_percentile``).
     """
@@ -467,6 +475,7 @@ class ClientConfig(TypedDict, total=False):
     error_rate_window: int
     # Serving (issue 17).
     coalesce_gets: bool
+    coalesce_batches: bool
     coalesce_window_us: int
     hedge_reads: float
     hedge_percentile: float

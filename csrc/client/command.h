@@ -238,6 +238,9 @@ class BatchCommand : public Command {
   ByteBuffer key_bytes;
   std::unique_ptr<BatchFinisher> finisher;  // optional; see BatchFinisher
   std::shared_ptr<BatchRowListener> row_listener;  // optional; see BatchRowListener
+  // A read-only batch the caller lets travel with other batches submitted
+  // together (policy 'coalesce'; client/batch_coalescer.h).
+  bool coalescable = false;
 
   // --- outputs ---
   // `status`: OK when every node request ended with a well-formed answer
@@ -247,6 +250,10 @@ class BatchCommand : public Command {
   // `result`: the first non-zero LAST code of any node request.
   std::vector<proto::Frame> frames;         // answer frames holding records (views point here)
   std::vector<BatchRecordResult> results;   // one per key, caller's order
+  // A batch that travelled inside a merged one: its records' views point
+  // into the merged batch's frames, which this keeps alive (shared by
+  // every batch of the merge); `frames` stays empty.
+  std::shared_ptr<const std::vector<proto::Frame>> shared_frames;
 };
 
 }  // namespace aerospike_py::client

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/admin_execution.h"
 #include "client/batch_execution.h"
+#include "client/batch_coalescer.h"
 #include "client/coalescer.h"
 #include "client/command_log.h"
 #include "client/completion.h"
@@ -354,15 +355,29 @@ void Engine::OnWakeup() {
   PollCoalesceWindow();
 }
 
+namespace {
+
+// A get to fuse with others (client/coalescer.h) or a batch read to merge
+// with others (client/batch_coalescer.h).
+bool WaitsForCompany(const Command& c) { return IsCoalescable(c) || IsMergeableBatch(c); }
+
+}  // namespace
+
+void Engine::Coalesce(std::vector<std::unique_ptr<Command>>* commands) {
+  bool gets = false, batches = false;
+  for (const auto& c : *commands) {
+    if (c == nullptr) continue;
+    gets = gets || IsCoalescable(*c);
+    batches = batches || IsMergeableBatch(*c);
+  }
+  if (gets) CoalesceReads(this, commands);
+  if (batches) MergeBatches(commands);
+}
+
 void Engine::CoalesceDrained() {
   if (cluster_ == nullptr || stopping_) return;
   if (config_.coalesce_window_us == 0) {
-    for (const auto& c : draining_) {
-      if (IsCoalescable(*c)) {
-        CoalesceReads(this, &draining_);
-        return;
-      }
-    }
+    Coalesce(&draining_);
     return;
   }
   // A window gives calls issued a moment later (the rest of an asyncio loop
@@ -370,7 +385,7 @@ void Engine::CoalesceDrained() {
   // the thread sleeping: other commands' replies keep being read meanwhile.
   const size_t held_before = coalesce_held_.size();
   for (auto& c : draining_) {
-    if (c != nullptr && IsCoalescable(*c)) coalesce_held_.push_back(std::move(c));
+    if (c != nullptr && WaitsForCompany(*c)) coalesce_held_.push_back(std::move(c));
   }
   if (coalesce_held_.size() == held_before || coalesce_deadline_ns_ != 0) return;
   const uint32_t window_us = config_.coalesce_window_us;
@@ -396,7 +411,7 @@ void Engine::FlushCoalesceWindow() {
   coalesce_deadline_ns_ = 0;
   std::vector<std::unique_ptr<Command>> held;
   held.swap(coalesce_held_);
-  if (!stopping_) CoalesceReads(this, &held);
+  if (!stopping_) Coalesce(&held);
   const int64_t now = io::SteadyNowNs();
   loop_->UpdateTime();
   for (auto& command : held) {

@@ -111,8 +111,11 @@ class Engine final : public io::EventLoop::Owner, public cluster::ClusterListene
   void OnLog(cluster::LogLevel level, std::string message) override;
 
   void Dispatch(std::unique_ptr<Command> command);
-  // Merges the coalescable reads of draining_ (client/coalescer.h), or,
-  // with a coalescing window, moves them to coalesce_held_ until it closes.
+  // Fuses the coalescable gets (client/coalescer.h) and merges the
+  // mergeable batch reads (client/batch_coalescer.h) of `commands`.
+  void Coalesce(std::vector<std::unique_ptr<Command>>* commands);
+  // Coalesces draining_, or, with a coalescing window, moves the commands
+  // waiting for company to coalesce_held_ until it closes.
   void CoalesceDrained();
   // Closes the coalescing window: merges and dispatches what it held.
   void FlushCoalesceWindow();

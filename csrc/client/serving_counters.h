@@ -1,5 +1,6 @@
 // Cumulative, process-wide counters of the serving features (issue 17):
-// coalesced gets (client/coalescer.h) and hedged reads (record execution).
+// coalesced gets (client/coalescer.h), merged batch reads
+// (client/batch_coalescer.h) and hedged reads (record and batch execution).
 // Written on event threads, read by the bridge's serving_stats(); plain
 // relaxed atomics, any thread.
 #pragma once
@@ -19,6 +20,12 @@ struct CoalesceCounters {
   std::atomic<int64_t> by_size[kBuckets] = {};
 };
 
+// Batch reads merged into one batch (client/batch_coalescer.h).
+struct BatchMergeCounters {
+  std::atomic<int64_t> requests{0};  // merged batches made
+  std::atomic<int64_t> calls{0};     // batch_read calls they carried
+};
+
 struct HedgeCounters {
   std::atomic<int64_t> hedged{0};      // reads that sent a second attempt
   std::atomic<int64_t> hedge_wins{0};  // ... whose second attempt answered first
@@ -31,6 +38,7 @@ struct HedgeCounters {
 
 struct ServingCounters {
   CoalesceCounters coalesce;
+  BatchMergeCounters batch_merge;
   HedgeCounters hedge;
 };
 

@@ -264,6 +264,9 @@ PyObject* BatchRead(PyObject* obj, PyObject* const* args, Py_ssize_t nargs, PyOb
   Ref ctx = Ref::Steal(b.NewContext(entries.get(), entries.get()));
   if (!ctx) return nullptr;
   ApplyBatchPolicy(*p, b.cmd());
+  // batch_read calls may travel together (client/batch_coalescer.h);
+  // batch() with its mixed rows and the writes never do.
+  b.cmd()->coalescable = p->coalesce;
   if (kind == ResultKind::kBatchNumpy) {
     b.cmd()->finisher = std::make_unique<NumpyFiller>(std::move(layout));
     ctx = Ref::Steal(PyTuple_Pack(2, dtype.get(), ctx.get()));

@@ -54,7 +54,7 @@ constexpr KeyInfo kKeys[] = {
     {"read_mode_ap", kReadModeAp, R | W | B | BR | Q | S},
     {"read_touch_ttl_percent", kReadTouchTtlPercent, R | W | B | BR | Q},
     {"compress", kCompress, R | W | B | Q | S},
-    {"coalesce", kCoalesce, R},
+    {"coalesce", kCoalesce, R | B},
     {"hedge_fraction", kHedgeFraction, R | B},
     {"hedge_percentile", kHedgePercentile, R | B},
     {"durable_delete", kDurableDelete, W | B | M | BW | BD | BU | DM | S},
@@ -648,6 +648,7 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
   PyObject *k, *v;
   const char* what = "config";
   bool coalesce_gets = false, has_coalesce_gets = false, has_hedge = false;
+  bool coalesce_batches = false, has_coalesce_batches = false;
   bool has_hedge_percentile = false;
   uint32_t hedge_permille = 0;
   double hedge_percentile = 0;
@@ -719,6 +720,10 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
       // Serving (issue 17): the read policy's default for 'coalesce'.
       ok = ReadBool(st, v, what, key, &coalesce_gets);
       has_coalesce_gets = ok;
+    } else if (name == "coalesce_batches") {
+      // The batch policy's default for 'coalesce'.
+      ok = ReadBool(st, v, what, key, &coalesce_batches);
+      has_coalesce_batches = ok;
     } else if (name == "coalesce_window_us") {
       ok = ReadInt(st, v, what, key, 0, 10000, &x);
       if (ok) config->coalesce_window_us = static_cast<uint32_t>(x);
@@ -760,6 +765,7 @@ bool ParseClientConfig(ModuleState* st, PyObject* dict, client::ClientConfig* co
     if (!ok) return false;
   }
   if (has_coalesce_gets) policies->read.coalesce = coalesce_gets;
+  if (has_coalesce_batches) policies->batch.coalesce = coalesce_batches;
   if (has_hedge) policies->read.base.hedge_permille = hedge_permille;
   if (has_hedge_percentile) policies->read.base.hedge_percentile = hedge_percentile;
   return true;

@@ -27,7 +27,8 @@ struct OpPolicy {
   client::CommandPolicy base;
   std::string filter_expression;  // msgpack bytes of an expression
   int32_t read_touch_ttl_percent = 0;
-  // Serving (issue 17): a get/select may be merged into a batch per node.
+  // Serving (issue 17): a get/select may be merged into a batch per node;
+  // a batch_read may travel with the batch reads submitted with it.
   bool coalesce = false;
   // Writes (WritePolicy keys and WriteMeta).
   bool send_key = false;

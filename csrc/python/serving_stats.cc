@@ -33,12 +33,16 @@ PyObject* ServingStatsImpl(PyObject*, PyObject* const* args, Py_ssize_t nargs,
     Ref n = Ref::Steal(PyLong_FromLongLong(Take(c.coalesce.by_size[b], reset)));
     if (!n || PyDict_SetItemString(sizes.get(), kSizeLabels[b], n.get()) < 0) return nullptr;
   }
-  return Py_BuildValue("{s:L,s:L,s:L,s:O,s:L,s:L,s:L,s:L,s:L}",
+  return Py_BuildValue("{s:L,s:L,s:L,s:O,s:L,s:L,s:L,s:L,s:L,s:L,s:L}",
                        "coalesced_batches", static_cast<long long>(Take(c.coalesce.batches, reset)),
                        "coalesced_calls", static_cast<long long>(Take(c.coalesce.calls, reset)),
                        "coalesced_max_calls",
                        static_cast<long long>(Take(c.coalesce.max_calls, reset)),
                        "coalesced_batches_by_calls", sizes.get(),
+                       "merged_batch_requests",
+                       static_cast<long long>(Take(c.batch_merge.requests, reset)),
+                       "merged_batch_calls",
+                       static_cast<long long>(Take(c.batch_merge.calls, reset)),
                        "hedged_reads", static_cast<long long>(Take(c.hedge.hedged, reset)),
                        "hedge_wins", static_cast<long long>(Take(c.hedge.hedge_wins, reset)),
                        "hedge_losers_cancelled",
@@ -56,7 +60,8 @@ PyMethodDef kServingMethods[] = {
      reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)(void)>(ServingStatsImpl)),
      METH_FASTCALL | METH_KEYWORDS,
      "serving_stats(reset=False)\n--\n\nCumulative counters of coalesced gets (batches, "
-     "calls carried, the largest batch, batches by calls carried) and hedged reads "
+     "calls carried, the largest batch, batches by calls carried), merged batch reads "
+     "(merged batches, batch_read calls they carried) and hedged reads "
      "(hedges sent, hedges that answered first, losing attempts cancelled; batch hedge "
      "requests and the rows they answered first)."},
     {nullptr, nullptr, 0, nullptr},

@@ -155,6 +155,7 @@ GOOD_CONFIG: dict[str, Any] = {
     "operation_queue_timeout_ms": 0,
     # Serving (issue 17).
     "coalesce_gets": True,
+    "coalesce_batches": True,
     "coalesce_window_us": 200,
     "hedge_reads": 0.05,
     "hedge_percentile": 99.5,
