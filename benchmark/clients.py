@@ -80,6 +80,13 @@ DEFAULT_CLIENTS = tuple(c.name for c in CLIENTS)
 # has no TLS and the native floor takes none.
 CLEAR_BASELINE = ClientSpec("ours-async-clear", "ours", "aspy-async", "A", "ours", ("@self",),
                             "aerospike_py AsyncClient over clear TCP (the TLS run's baseline)")
+# Opt-in (--clients ours-async-merged): our async client with merged batch
+# reads, so the nine batch_read calls of an Env C `gather` request travel
+# as one batch (docs/serving.md). Not a default: the default `ours-async`
+# stays the client as it comes.
+MERGED = ClientSpec("ours-async-merged", "ours", "aspy-async-merged", "C", "ours", ("@self",),
+                    "aerospike_py AsyncClient with coalesce_batches (no window): batch_read "
+                    "calls that reach the event thread together merged into one batch")
 TLS_CLIENTS = ("ours-async", "ours-sync", "official", "official-async", "ours-async-clear")
 NO_TLS = ("aerospike-py", "aerospike-py-numpy", "native", "native-values", "aerospike-native",
           "aerospike-sdk")
@@ -147,7 +154,7 @@ def resolve(names: list[str], overrides: dict[str, str],
     With `only_python`, that interpreter is the only candidate for every
     Python client (the test suite runs the quick mode this way).
     """
-    by_name = {c.name: c for c in CLIENTS + (FAKE, CLEAR_BASELINE)}
+    by_name = {c.name: c for c in CLIENTS + (FAKE, CLEAR_BASELINE, MERGED)}
     cache: dict[str, dict[str, Any] | None] = {}
     out: list[Resolved] = []
     for name in names:

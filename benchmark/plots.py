@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
 
 # report.py's CLIENT_ORDER (this script runs alone, in whichever interpreter has matplotlib).
-ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "aerospike-py", "aerospike-py-numpy",
+ORDER = ("ours-async", "ours-async-merged", "ours-sync", "ours-async-numpy", "aerospike-py", "aerospike-py-numpy",
          "official", "official-async", "native", "native-values", "fake")
 
 

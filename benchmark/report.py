@@ -19,7 +19,8 @@ OURS = "ours-async"
 OURS_SYNC = "ours-sync"
 OURS_NUMPY = "ours-async-numpy"
 OURS_CLEAR = "ours-async-clear"
-CLIENT_ORDER = ("ours-async", "ours-sync", "ours-async-numpy", "ours-async-clear", "aerospike-py",
+OURS_MERGED = "ours-async-merged"
+CLIENT_ORDER = ("ours-async", "ours-async-merged", "ours-sync", "ours-async-numpy", "ours-async-clear", "aerospike-py",
                 "aerospike-py-numpy", "aerospike-native", "aerospike-sdk", "official",
                 "official-async", "native", "native-values", "null-client", "fake")
 # The async peers every async ratio is taken against (Env A, B, C).
@@ -332,16 +333,19 @@ def _bc_ratios(runs: list[dict[str, Any]], key: str) -> list[list[str]]:
     by = {(r["client"], r[key]): r["summary"] for r in runs if not r["gil"]}
     rows = []
     for level in sorted({r[key] for r in runs}, key=lambda v: str(v).zfill(6)):
-        if (OURS, level) not in by:
-            continue
-        a = by[(OURS, level)]
-        for other in ASYNC_PEERS:
-            b = by.get((other, level))
-            if b is None:
+        for ours in (OURS, OURS_MERGED):
+            if (ours, level) not in by:
                 continue
-            rows.append([str(level), f"{OURS} / {other}", _x(stats.ratio(a["mean"], b["mean"])),
-                         _x(stats.ratio(a["p95"], b["p95"])), _x(stats.ratio(a["p99"], b["p99"])),
-                         _x(stats.ratio(a["tps"], b["tps"]))])
+            a = by[(ours, level)]
+            for other in ASYNC_PEERS:
+                b = by.get((other, level))
+                if b is None:
+                    continue
+                rows.append([str(level), f"{ours} / {other}",
+                             _x(stats.ratio(a["mean"], b["mean"])),
+                             _x(stats.ratio(a["p95"], b["p95"])),
+                             _x(stats.ratio(a["p99"], b["p99"])),
+                             _x(stats.ratio(a["tps"], b["tps"]))])
     return rows
 
 

@@ -60,3 +60,22 @@ def test_hedge_mode_quick(tmp_path: os.PathLike[str]) -> None:
         assert cases[f"{prefix}slow node, not hedged"]["hedged_reads"] == 0
         assert cases[f"{prefix}slow node, hedged"]["hedge_wins"] > 0  # 3 ms against 20 ms
     assert "| hedge wins |" in result["report"]
+
+
+@pytest.mark.embedded_server
+def test_merged_batches_quick(tmp_path: os.PathLike[str]) -> None:
+    out = os.path.join(str(tmp_path), "merged.json")
+    env = {**os.environ, "PYTHONPATH": REPO}
+    env.pop("AEROSPIKE_HOSTS", None)
+    p = subprocess.run([sys.executable, "-m", "benchmark.merged_batches", "--lanes", "4",
+                        "--requests", "3", "--rounds", "1", "--sets", "3", "--keys", "20",
+                        "--records", "50", "--json", out],
+                       cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    for name in ("not merged", "merged", "merged 500", "merged 2000"):
+        assert f"| {name} |" in p.stdout
+    assert "merged 2000 / not merged: requests/s x" in p.stdout
+    rounds = json.loads(open(out).read())["rounds"]
+    assert rounds["not merged"][0]["merged_calls"] == 0
+    # 4 lanes x 3 requests x 3 calls, a 2 ms window: calls did travel together.
+    assert rounds["merged 2000"][0]["merged_calls"] >= 2

@@ -8,6 +8,9 @@ so each client pays for the Python objects the caller will use.
 Driver kinds (the same adapter serves our client and aerospike-py, whose APIs
 are identical; which one runs depends only on the virtualenv):
   aspy-async      aerospike_py.async_client(cfg); await c.batch_read(keys)
+  aspy-async-merged
+                  ours only: the same, with coalesce_batches (the batch_read
+                  calls of one request travel as one batch)
   aspy-sync       aerospike_py.client(cfg).connect(); c.batch_read(keys)
   aspy-async-numpy
                   the same AsyncClient, records into a NumPy structured array:
@@ -40,7 +43,7 @@ from . import dataset, peers
 Key = tuple[str, str, Any]
 Result = Mapping[Any, Mapping[str, Any]]
 
-DRIVER_KINDS = ("aspy-async", "aspy-sync", "aspy-async-numpy", "official", "official-async",
+DRIVER_KINDS = ("aspy-async", "aspy-async-merged", "aspy-sync", "aspy-async-numpy", "official", "official-async",
                 "native-async", "sdk-async", "fake", "null")
 
 
@@ -199,6 +202,19 @@ class AspyAsync(Driver):
 
     async def aclose(self) -> None:
         await self.client.close()
+
+
+class AspyAsyncMerged(AspyAsync):
+    """Ours with merged batch reads: the batch_read calls that reach the
+    event thread together (a `gather` request's nine, and under load other
+    requests' too) travel as one batch. No window: the app builds its keys
+    before it issues the calls, and a window would add its wait to every
+    request at low load."""
+
+    kind = "aspy-async-merged"
+
+    def client_config(self) -> dict[str, Any]:
+        return {**super().client_config(), "coalesce_batches": True}
 
 
 class FoundRows:
@@ -433,7 +449,8 @@ def make(kind: str, hosts: Sequence[tuple[Any, ...]], policy: dict[str, Any] | N
          concurrency: int = 10, tls: dict[str, Any] | None = None) -> Driver:
     """A driver of the given kind (see DRIVER_KINDS)."""
     classes: dict[str, type[Driver]] = {
-        "aspy-async": AspyAsync, "aspy-sync": AspySync, "aspy-async-numpy": AspyAsyncNumpy,
+        "aspy-async": AspyAsync, "aspy-async-merged": AspyAsyncMerged, "aspy-sync": AspySync,
+        "aspy-async-numpy": AspyAsyncNumpy,
         "official": Official,
         "official-async": OfficialAsync, "native-async": NativeAsync, "sdk-async": SdkAsync,
         "fake": Fake, "null": Null,
