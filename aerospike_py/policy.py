@@ -140,11 +140,12 @@ class BatchPolicy(TypedDict, total=False):
     node's request still unanswered after the threshold sends its rows to
     their other replicas too, and each row takes the first answer. A batch
     with a write, delete or UDF row is never hedged. ``coalesce``: this
-    ``batch_read`` may travel with the other ``batch_read`` calls submitted
-    with it (same wakeup of the event thread, or within
+    ``batch_read`` (or ``batch_read_view``) may travel with the other such
+    calls submitted with it (same wakeup of the event thread, or within
     ``coalesce_window_us``) whose policies agree, as one batch: one request
     per node for all of them; each call still gets its own records, its own
-    errors and its own exception.
+    errors and its own exception. It pays under load and costs latency at
+    low load: measure it first (docs/serving.md).
     """
 
     socket_timeout: int

@@ -32,7 +32,7 @@ bool WouldBePrepared(const BatchCommand& b) {
 }
 
 // Everything that makes two batches' handling different, as bytes: only
-// batches whose keys are equal are merged.
+// batches with equal policy keys are merged.
 std::string PolicyKey(const BatchCommand& b) {
   const CommandPolicy& p = b.policy;
   std::string key;
@@ -145,7 +145,6 @@ class SplitSink final : public CompletionSink {
 };
 
 struct Group {
-  std::string policy_key;
   std::vector<size_t> slots;  // indexes into the drained commands
   size_t keys = 0;
 };
@@ -174,7 +173,7 @@ void MergeBatches(std::vector<std::unique_ptr<Command>>* commands) {
     std::string pk = PolicyKey(*b);
     auto it = open.find(pk);
     if (it == open.end() || groups[it->second].keys + b->keys.size() > kMaxMergedKeys) {
-      groups.push_back(Group{pk, {}, 0});
+      groups.push_back(Group{});
       it = open.insert_or_assign(std::move(pk), groups.size() - 1).first;
     }
     Group& g = groups[it->second];

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/admin_execution.h"
-#include "client/batch_execution.h"
 #include "client/batch_coalescer.h"
+#include "client/batch_execution.h"
 #include "client/coalescer.h"
 #include "client/command_log.h"
 #include "client/completion.h"
