@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "client/coalescer.h"
 #include "client/completion.h"
 #include "client/serving_counters.h"
 #include "proto/headers.h"
@@ -34,20 +35,9 @@ bool WouldBePrepared(const BatchCommand& b) {
 // Everything that makes two batches' handling different, as bytes: only
 // batches with equal policy keys are merged.
 std::string PolicyKey(const BatchCommand& b) {
-  const CommandPolicy& p = b.policy;
   std::string key;
   key.reserve(48 + b.filter_expression.size());
-  auto put32 = [&key](uint32_t v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
-  put32(p.socket_timeout_ms);
-  put32(p.total_timeout_ms);
-  put32(p.max_retries);
-  put32(p.sleep_between_retries_ms);
-  put32(p.timeout_delay_ms);
-  put32(p.hedge_permille);
-  key.append(reinterpret_cast<const char*>(&p.hedge_percentile), sizeof p.hedge_percentile);
-  key.push_back(static_cast<char>(p.replica));
-  key.push_back(static_cast<char>(p.read_mode_ap));
-  key.push_back(p.compress ? 1 : 0);
+  AppendPolicyBytes(b.policy, &key);
   key.push_back(static_cast<char>(b.batch_flags));
   key.append(b.filter_expression);
   return key;

@@ -28,25 +28,30 @@ bool IsCoalescable(const Command& command) {
          rc.info2 == 0;
 }
 
-namespace {
-
-// Everything that makes two calls' policies different, as bytes: calls
-// are merged only when these are equal (and they go to the same node).
-std::string PolicyKey(const RecordCommand& c) {
-  const CommandPolicy& p = c.policy;
-  std::string key;
-  key.reserve(40 + c.filter_expression.size());
-  auto put32 = [&key](uint32_t v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+void AppendPolicyBytes(const CommandPolicy& p, std::string* key) {
+  auto put32 = [key](uint32_t v) { key->append(reinterpret_cast<const char*>(&v), sizeof v); };
   put32(p.socket_timeout_ms);
   put32(p.total_timeout_ms);
   put32(p.max_retries);
   put32(p.sleep_between_retries_ms);
   put32(p.timeout_delay_ms);
-  key.push_back(static_cast<char>(p.replica));
-  key.push_back(static_cast<char>(p.read_mode_ap));
-  key.push_back(p.compress ? 1 : 0);
+  put32(p.hedge_permille);
+  key->append(reinterpret_cast<const char*>(&p.hedge_percentile), sizeof p.hedge_percentile);
+  key->push_back(static_cast<char>(p.replica));
+  key->push_back(static_cast<char>(p.read_mode_ap));
+  key->push_back(p.compress ? 1 : 0);
+}
+
+namespace {
+
+// Everything that makes two calls' policies different, as bytes: calls
+// are merged only when these are equal (and they go to the same node).
+std::string PolicyKey(const RecordCommand& c) {
+  std::string key;
+  key.reserve(48 + c.filter_expression.size());
+  AppendPolicyBytes(c.policy, &key);
   key.push_back(static_cast<char>(c.info1));
-  put32(c.record_ttl);
+  key.append(reinterpret_cast<const char*>(&c.record_ttl), sizeof c.record_ttl);
   key.append(c.filter_expression);
   return key;
 }

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "client/command.h"
@@ -30,6 +31,12 @@ namespace aerospike_py::client {
 
 class Engine;
 
+
+// The parts of a command policy that change how a command is handled
+// (timeouts, retries, hedging, replica, read mode, compression), as bytes
+// appended to `key`: commands are merged only when theirs are equal. Shared
+// with the batch coalescer (client/batch_coalescer.h).
+void AppendPolicyBytes(const CommandPolicy& p, std::string* key);
 
 // True when `command` may be merged (a coalescable single-record read).
 bool IsCoalescable(const Command& command);
